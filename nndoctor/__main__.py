@@ -1,0 +1,3 @@
+from nndoctor.cli import main
+
+main(prog_name="nndoctor")

@@ -1,0 +1,106 @@
+"""The engine: holds the signals, runs the rules at the right moments, keeps the findings.
+
+Every entry point (``nndoctor run``, ``watch``, ``check``, the integrations) feeds
+one engine. A crashing rule or probe becomes an ``InternalError`` in the report,
+never an exception in the user's training.
+"""
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from typing import Callable, Iterable
+
+from nndoctor.catalog import RULE_INFO, matches
+from nndoctor.config import Config
+from nndoctor.findings import Finding, InternalError, Report, severity_rank
+from nndoctor.rules.base import END, LIVE, Context, Hit, load_rules
+from nndoctor.signals import Signals
+
+LIVE_EVERY_S = 0.5  # live rules run at most this often once the first steps are past
+
+
+class Engine:
+    def __init__(self, config: Config | None = None, *, live_sink: Callable[[str], None] | None = None) -> None:
+        self.config = config or Config()
+        self.signals = Signals()
+        self.rules = {code: spec for code, spec in load_rules().items() if self.enabled(code)}
+        self.findings: dict[str, Finding] = {}
+        self.errors: dict[str, InternalError] = {}
+        self.live_sink = live_sink if live_sink is not None else (_stderr if self.config.live else None)
+        self._last_live = 0.0
+        self._broken_rules: set[str] = set()
+
+    def enabled(self, code: str) -> bool:
+        if self.config.select and not matches(code, self.config.select):
+            return False
+        return not matches(code, self.config.ignore)
+
+    # Called by probes.
+    def on_step_end(self) -> None:
+        now = time.perf_counter()
+        if self.signals.steps > 20 and now - self._last_live < LIVE_EVERY_S:
+            return
+        self._last_live = now
+        self.evaluate(LIVE)
+
+    def internal_error(self, component: str, exc: BaseException) -> None:
+        if component in self.errors:
+            return
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
+        self.errors[component] = InternalError(component, f"{type(exc).__name__}: {exc}{where}")
+        if self.live_sink:
+            self.live_sink(f"nndoctor: internal error in {component} ({type(exc).__name__}: {exc}); "
+                           "training goes on, that check is skipped")
+
+    def evaluate(self, stage: str) -> None:
+        final = stage == END
+        for code, spec in self.rules.items():
+            if code in self._broken_rules or (not final and (spec.stage != LIVE or code in self.findings)):
+                continue
+            try:
+                result = spec.check(Context(self.signals, self.config.thresholds.get(code, {}), final))
+                hits = [] if result is None else [result] if isinstance(result, Hit) else list(result)
+            except Exception as exc:
+                self._broken_rules.add(code)
+                self.internal_error(f"rule {code}", exc)
+                continue
+            for hit in hits:
+                self.add(code, hit)
+
+    def add(self, code: str, hit: Hit) -> Finding:
+        """Record a hit as the finding of ``code`` (one per code; a later, fuller hit replaces it)."""
+        info = RULE_INFO[code]
+        lang = self.config.lang
+        finding = Finding(code=code, name=info.name, severity=hit.severity or info.severity, message=hit.message,
+                          where=hit.where, step=hit.step, fix=info.text("fix", lang), evidence=dict(hit.evidence))
+        first = code not in self.findings
+        if first or severity_rank(finding.severity) >= severity_rank(self.findings[code].severity):
+            self.findings[code] = finding
+        if first and self.live_sink:
+            self.live_sink(format_live(finding))
+        return finding
+
+    def report(self, **meta) -> Report:
+        return Report(findings=list(self.findings.values()), internal_errors=list(self.errors.values()),
+                      steps_seen=self.signals.steps, notes=list(self.signals.notes), **meta)
+
+
+def format_live(finding: Finding) -> str:
+    where = f" [{finding.where}]" if finding.where else ""
+    step = f" (step {finding.step})" if finding.step is not None else ""
+    return f"nndoctor: {finding.severity} {finding.code} {finding.name}{where}{step}: {finding.message}"
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def exit_code(report: Report, fail_on: str) -> int:
+    floor = severity_rank(fail_on)
+    return 1 if any(severity_rank(f.severity) >= floor for f in report.findings) else 0
+
+
+def codes_of(findings: Iterable[Finding]) -> set[str]:
+    return {f.code for f in findings}

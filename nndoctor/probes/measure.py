@@ -1,0 +1,120 @@
+"""Tensor measurements that stay on the tensor's device until read back in one batch.
+
+A probe asks for statistics as 0-dim tensors and registers where the numbers go;
+``Readback.flush`` moves every pending number to the host with one transfer per
+device, so a GPU is synchronised once per sampled step, never once per tensor.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import torch
+
+from nndoctor.signals import TensorStats
+
+
+class Readback:
+    def __init__(self) -> None:
+        self._pending: list[tuple[Any, str, torch.Tensor]] = []
+        self._after: list[Callable[[], None]] = []
+
+    def later(self, target: Any, key: str, value: torch.Tensor) -> None:
+        self._pending.append((target, key, value))
+
+    def then(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the numbers pending now have arrived."""
+        self._after.append(callback)
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        after, self._after = self._after, []
+        by_device: dict[torch.device, list[int]] = {}
+        for i, (_, _, value) in enumerate(pending):
+            by_device.setdefault(value.device, []).append(i)
+        numbers: list[float] = [0.0] * len(pending)
+        for indices in by_device.values():
+            stacked = torch.stack([pending[i][2].detach().reshape(()).to(torch.float64) for i in indices])
+            for i, number in zip(indices, stacked.tolist()):
+                numbers[i] = number
+        for (target, key, _), number in zip(pending, numbers):
+            if isinstance(target, dict):
+                target[key] = number
+            else:
+                setattr(target, key, number)
+        for callback in after:
+            callback()
+
+
+def first_tensor(value: Any) -> torch.Tensor | None:
+    """The first tensor in a model's argument or output (tensor, tuple/list, dict, HF ModelOutput)."""
+    if isinstance(value, torch.Tensor):
+        return value
+    if isinstance(value, dict):
+        for key in ("logits", "input_ids", "pixel_values", "x", "inputs", "input"):
+            if isinstance(value.get(key), torch.Tensor):
+                return value[key]
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            found = first_tensor(item)
+            if found is not None:
+                return found
+    return None
+
+
+def tensor_stats(t: torch.Tensor, rb: Readback, *, integral: bool = False) -> TensorStats:
+    """Summarise ``t`` (statistics over its finite entries arrive at the next flush)."""
+    stats = TensorStats(shape=tuple(t.shape), dtype=str(t.dtype).replace("torch.", ""), numel=t.numel(),
+                        is_floating=t.is_floating_point() or t.is_complex())
+    if t.numel() == 0:
+        return stats
+    data = t.detach()
+    if data.is_complex():
+        data = data.abs()
+    data = data.float()
+    finite = torch.isfinite(data)
+    nonfinite = (~finite).sum()
+    rb.later(stats, "nonfinite", nonfinite)
+    clean = torch.where(finite, data, torch.zeros((), device=data.device))
+    count = finite.sum().clamp(min=1)
+    mean = clean.sum() / count
+    var = (torch.where(finite, (data - mean) ** 2, torch.zeros((), device=data.device))).sum() / (count - 1).clamp(min=1)
+    big = torch.finfo(torch.float32).max
+    rb.later(stats, "min", torch.where(finite, data, torch.full((), big, device=data.device)).min())
+    rb.later(stats, "max", torch.where(finite, data, torch.full((), -big, device=data.device)).max())
+    rb.later(stats, "mean", mean)
+    rb.later(stats, "std", var.sqrt())
+    if integral and stats.is_floating:
+        rb.later(stats, "integral", (clean == clean.round()).all())
+    elif not stats.is_floating:
+        stats.integral = True
+    first_bad = (~finite).flatten().to(torch.uint8).argmax()
+    holder: dict[str, float] = {}
+    rb.later(holder, "first", first_bad)
+    shape = tuple(t.shape)
+
+    def locate() -> None:
+        stats.integral = bool(stats.integral)
+        stats.nonfinite = int(stats.nonfinite)
+        if stats.nonfinite:
+            stats.first_nonfinite = _unravel(int(holder["first"]), shape)
+
+    rb.then(locate)
+    return stats
+
+
+def _unravel(index: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    out = []
+    for size in reversed(shape):
+        out.append(index % size if size else 0)
+        index //= max(size, 1)
+    return tuple(reversed(out))
+
+
+def feature_axes(t: torch.Tensor) -> tuple[int, ...] | None:
+    """Axes to reduce over for per-feature statistics: channels (dim 1) of images, last dim otherwise."""
+    if t.dim() == 2:
+        return (0,)
+    if t.dim() >= 3 and t.dim() <= 5:
+        return tuple(i for i in range(t.dim()) if i != 1)
+    return None

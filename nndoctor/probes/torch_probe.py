@@ -1,0 +1,751 @@
+"""The torch probe: global hooks that watch a training run and fill ``Signals``.
+
+Everything here only reads. Forward hooks never return a value, loss wrappers
+return what the real loss returns, the backward wrapper calls the real backward.
+References to the user's tensors live at most until the end of their step.
+
+Cost model: a few Python operations per module call and per step always (root
+calls, loss values, gradient bookkeeping by identity and version counters, no
+device sync); statistics that need reductions only on sampled steps (all of the
+first ``full_steps``, then every k-th with k adapted to keep the probe's share of
+step time small), read back in one batch per sampled step.
+"""
+from __future__ import annotations
+
+import inspect
+import math
+import time
+import weakref
+from collections import deque
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from nndoctor.probes import nonfinite
+from nndoctor.probes.measure import Readback, feature_axes, first_tensor, tensor_stats
+from nndoctor.signals import (BatchSignal, LayerStats, LoaderInfo, LossCall, OptimizerInfo, ParamInfo,
+                              Signals, StepStats)
+
+if TYPE_CHECKING:
+    from nndoctor.engine import Engine
+
+LOSS_FUNCTIONS = (
+    "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "mse_loss",
+    "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div", "poisson_nll_loss", "gaussian_nll_loss",
+    "soft_margin_loss", "multilabel_soft_margin_loss", "multilabel_margin_loss", "hinge_embedding_loss",
+    "multi_margin_loss", "cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss", "ctc_loss",
+)
+MODE_DEPENDENT = (nn.modules.dropout._DropoutNd, nn.modules.batchnorm._BatchNorm, nn.AlphaDropout)
+ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Tanh, nn.Sigmoid, nn.Softmax,
+               nn.LogSoftmax, nn.Softplus, nn.Mish, nn.Hardtanh, nn.PReLU, nn.SELU, nn.CELU, nn.Hardswish)
+LINEAR_LIKE = (nn.Linear, nn.modules.conv._ConvNd, nn.Bilinear)
+
+
+def _is_compiled(module: nn.Module) -> bool:
+    return type(module).__name__ == "OptimizedModule"
+
+
+class _Sampler:
+    """Decides which steps get full statistics: all early ones, then every k-th, k adapted to cost."""
+
+    def __init__(self, full_steps: int, every: int | None, budget: float) -> None:
+        self.full_steps = full_steps
+        self.fixed = every
+        self.k = every or 10
+        self.budget = budget
+        self.step_time = None  # EMA of wall time between steps
+        self.probe_time = None  # EMA of probe time on a sampled step
+
+    def should_sample(self, step: int) -> bool:
+        return step < self.full_steps or step % self.k == 0
+
+    def observe(self, step_wall: float, probe_spent: float | None) -> None:
+        ema = lambda old, new: new if old is None else 0.9 * old + 0.1 * new  # noqa: E731
+        self.step_time = ema(self.step_time, step_wall)
+        if probe_spent is not None:
+            self.probe_time = ema(self.probe_time, probe_spent)
+        if self.fixed is None and self.probe_time is not None and self.step_time:
+            wanted = self.probe_time / max(self.budget * self.step_time, 1e-9)
+            self.k = int(min(1000, max(10, math.ceil(wanted))))
+
+
+class TorchProbe:
+    def __init__(self, engine: "Engine", *, full_steps: int = 20, sample_every: int | None = None,
+                 budget: float = 0.02) -> None:
+        self.engine = engine
+        self.sig: Signals = engine.signals
+        self.rb = Readback()
+        self.sampler = _Sampler(full_steps, sample_every, budget)
+        self.sampling = True
+        self._installed = False
+        self._undo: list[Callable[[], None]] = []
+        self._forward_handles: list[Any] = []
+        self._paused = 0
+        self._depth = 0
+        self._in_loss = 0
+        self._in_backward = False
+        self._in_step = 0
+        # Models and names (weak: never keep the user's modules alive).
+        self._roots: "weakref.WeakSet[nn.Module]" = weakref.WeakSet()
+        self._module_names: "weakref.WeakKeyDictionary[nn.Module, str]" = weakref.WeakKeyDictionary()
+        # Parameters by id (tensors compare elementwise, so no WeakKeyDictionary): id -> (weakref, name).
+        self._params: dict[int, tuple[weakref.ref, str]] = {}
+        self._mode_layers: "weakref.WeakKeyDictionary[nn.Module, bool]" = weakref.WeakKeyDictionary()
+        self._optimizers: "weakref.WeakKeyDictionary[Any, OptimizerInfo]" = weakref.WeakKeyDictionary()
+        self._opt_state: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
+        self._zero_grad_log: deque = deque(maxlen=64)
+        self._zero_grad_calls = 0
+        # Per-step state, released at the end of each step.
+        self._step_root_call: tuple[weakref.ref, tuple] | None = None
+        self._last_root_output: weakref.ref | None = None
+        self._last_train_forward: tuple[bool, bool] | None = None  # (model in train mode, has mode layers)
+        self._step_loss_args: tuple | None = None
+        self._leaf_order_done = False
+        self._leaf_trace: list[tuple[str, str]] = []
+        self._last_linear_out: tuple[weakref.ref, str] | None = None
+        self._last_param_leaf: str | None = None
+        self._step_started = time.perf_counter()
+        self._probe_spent = 0.0
+        self._fingerprints: deque = deque(maxlen=64)
+        self._nonfinite_loss_seen = False
+        self._nonfinite_grad_seen = False
+        self._initial_sums: dict[str, float] = {}
+
+    # ------------------------------------------------------------------ install
+    def install(self) -> None:
+        if self._installed:
+            return
+        self._installed = True
+        from torch.nn.modules import module as module_mod
+        from torch.optim import optimizer as optim_mod
+
+        pre = optim_mod.register_optimizer_step_pre_hook(self._guard("probe:optimizer", self._on_step_pre))
+        post = optim_mod.register_optimizer_step_post_hook(self._guard("probe:optimizer", self._on_step_post))
+        self._undo += [pre.remove, post.remove]
+        self._root_hook = module_mod.register_module_forward_pre_hook(self._guard("probe:forward", self._on_pre_forward))
+        self._undo.append(self._root_hook.remove)
+        self._set_sampling_hooks(True)
+        self._undo.append(lambda: self._set_sampling_hooks(False))
+
+        for name in LOSS_FUNCTIONS:
+            if hasattr(F, name):
+                self._patch(F, name, self._wrap_loss(name, getattr(F, name)))
+        self._patch(torch.Tensor, "backward", self._wrap_backward(torch.Tensor.backward))
+        self._patch(torch.autograd, "backward", self._wrap_backward(torch.autograd.backward))
+        self._patch(torch.optim.Optimizer, "zero_grad", self._wrap_zero_grad(torch.optim.Optimizer.zero_grad))
+        self._patch(nn.Module, "zero_grad", self._wrap_zero_grad(nn.Module.zero_grad))
+        self._patch(torch.optim.Optimizer, "__init__", self._wrap_optimizer_init(torch.optim.Optimizer.__init__))
+        loader_iter = torch.utils.data.DataLoader.__iter__
+        self._patch(torch.utils.data.DataLoader, "__iter__", self._wrap_loader_iter(loader_iter))
+
+    def uninstall(self) -> None:
+        while self._undo:
+            undo = self._undo.pop()
+            try:
+                undo()
+            except Exception as exc:  # never let cleanup hide the user's own error
+                self.engine.internal_error("probe:uninstall", exc)
+        self._installed = False
+        self._release_step()
+
+    def _patch(self, owner: Any, name: str, replacement: Any) -> None:
+        original = owner.__dict__[name] if name in owner.__dict__ else getattr(owner, name)
+        setattr(owner, name, replacement)
+        self._undo.append(lambda: setattr(owner, name, original))
+
+    def _set_sampling_hooks(self, on: bool) -> None:
+        from torch.nn.modules import module as module_mod
+
+        if on and not self._forward_handles:
+            self._forward_handles = [
+                module_mod.register_module_forward_pre_hook(self._guard("probe:forward", self._on_pre_forward_sampled)),
+                module_mod.register_module_forward_hook(self._guard("probe:forward", self._on_forward_sampled),
+                                                        always_call=True),
+            ]
+        elif not on and self._forward_handles:
+            for handle in self._forward_handles:
+                handle.remove()
+            self._forward_handles = []
+
+    @contextmanager
+    def paused(self):
+        """nndoctor's own experiments run inside this: the probe sees nothing of them."""
+        self._paused += 1
+        try:
+            yield
+        finally:
+            self._paused -= 1
+
+    def _guard(self, component: str, fn: Callable) -> Callable:
+        engine = self.engine
+
+        def guarded(*args, **kwargs):
+            if self._paused:
+                return None
+            try:
+                return fn(*args, **kwargs)
+            except Exception as exc:
+                engine.internal_error(component, exc)
+                return None
+
+        return guarded
+
+    # ------------------------------------------------------------------ models
+    def _register_root(self, module: nn.Module) -> None:
+        self._roots.add(module)
+        prefix = "" if not self.sig.models else type(module).__name__ + "."
+        label = type(module).__name__
+        self.sig.models.append(label)
+        for name, sub in module.named_modules():
+            if sub not in self._module_names:
+                self._module_names[sub] = (prefix + name) if name else label
+            if isinstance(sub, MODE_DEPENDENT) and getattr(sub, "p", 1.0) != 0:
+                self._mode_layers[module] = True
+                self.sig.mode_dependent_layers.append(self._module_names[sub])
+        fresh = []
+        for name, param in module.named_parameters():
+            if self.param_name(param) is not None:
+                continue
+            fresh.append((prefix + name, param))
+            full = prefix + name
+            self._params[id(param)] = (weakref.ref(param), full)
+            self.sig.params[full] = ParamInfo(name=full, module=full.rpartition(".")[0] or label,
+                                              numel=param.numel(), requires_grad=param.requires_grad)
+        if fresh:
+            sums = torch.stack([p.detach().float().sum().cpu() for _, p in fresh]).tolist()
+            self._initial_sums.update({name: s for (name, _), s in zip(fresh, sums)})
+
+    def param_name(self, param: torch.Tensor) -> str | None:
+        entry = self._params.get(id(param))
+        return entry[1] if entry is not None and entry[0]() is param else None
+
+    def live_params(self) -> list[tuple[torch.Tensor, str]]:
+        return [(ref(), name) for ref, name in self._params.values() if ref() is not None]
+
+    def name_of(self, module: nn.Module) -> str:
+        return self._module_names.get(module) or type(module).__name__
+
+    # ------------------------------------------------------------------ forward
+    def _on_pre_forward(self, module: nn.Module, args: tuple) -> None:
+        """Always on, cheap: notices calls of known models (their mode, grad mode, inputs)."""
+        if self._depth or self._in_loss or module not in self._roots:
+            return
+        self._root_called(module, args)
+
+    def _on_pre_forward_sampled(self, module: nn.Module, args: tuple) -> None:
+        if self._in_loss:
+            return
+        t0 = time.perf_counter()
+        if self._depth == 0 and module not in self._roots and not isinstance(module, nn.modules.loss._Loss) \
+                and not _is_compiled(module) and next(module.parameters(), None) is not None:
+            self._register_root(module)
+            self._root_called(module, args)
+        self._depth += 1
+        if not self._leaf_order_done and not module._modules:
+            self._trace_leaf_input(module, args)
+        if isinstance(module, LINEAR_LIKE) and torch.is_grad_enabled():
+            self._layer_input_stats(module, args)
+        self._probe_spent += time.perf_counter() - t0
+
+    def _on_forward_sampled(self, module: nn.Module, args: tuple, output: Any) -> None:
+        if self._in_loss:
+            return
+        t0 = time.perf_counter()
+        self._depth = max(0, self._depth - 1)
+        if not module._modules:
+            out = first_tensor(output)
+            if out is not None and out.is_floating_point() and torch.is_grad_enabled() \
+                    and (isinstance(module, ACTIVATIONS) or next(module.parameters(recurse=False), None) is not None):
+                self._layer_output_stats(module, out)
+            if not self._leaf_order_done:
+                self._trace_leaf_output(module, out)
+        if self._depth == 0 and module in self._roots:
+            out = first_tensor(output)
+            self._last_root_output = weakref.ref(out) if out is not None else None
+            if self._leaf_trace and not self._leaf_order_done and torch.is_grad_enabled():
+                self._leaf_order_done = True
+                self.sig.module_order = list(self._leaf_trace)
+                self._mark_output_layer()
+        self._probe_spent += time.perf_counter() - t0
+
+    def _root_called(self, module: nn.Module, args: tuple) -> None:
+        self.sig.root_calls += 1
+        grad = torch.is_grad_enabled()
+        if grad:
+            self._last_train_forward = (module.training, module in self._mode_layers)
+            self._step_root_call = (weakref.ref(module), args)
+        if self.sampling and grad:
+            x = first_tensor(args)
+            if x is not None:
+                self._batch_signal(module, x)
+
+    def _batch_signal(self, module: nn.Module, x: torch.Tensor) -> None:
+        batch = BatchSignal(step=self.sig.steps, model=self.name_of(module), inputs=tensor_stats(x, self.rb))
+        data = x.detach()
+        if data.is_floating_point() and data.numel() > 1:
+            flat = data.flatten().float()
+            strided = flat[:: max(1, flat.numel() // 16)][:16]
+            # Content fingerprint: moments plus a strided sample of values; equal batches give equal numbers.
+            parts = torch.stack([flat.sum(), (flat ** 2).sum(), (strided * torch.arange(1, strided.numel() + 1,
+                                 device=flat.device)).sum()])
+            holder: dict = {}
+            for i in range(3):
+                self.rb.later(holder, str(i), parts[i])
+            shape = tuple(data.shape)
+            self.rb.then(lambda b=batch, h=holder: setattr(b, "fingerprint", shape + tuple(h[str(i)] for i in range(3))))
+            axes = _feature_axes(data)
+            if axes is not None and data.shape[0] > 1:
+                fmean = data.float().mean(dim=axes)
+                fstd = data.float().std(dim=axes)
+                batch.n_features = int(fmean.numel())
+                self.rb.later(batch, "feature_mean_absmax_in_std", (fmean.abs() / fstd.clamp(min=1e-12)).max())
+                self.rb.later(batch, "feature_std_min", fstd.min())
+                self.rb.later(batch, "feature_std_max", fstd.max())
+            base = getattr(x, "_base", None)
+            if base is not None and base.dim() == x.dim() and base.shape[0] > x.shape[0]:
+                batch.view_of_rows = int(base.shape[0])
+        self.sig.batches.append(batch)
+
+    # Layer statistics (sampled steps only).
+    def _layer_input_stats(self, module: nn.Module, args: tuple) -> None:
+        x = first_tensor(args)
+        if x is None or not x.is_floating_point() or x.dim() < 2 or x.numel() == 0:
+            return
+        name = self.name_of(module)
+        stats = LayerStats(step=self.sig.steps, module=name, kind=type(module).__name__ + ":input")
+        data = x.detach()
+        if isinstance(module, nn.modules.conv._ConvNd):
+            per_unit = data.abs().transpose(0, 1).reshape(data.shape[1], -1).amax(dim=1)
+        else:
+            per_unit = data.abs().reshape(-1, data.shape[-1]).amax(dim=0)
+        self.rb.later(stats, "in_std", data.float().std())
+        self.rb.later(stats, "in_dead_frac", (per_unit == 0).float().mean())
+        lo, hi = data.min(), data.max()
+        bounded = (lo >= -1.0001) & (hi <= 1.0001)
+        near = torch.where(lo < -1e-3, data.abs() > 0.99, (data < 0.01) | (data > 0.99))
+        self.rb.later(stats, "in_saturated_frac", torch.where(bounded, near.float().mean(), torch.zeros(())))
+        self.sig.layer_stats.append(stats)
+
+    def _layer_output_stats(self, module: nn.Module, out: torch.Tensor) -> None:
+        stats = LayerStats(step=self.sig.steps, module=self.name_of(module), kind=type(module).__name__)
+        data = out.detach().float()
+        self.rb.later(stats, "out_mean", data.mean())
+        self.rb.later(stats, "out_std", data.std() if data.numel() > 1 else torch.zeros(()))
+        self.rb.later(stats, "out_frac_zero", (data == 0).float().mean())
+        self.sig.layer_stats.append(stats)
+
+    # Structure of the first forward: execution order and linear layers feeding linear layers.
+    def _trace_leaf_input(self, module: nn.Module, args: tuple) -> None:
+        x = first_tensor(args)
+        if isinstance(module, LINEAR_LIKE) and self._last_linear_out is not None:
+            ref, prev = self._last_linear_out
+            if x is not None and ref() is x:
+                self.sig.linear_chains.append((prev, self.name_of(module)))
+
+    def _trace_leaf_output(self, module: nn.Module, out: torch.Tensor | None) -> None:
+        name = self.name_of(module)
+        self._leaf_trace.append((name, type(module).__name__))
+        if next(module.parameters(recurse=False), None) is not None:
+            self._last_param_leaf = name
+            info_module = name
+            for p in self.sig.params.values():
+                if p.module == info_module:
+                    p.module_called = True
+        if isinstance(module, LINEAR_LIKE) and out is not None:
+            self._last_linear_out = (weakref.ref(out), name)
+        else:
+            self._last_linear_out = None
+
+    def _mark_output_layer(self) -> None:
+        for p in self.sig.params.values():
+            if p.module == self._last_param_leaf:
+                p.in_output_layer = True
+
+    # ------------------------------------------------------------------ losses
+    def _wrap_loss(self, name: str, original: Callable) -> Callable:
+        signature = inspect.signature(original)
+        probe = self
+
+        def loss_wrapper(*args, **kwargs):
+            if probe._in_loss or probe._paused:
+                return original(*args, **kwargs)
+            probe._in_loss += 1
+            try:
+                out = original(*args, **kwargs)
+            finally:
+                probe._in_loss -= 1
+            try:
+                probe._on_loss(name, signature, args, kwargs, out)
+            except Exception as exc:
+                probe.engine.internal_error("probe:loss", exc)
+            return out
+
+        loss_wrapper.__wrapped__ = original
+        loss_wrapper.__name__ = original.__name__
+        loss_wrapper.__doc__ = original.__doc__
+        return loss_wrapper
+
+    def _on_loss(self, name: str, signature: inspect.Signature, args: tuple, kwargs: dict, out: Any) -> None:
+        if not torch.is_grad_enabled():
+            return  # evaluation losses are not training signals
+        if not self.sampling and self.sig.loss_calls:
+            return
+        t0 = time.perf_counter()
+        bound = signature.bind_partial(*args, **kwargs).arguments
+        inp, target = bound.get("input"), bound.get("target")
+        if not isinstance(inp, torch.Tensor) or not isinstance(out, torch.Tensor):
+            return
+        self._step_loss_args = (name, args, kwargs)
+        call = LossCall(step=self.sig.steps, fn=name, reduction=str(bound.get("reduction", "mean")), value=0.0,
+                        input=tensor_stats(inp, self.rb),
+                        target=tensor_stats(target, self.rb, integral=True) if isinstance(target, torch.Tensor) else None,
+                        label_smoothing=float(bound.get("label_smoothing", 0.0) or 0.0),
+                        has_weight=bound.get("weight") is not None,
+                        has_pos_weight=bound.get("pos_weight") is not None)
+        if out.numel() == 1:
+            self.rb.later(call, "value", out.detach().reshape(()))
+        ref = self._last_root_output
+        call.input_is_model_output = ref is not None and ref() is inp
+        data = inp.detach().float()
+        if name in ("cross_entropy", "nll_loss") and data.dim() >= 2:
+            call.classes = int(data.shape[1])
+            rows = (data.sum(dim=1) - 1).abs().max()
+            self.rb.later(call, "probs_like", ((data >= 0).all() & (rows < 1e-3)).float())
+            if name == "nll_loss":
+                self.rb.later(call, "row_logsumexp_absmax", data.logsumexp(dim=1).abs().max())
+            ignore = bound.get("ignore_index", -100)
+            if isinstance(target, torch.Tensor) and not target.is_floating_point() and ignore is not None:
+                self.rb.later(call, "ignore_index_used", (target == ignore).any().float())
+        elif name in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
+            self.rb.later(call, "unit_interval", ((data >= 0) & (data <= 1)).all().float())
+            if name == "binary_cross_entropy_with_logits":
+                self.rb.later(call, "probs_like", ((data >= 0) & (data <= 1)).all().float())
+        self.rb.then(lambda c=call: _booleans(c))
+        self.sig.loss_calls.append(call)
+        self._probe_spent += time.perf_counter() - t0
+
+    # ------------------------------------------------------------------ backward
+    def _wrap_backward(self, original: Callable) -> Callable:
+        probe = self
+
+        def backward_wrapper(*args, **kwargs):
+            if probe._in_backward or probe._paused:
+                return original(*args, **kwargs)
+            loss = args[0] if args else kwargs.get("tensors", kwargs.get("self"))
+            try:
+                probe._before_backward(loss)
+            except Exception as exc:
+                probe.engine.internal_error("probe:backward", exc)
+            probe._in_backward = True
+            try:
+                return original(*args, **kwargs)
+            finally:
+                probe._in_backward = False
+                try:
+                    probe._after_backward()
+                except Exception as exc:
+                    probe.engine.internal_error("probe:backward", exc)
+
+        backward_wrapper.__wrapped__ = original
+        backward_wrapper.__doc__ = original.__doc__
+        return backward_wrapper
+
+    def _before_backward(self, loss: Any) -> None:
+        if isinstance(loss, (list, tuple)):
+            loss = loss[0] if loss else None
+        if not isinstance(loss, torch.Tensor) or not loss.is_floating_point():
+            return
+        value_t = loss.detach()
+        value_t = value_t.reshape(()) if value_t.numel() == 1 else value_t.float().mean()
+        entry: dict = {}
+        step = self.sig.steps
+        if value_t.device.type == "cpu":
+            value = float(value_t)
+            self.sig.losses.append((step, value))
+            if not math.isfinite(value) and not self._nonfinite_loss_seen:
+                self._nonfinite_loss_seen = True
+                self.sig.nonfinite.append(nonfinite.diagnose_loss(self, step, value))
+        else:
+            self.rb.later(entry, "v", value_t)
+            self.rb.then(lambda e=entry, s=step: self._loss_arrived(s, e["v"]))
+        if self._last_train_forward is not None:
+            in_train_mode, has_mode_layers = self._last_train_forward
+            if has_mode_layers:
+                if in_train_mode:
+                    self.sig.train_forwards_train_mode += 1
+                else:
+                    self.sig.train_forwards_eval_mode += 1
+                    if self.sig.first_eval_train_step is None:
+                        self.sig.first_eval_train_step = step
+            self._last_train_forward = None
+
+    def _loss_arrived(self, step: int, value: float) -> None:
+        self.sig.losses.append((step, value))
+        if not math.isfinite(value) and not self._nonfinite_loss_seen:
+            self._nonfinite_loss_seen = True
+            self.sig.nonfinite.append(nonfinite.diagnose_loss(self, step, value, replay=False))
+
+    def _after_backward(self) -> None:
+        self.sig.backward_calls += 1
+        if not self.sig.optimizer_created and not self._in_step:
+            # No optimizer in this script (manual updates): a backward marks a step.
+            self._end_step()
+
+    # ------------------------------------------------------------------ zero_grad
+    def _wrap_zero_grad(self, original: Callable) -> Callable:
+        probe = self
+
+        def zero_grad_wrapper(owner, *args, **kwargs):
+            if not probe._paused:
+                probe._zero_grad_calls += 1
+                probe._zero_grad_log.append((probe._zero_grad_calls, weakref.ref(owner)))
+            return original(owner, *args, **kwargs)
+
+        zero_grad_wrapper.__wrapped__ = original
+        zero_grad_wrapper.__doc__ = original.__doc__
+        return zero_grad_wrapper
+
+    def _wrap_optimizer_init(self, original: Callable) -> Callable:
+        probe = self
+
+        def init_wrapper(opt, *args, **kwargs):
+            original(opt, *args, **kwargs)
+            if not probe._paused:
+                probe.sig.optimizer_created += 1
+
+        init_wrapper.__wrapped__ = original
+        return init_wrapper
+
+    def _wrap_loader_iter(self, original: Callable) -> Callable:
+        probe = self
+
+        def iter_wrapper(loader):
+            if not probe._paused:
+                try:
+                    probe._on_loader(loader)
+                except Exception as exc:
+                    probe.engine.internal_error("probe:dataloader", exc)
+            return original(loader)
+
+        iter_wrapper.__wrapped__ = original
+        return iter_wrapper
+
+    def _on_loader(self, loader: Any) -> None:
+        if any(getattr(info, "_loader", lambda: None)() is loader for info in self.sig.loaders):
+            return
+        try:
+            length = len(loader.dataset)
+        except Exception:
+            length = None
+        sampler = type(loader.sampler).__name__ if getattr(loader, "sampler", None) is not None else "none"
+        shuffle = {"RandomSampler": True, "SequentialSampler": False}.get(sampler)
+        info = LoaderInfo(dataset_len=length, batch_size=loader.batch_size, shuffle=shuffle, sampler=sampler,
+                          drop_last=bool(loader.drop_last))
+        info._loader = weakref.ref(loader)
+        self.sig.loaders.append(info)
+
+    # ------------------------------------------------------------------ optimizer steps
+    def _optimizer_info(self, opt: Any) -> OptimizerInfo:
+        info = self._optimizers.get(opt)
+        if info is None:
+            params = [p for g in opt.param_groups for p in g["params"]]
+            groups = [{k: _plain(v) for k, v in g.items() if k != "params"} for g in opt.param_groups]
+            info = OptimizerInfo(index=len(self.sig.optimizers), kind=type(opt).__name__, groups=groups,
+                                 n_params=len(params))
+            self.sig.optimizers.append(info)
+            self._optimizers[opt] = info
+            for p in params:
+                name = self.param_name(p)
+                if name is not None:
+                    self.sig.params[name].in_optimizer = True
+            trainable = [p for p in params if p.requires_grad]
+            picks = trainable[:2] + trainable[-2:] if len(trainable) > 4 else trainable
+            self._opt_state[opt] = {"ids": {id(p) for p in params}, "checked": [weakref.ref(p) for p in picks],
+                                    "last": {}, "params": [weakref.ref(p) for p in params]}
+        return info
+
+    def _on_step_pre(self, opt: Any, args: tuple, kwargs: dict) -> None:
+        t0 = time.perf_counter()
+        self._in_step += 1
+        info = self._optimizer_info(opt)
+        state = self._opt_state[opt]
+        self._check_stale_gradients(opt, info, state)
+        if self.sampling:
+            self._grad_stats(opt, info, state)
+        self._probe_spent += time.perf_counter() - t0
+
+    def _on_step_post(self, opt: Any, args: tuple, kwargs: dict) -> None:
+        t0 = time.perf_counter()
+        self._in_step = max(0, self._in_step - 1)
+        info = self._optimizer_info(opt)
+        state = self._opt_state[opt]
+        info.steps += 1
+        info.groups = [{k: _plain(v) for k, v in g.items() if k != "params"} for g in opt.param_groups]
+        # Remember each checked gradient by identity and version: if the next step sees the very
+        # same tensor, never cleared, the gradients of two steps were summed (no zero_grad).
+        last = {}
+        for ref in state["checked"]:
+            p = ref()
+            if p is not None and p.grad is not None:
+                last[id(p)] = (weakref.ref(p.grad), p.grad._version, self.sig.backward_calls, self._zero_grad_calls)
+        state["last"] = last
+        pending = state.pop("before", None)
+        if pending is not None:
+            stats, names, before = pending
+            after = [p.detach() for p in (ref() for ref in state["params_sampled"]) if p is not None]
+            if len(after) == len(before):
+                diffs = torch._foreach_sub(after, before)
+                for name, norm in zip(names, torch._foreach_norm(diffs)):
+                    self.rb.later(stats.update_norm, name, norm)
+        self._probe_spent += time.perf_counter() - t0
+        if info.steps > self.sig.steps:  # the global step is the busiest optimizer's step count
+            self._end_step()
+
+    def _check_stale_gradients(self, opt: Any, info: OptimizerInfo, state: dict) -> None:
+        if not state["last"]:
+            return
+        info.checked_steps += 1
+        stale = False
+        for ref in state["checked"]:
+            p = ref()
+            if p is None or p.grad is None or id(p) not in state["last"]:
+                continue
+            grad_ref, version, backwards, zero_calls = state["last"][id(p)]
+            if grad_ref() is not p.grad:
+                continue  # set to None and re-created: cleared
+            if self._cleared_by_zero_grad(p, opt, zero_calls):
+                continue
+            if p.grad._version - version > self.sig.backward_calls - backwards:
+                continue  # an extra in-place write: zeroed (or clipped) by hand
+            if self.sig.backward_calls > backwards:
+                stale = True
+        self.sig.checked_backwards += 1
+        if stale:
+            self.sig.stale_grad_backwards += 1
+            if self.sig.first_stale_step is None:
+                self.sig.first_stale_step = self.sig.steps
+
+    def _cleared_by_zero_grad(self, p: torch.Tensor, opt: Any, since: int) -> bool:
+        if self._zero_grad_calls - since >= self._zero_grad_log.maxlen:
+            return True
+        for index, owner_ref in self._zero_grad_log:
+            if index <= since:
+                continue
+            owner = owner_ref()
+            if owner is None:
+                continue
+            if owner is opt or (isinstance(owner, torch.optim.Optimizer)
+                                and any(q is p for g in owner.param_groups for q in g["params"])):
+                return True
+            if isinstance(owner, nn.Module) and any(q is p for q in owner.parameters()):
+                return True
+        return False
+
+    def _grad_stats(self, opt: Any, info: OptimizerInfo, state: dict) -> None:
+        stats = StepStats(step=self.sig.steps, optimizer=info.index, lrs=[float(g.get("lr", 0.0) or 0.0)
+                                                                         for g in opt.param_groups])
+        params, names, grads, gnames = [], [], [], []
+        for ref in state["params"]:
+            p = ref()
+            if p is None or not p.requires_grad:
+                continue
+            name = self.param_name(p) or f"param{len(names)}"
+            params.append(p.detach())
+            names.append(name)
+            if p.grad is None:
+                stats.grad_none.append(name)
+            else:
+                grads.append(p.grad.detach())
+                gnames.append(name)
+        if not params:
+            return
+        for name, norm in zip(names, torch._foreach_norm(params)):
+            self.rb.later(stats.param_norm, name, norm)
+        if grads:
+            for name, norm in zip(gnames, torch._foreach_norm(grads)):
+                self.rb.later(stats.grad_norm, name, norm)
+        state["before"] = (stats, names, [p.clone() for p in params])
+        state["params_sampled"] = [weakref.ref(p) for p in (r() for r in state["params"])
+                                   if p is not None and p.requires_grad]
+        self.sig.step_stats.append(stats)
+        self.rb.then(lambda s=stats, i=info: self._grads_arrived(s, i))
+
+    def _grads_arrived(self, stats: StepStats, info: OptimizerInfo) -> None:
+        empty = all(v == 0 for v in stats.grad_norm.values())
+        if empty:
+            info.empty_grad_steps += 1
+        for name in stats.grad_none:
+            if name in self.sig.params:
+                self.sig.params[name].grad_checked += 1
+                self.sig.params[name].grad_none += 1
+        for name, value in stats.grad_norm.items():
+            if name in self.sig.params:
+                self.sig.params[name].grad_checked += 1
+                if value == 0:
+                    self.sig.params[name].grad_zero += 1
+        bad = [n for n, v in stats.grad_norm.items() if not math.isfinite(v)]
+        if bad and not self._nonfinite_grad_seen:
+            self._nonfinite_grad_seen = True
+            self.sig.nonfinite.append(nonfinite.diagnose_gradient(self, stats.step, bad))
+
+    # ------------------------------------------------------------------ step boundary
+    def _end_step(self) -> None:
+        t0 = time.perf_counter()
+        spent = None
+        if self.sampling:
+            self.rb.flush()
+            spent = self._probe_spent + (time.perf_counter() - t0)
+        self.sig.steps += 1
+        now = time.perf_counter()
+        self.sampler.observe(now - self._step_started, spent)
+        self._step_started = now
+        self._probe_spent = 0.0
+        self._release_step()
+        self.engine.on_step_end()
+        if self._depth == 0:
+            self.sampling = self.sampler.should_sample(self.sig.steps)
+            self._set_sampling_hooks(self.sampling)
+
+    def _release_step(self) -> None:
+        self._step_root_call = None
+        self._step_loss_args = None
+        self._last_linear_out = None
+        for state in list(self._opt_state.values()):
+            state.pop("before", None)
+
+    def finish(self) -> None:
+        """End of run: read back what is pending, note which parameters changed at all."""
+        self.rb.flush()
+        self._release_step()
+        names = [(p, n) for p, n in self.live_params() if n in self._initial_sums]
+        if names:
+            sums = torch.stack([p.detach().float().sum().cpu() for p, _ in names]).tolist()
+            for (_, name), now in zip(names, sums):
+                self.sig.params[name].changed = now != self._initial_sums[name]
+
+
+def _feature_axes(t: torch.Tensor) -> tuple[int, ...] | None:
+    if t.dim() == 2:
+        return (0,)
+    if t.dim() == 3:
+        return (0, 1)
+    return feature_axes(t)
+
+
+def _booleans(call: LossCall) -> None:
+    call.probs_like = bool(call.probs_like)
+    call.unit_interval = bool(call.unit_interval)
+    call.ignore_index_used = bool(call.ignore_index_used)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return value.item() if value.numel() == 1 else value.tolist()
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return value
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return str(value)

@@ -1,0 +1,1 @@
+"""Renderers: turn a Report into something to read. They never compute statistics."""

@@ -1,0 +1,84 @@
+"""The rule registry: each catalog code that nndoctor can judge is one small function here.
+
+A rule reads ``Signals`` (plain numbers gathered by the probes) and its thresholds,
+and returns ``Hit``s; the engine turns hits into findings with the catalog's name,
+severity and fix. Rules never touch torch and never register hooks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from nndoctor.signals import Signals
+
+LIVE, END = "live", "end"
+
+
+@dataclass
+class Hit:
+    message: str
+    where: str = ""
+    step: int | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    severity: str | None = None  # None: the catalog's default severity for the code
+
+
+@dataclass
+class Context:
+    signals: Signals
+    th: dict[str, Any]  # this rule's thresholds
+    final: bool  # True at the end of the run, False while it is live
+
+
+RuleFn = Callable[[Context], "Hit | Iterable[Hit] | None"]
+
+
+@dataclass
+class RuleSpec:
+    code: str
+    check: RuleFn
+    stage: str
+
+    @property
+    def doc(self) -> str:
+        return (self.check.__doc__ or "").strip()
+
+
+RULES: dict[str, RuleSpec] = {}
+
+
+def rule(code: str, stage: str = END) -> Callable[[RuleFn], RuleFn]:
+    """Register ``fn`` as the judge of ``code``. LIVE rules also run while training goes on."""
+
+    def register(fn: RuleFn) -> RuleFn:
+        if code in RULES:
+            raise ValueError(f"rule {code} registered twice")
+        RULES[code] = RuleSpec(code, fn, stage)
+        return fn
+
+    return register
+
+
+def load_rules() -> dict[str, RuleSpec]:
+    from nndoctor.rules import data, loop, loss, model, numerics, optim  # noqa: F401  (registration)
+
+    return RULES
+
+
+def fmt(value: float) -> str:
+    """A number as a person reads it in a message."""
+    if value != value:
+        return "nan"
+    if value in (float("inf"), float("-inf")):
+        return str(value)
+    if value == 0:
+        return "0"
+    if abs(value) >= 1e4 or abs(value) < 1e-3:
+        return f"{value:.2e}"
+    return f"{value:.3g}" if abs(value) < 100 else f"{value:.1f}"
+
+
+def names_list(names: Iterable[str], limit: int = 4) -> str:
+    names = list(dict.fromkeys(names))
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")

@@ -1,0 +1,178 @@
+"""Signals: what the probes saw, as plain Python numbers. Rules judge these.
+
+Nothing here imports torch: probes turn tensors into numbers (read back in
+batches), rules only ever see this store.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class TensorStats:
+    """A tensor summarised: shape, dtype and value statistics over its finite entries."""
+
+    shape: tuple[int, ...]
+    dtype: str
+    numel: int
+    min: float = 0.0
+    max: float = 0.0
+    mean: float = 0.0
+    std: float = 0.0
+    nonfinite: int = 0
+    first_nonfinite: tuple[int, ...] | None = None
+    integral: bool = False  # every value is a whole number
+    is_floating: bool = True
+
+
+@dataclass
+class BatchSignal:
+    """The inputs of one model call (the root module's first tensor argument)."""
+
+    step: int
+    model: str
+    inputs: TensorStats
+    fingerprint: tuple[float, ...] = ()
+    # Per-feature statistics (features = last dim for 2-D, channel dim for 4-D).
+    feature_mean_absmax_in_std: float = 0.0  # max over features of |mean| / pooled std
+    feature_std_min: float = 0.0
+    feature_std_max: float = 0.0
+    n_features: int = 0
+    view_of_rows: int | None = None  # the batch is a slice of a tensor with this many rows
+
+
+@dataclass
+class LossCall:
+    """One call of a loss function (functional or module), analysed on sampled steps."""
+
+    step: int
+    fn: str
+    reduction: str
+    value: float
+    input: TensorStats
+    target: TensorStats | None
+    label_smoothing: float = 0.0
+    has_weight: bool = False
+    has_pos_weight: bool = False
+    ignore_index_used: bool = False
+    # Shape of the class dimension (dim 1) for cross-entropy-like losses.
+    classes: int | None = None
+    probs_like: bool = False  # rows non-negative and summing to 1 (over dim 1)
+    unit_interval: bool = False  # every value in [0, 1]
+    row_logsumexp_absmax: float | None = None  # for NLL: 0 for log-probabilities
+    input_is_model_output: bool = False
+    output_activation: str | None = None  # last module applied to the model output, if any
+
+
+@dataclass
+class StepStats:
+    """Per-parameter gradient / weight / update norms of one sampled optimizer step."""
+
+    step: int
+    optimizer: int
+    grad_norm: dict[str, float] = field(default_factory=dict)
+    grad_none: list[str] = field(default_factory=list)
+    param_norm: dict[str, float] = field(default_factory=dict)
+    update_norm: dict[str, float] = field(default_factory=dict)
+    lrs: list[float] = field(default_factory=list)
+
+
+@dataclass
+class LayerStats:
+    """Activation statistics of one module on one sampled forward."""
+
+    step: int
+    module: str
+    kind: str
+    out_mean: float = 0.0
+    out_std: float = 0.0
+    out_frac_zero: float = 0.0
+    in_std: float | None = None
+    in_dead_frac: float | None = None  # input features that are zero for every sample
+    in_saturated_frac: float | None = None
+
+
+@dataclass
+class OptimizerInfo:
+    index: int
+    kind: str
+    groups: list[dict[str, Any]]
+    n_params: int
+    steps: int = 0
+    empty_grad_steps: int = 0  # steps taken with no gradient at all on any parameter
+    checked_steps: int = 0
+
+
+@dataclass
+class LoaderInfo:
+    dataset_len: int | None
+    batch_size: int | None
+    shuffle: bool | None
+    sampler: str
+    drop_last: bool
+
+
+@dataclass
+class ParamInfo:
+    name: str
+    module: str
+    numel: int
+    requires_grad: bool
+    in_optimizer: bool = False
+    module_called: bool = False
+    in_output_layer: bool = False
+    grad_checked: int = 0
+    grad_none: int = 0
+    grad_zero: int = 0
+    changed: bool | None = None  # did its value change over the run
+
+
+@dataclass
+class NonFiniteEvent:
+    kind: str  # "loss" | "gradient" | "parameters"
+    step: int
+    value: float | None = None
+    module: str | None = None
+    op: str | None = None
+    detail: str = ""
+    input_stats: dict[str, Any] | None = None
+    params: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Signals:
+    steps: int = 0
+    backward_calls: int = 0
+    optimizer_created: int = 0
+    root_calls: int = 0
+    losses: list[tuple[int, float]] = field(default_factory=list)
+    batches: list[BatchSignal] = field(default_factory=list)
+    loss_calls: list[LossCall] = field(default_factory=list)
+    step_stats: list[StepStats] = field(default_factory=list)
+    layer_stats: list[LayerStats] = field(default_factory=list)
+    optimizers: list[OptimizerInfo] = field(default_factory=list)
+    loaders: list[LoaderInfo] = field(default_factory=list)
+    params: dict[str, ParamInfo] = field(default_factory=dict)
+    models: list[str] = field(default_factory=list)
+    module_order: list[tuple[str, str]] = field(default_factory=list)  # (path, kind) of the first forward
+    linear_chains: list[tuple[str, str]] = field(default_factory=list)  # Linear/Conv feeding Linear/Conv directly
+    # Training forwards (the call whose output was backpropagated) by mode, for models
+    # that hold mode-dependent layers (Dropout, BatchNorm...).
+    train_forwards_eval_mode: int = 0
+    train_forwards_train_mode: int = 0
+    first_eval_train_step: int | None = None
+    mode_dependent_layers: list[str] = field(default_factory=list)
+    # Backward passes that started with the previous step's gradients still in place.
+    stale_grad_backwards: int = 0
+    checked_backwards: int = 0
+    first_stale_step: int | None = None
+    nonfinite: list[NonFiniteEvent] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def last_step(self) -> int:
+        return self.steps
+
+    def chance_losses(self) -> list[LossCall]:
+        return [c for c in self.loss_calls if c.fn in ("cross_entropy", "nll_loss", "binary_cross_entropy",
+                                                       "binary_cross_entropy_with_logits")]
