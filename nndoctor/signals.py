@@ -62,7 +62,11 @@ class LossCall:
     unit_interval: bool = False  # every value in [0, 1]
     row_logsumexp_absmax: float | None = None  # for NLL: 0 for log-probabilities
     input_is_model_output: bool = False
-    output_activation: str | None = None  # last module applied to the model output, if any
+    # Class-index targets (cross_entropy / nll_loss): accuracy of argmax over dim 1, and the
+    # share and index of the most frequent class in this batch.
+    accuracy: float | None = None
+    target_majority_frac: float | None = None
+    target_majority_class: int | None = None
 
 
 @dataclass
@@ -168,6 +172,26 @@ class Signals:
     checked_backwards: int = 0
     first_stale_step: int | None = None
     nonfinite: list[NonFiniteEvent] = field(default_factory=list)
+    # Forwards with gradients off (validation, inference) by the model's mode, for models with
+    # mode-dependent layers.
+    eval_forwards_train_mode: int = 0
+    eval_forwards_eval_mode: int = 0
+    first_train_mode_eval_step: int | None = None
+    # Leaf module (kind) whose output is the model's output, when it is an activation (Sigmoid, ReLU...).
+    output_activation: tuple[str, str] | None = None
+    # BatchNorm layers in training mode: (module, step, samples per channel statistic).
+    batchnorm_batches: list[tuple[str, int, int]] = field(default_factory=list)
+    # Class-index targets seen in training loss calls (sampled): class -> count.
+    class_counts: dict[int, int] = field(default_factory=dict)
+    # The loss terms of one step: several loss calls before one backward, on sampled steps:
+    # (step, [(loss function, value)], value that was backpropagated).
+    loss_terms: list[tuple[int, list[tuple[str, float]], float]] = field(default_factory=list)
+    # Losses computed with gradients off (validation): (step, value).
+    eval_losses: list[tuple[int, float]] = field(default_factory=list)
+    # Metrics handed in by the user (doctor.log(val_loss=...)) or integrations: name -> [(step, value)].
+    metrics: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    # Results of nndoctor's own experiments on copies (pre-flight): name -> result dict.
+    experiments: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def last_step(self) -> int:

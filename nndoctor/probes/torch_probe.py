@@ -107,6 +107,8 @@ class TorchProbe:
         self._leaf_trace: list[tuple[str, str]] = []
         self._last_linear_out: tuple[weakref.ref, str] | None = None
         self._last_param_leaf: str | None = None
+        self._last_leaf_out: weakref.ref | None = None
+        self._step_terms: list[tuple[str, torch.Tensor]] = []
         self._step_started = time.perf_counter()
         self._probe_spent = 0.0
         self._fingerprints: deque = deque(maxlen=64)
@@ -248,6 +250,11 @@ class TorchProbe:
             self._trace_leaf_input(module, args)
         if isinstance(module, LINEAR_LIKE) and torch.is_grad_enabled():
             self._layer_input_stats(module, args)
+        if isinstance(module, nn.modules.batchnorm._BatchNorm) and module.training:
+            x = first_tensor(args)
+            if x is not None and x.dim() >= 2:
+                per_channel = x.numel() // max(1, x.shape[1])
+                self.sig.batchnorm_batches.append((self.name_of(module), self.sig.steps, int(per_channel)))
         self._probe_spent += time.perf_counter() - t0
 
     def _on_forward_sampled(self, module: nn.Module, args: tuple, output: Any) -> None:
@@ -266,6 +273,10 @@ class TorchProbe:
             out = first_tensor(output)
             self._last_root_output = weakref.ref(out) if out is not None else None
             if self._leaf_trace and not self._leaf_order_done and torch.is_grad_enabled():
+                last_kind = self._leaf_trace[-1][1]
+                if self._last_leaf_out is not None and self._last_leaf_out() is out \
+                        and any(last_kind == a.__name__ for a in ACTIVATIONS):
+                    self.sig.output_activation = self._leaf_trace[-1]
                 self._leaf_order_done = True
                 self.sig.module_order = list(self._leaf_trace)
                 self._mark_output_layer()
@@ -274,6 +285,13 @@ class TorchProbe:
     def _root_called(self, module: nn.Module, args: tuple) -> None:
         self.sig.root_calls += 1
         grad = torch.is_grad_enabled()
+        if not grad and module in self._mode_layers:
+            if module.training:
+                self.sig.eval_forwards_train_mode += 1
+                if self.sig.first_train_mode_eval_step is None:
+                    self.sig.first_train_mode_eval_step = self.sig.steps
+            else:
+                self.sig.eval_forwards_eval_mode += 1
         if grad:
             self._last_train_forward = (module.training, module in self._mode_layers)
             self._step_root_call = (weakref.ref(module), args)
@@ -348,6 +366,7 @@ class TorchProbe:
     def _trace_leaf_output(self, module: nn.Module, out: torch.Tensor | None) -> None:
         name = self.name_of(module)
         self._leaf_trace.append((name, type(module).__name__))
+        self._last_leaf_out = weakref.ref(out) if out is not None else None
         if next(module.parameters(recurse=False), None) is not None:
             self._last_param_leaf = name
             info_module = name
@@ -389,10 +408,17 @@ class TorchProbe:
         return loss_wrapper
 
     def _on_loss(self, name: str, signature: inspect.Signature, args: tuple, kwargs: dict, out: Any) -> None:
+        if not isinstance(out, torch.Tensor) or out.numel() != 1:
+            return
         if not torch.is_grad_enabled():
-            return  # evaluation losses are not training signals
+            # Evaluation losses are not training signals, but validation curves are.
+            holder: dict = {}
+            self.rb.later(holder, "v", out.detach().reshape(()))
+            self.rb.then(lambda h=holder, s=self.sig.steps: self.sig.eval_losses.append((s, h["v"])))
+            return
         if not self.sampling and self.sig.loss_calls:
             return
+        self._step_terms.append((name, out.detach()))
         t0 = time.perf_counter()
         bound = signature.bind_partial(*args, **kwargs).arguments
         inp, target = bound.get("input"), bound.get("target")
@@ -419,6 +445,18 @@ class TorchProbe:
             ignore = bound.get("ignore_index", -100)
             if isinstance(target, torch.Tensor) and not target.is_floating_point() and ignore is not None:
                 self.rb.later(call, "ignore_index_used", (target == ignore).any().float())
+                if target.dim() == data.dim() - 1 and target.numel():
+                    valid = target != ignore
+                    hits = (data.argmax(dim=1) == target) & valid
+                    self.rb.later(call, "accuracy", hits.float().sum() / valid.sum().clamp(min=1))
+                    flat = target[valid].flatten()
+                    if flat.numel() and int(flat.min()) >= 0:
+                        counts = torch.bincount(flat, minlength=call.classes)
+                        self.rb.later(call, "target_majority_frac", counts.max().float() / flat.numel())
+                        self.rb.later(call, "target_majority_class", counts.argmax())
+                        for cls, n in enumerate(counts.tolist()):
+                            if n:
+                                self.sig.class_counts[cls] = self.sig.class_counts.get(cls, 0) + n
         elif name in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
             self.rb.later(call, "unit_interval", ((data >= 0) & (data <= 1)).all().float())
             if name == "binary_cross_entropy_with_logits":
@@ -462,6 +500,14 @@ class TorchProbe:
         value_t = value_t.reshape(()) if value_t.numel() == 1 else value_t.float().mean()
         entry: dict = {}
         step = self.sig.steps
+        if self.sampling and len(self._step_terms) > 1:
+            terms, holder = self._step_terms, {}
+            for i, (_, t) in enumerate(terms):
+                self.rb.later(holder, str(i), t.reshape(()))
+            self.rb.later(holder, "total", value_t)
+            self.rb.then(lambda h=holder, n=[n for n, _ in terms], s=step: self.sig.loss_terms.append(
+                (s, [(fn, h[str(i)]) for i, fn in enumerate(n)], h["total"])))
+        self._step_terms = []
         if value_t.device.type == "cpu":
             value = float(value_t)
             self.sig.losses.append((step, value))
@@ -736,6 +782,8 @@ def _feature_axes(t: torch.Tensor) -> tuple[int, ...] | None:
 
 
 def _booleans(call: LossCall) -> None:
+    if call.target_majority_class is not None:
+        call.target_majority_class = int(call.target_majority_class)
     call.probs_like = bool(call.probs_like)
     call.unit_interval = bool(call.unit_interval)
     call.ignore_index_used = bool(call.ignore_index_used)
