@@ -1,0 +1,166 @@
+"""Overhead of watching: plain training step vs the same step under nndoctor.watch.
+
+In one process, alternating the modes block by block, median over repeats:
+  plain           the user's loop as is
+  watch           nndoctor.watch at default settings (adaptive sampling)
+  watch-full      nndoctor.watch with full statistics on every step (sample_every=1)
+  anomaly         torch.autograd.set_detect_anomaly(True), a reference point users know
+Models: an MLP and a CNN on scikit-learn digits, a small transformer encoder on synthetic tokens.
+Writes benchmarks/results/overhead-<device>.md and prints the table.
+
+    python benchmarks/overhead.py [--device cuda] [--repeats 7] [--steps 200]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import nndoctor  # noqa: E402
+
+
+def digits(device):
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    X = torch.tensor(d.data, dtype=torch.float32) / 16.0
+    return ((X - X.mean(0)) / (X.std(0) + 1e-6)).to(device), torch.tensor(d.target).to(device)
+
+
+def mlp_case(device):
+    X, y = digits(device)
+    model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 10))
+    return model.to(device), X, y, 64
+
+
+def cnn_case(device):
+    X, y = digits(device)
+    X = X.view(-1, 1, 8, 8)
+    model = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(),
+                          nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32 * 16, 64), nn.ReLU(), nn.Linear(64, 10))
+    return model.to(device), X, y, 64
+
+
+class TinyEncoder(nn.Module):
+    def __init__(self, vocab=50, d=64, classes=4):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, d)
+        layer = nn.TransformerEncoderLayer(d, 4, 128, dropout=0.1, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.head = nn.Linear(d, classes)
+
+    def forward(self, tokens):
+        return self.head(self.encoder(self.embed(tokens)).mean(1))
+
+
+def transformer_case(device):
+    g = torch.Generator().manual_seed(0)
+    X = torch.randint(0, 50, (2048, 32), generator=g)
+    y = (X < 10).sum(1).clamp(max=3)
+    return TinyEncoder().to(device), X.to(device), y.to(device), 32
+
+
+CASES = {"mlp-digits": mlp_case, "cnn-digits": cnn_case, "transformer-tokens": transformer_case}
+
+
+def make_loop(model, X, y, batch):
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    n = len(X)
+    order = torch.randperm(n, device=X.device)
+
+    def run(steps, start=0):
+        for i in range(steps):
+            idx = order[((start + i) * batch) % (n - batch):][:batch]
+            loss = F.cross_entropy(model(X[idx]), y[idx])
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+
+    return opt, run
+
+
+def sync(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def timed_block(mode, model, opt, run, steps, warmup, device):
+    if mode == "plain":
+        run(warmup)
+        sync(device)
+        t0 = time.perf_counter()
+        run(steps)
+        sync(device)
+        return (time.perf_counter() - t0) / steps
+    if mode == "anomaly":
+        with torch.autograd.set_detect_anomaly(True):
+            run(warmup)
+            sync(device)
+            t0 = time.perf_counter()
+            run(steps)
+            sync(device)
+            return (time.perf_counter() - t0) / steps
+    settings = {"sample_every": 1} if mode == "watch-full" else {}
+    with nndoctor.watch(model, opt, live=False, preflight=False, **settings):
+        run(warmup)
+        sync(device)
+        t0 = time.perf_counter()
+        run(steps)
+        sync(device)
+        return (time.perf_counter() - t0) / steps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=60)
+    parser.add_argument("--cases", default=",".join(CASES))
+    args = parser.parse_args()
+    device = torch.device(args.device)
+    torch.manual_seed(0)
+    modes = ["plain", "watch", "watch-full", "anomaly"]
+    rows = []
+    for case in args.cases.split(","):
+        model, X, y, batch = CASES[case](device)
+        opt, run = make_loop(model, X, y, batch)
+        times = {m: [] for m in modes}
+        for r in range(args.repeats):
+            order = modes if r % 2 == 0 else list(reversed(modes))
+            for mode in order:
+                times[mode].append(timed_block(mode, model, opt, run, args.steps, args.warmup, device))
+        med = {m: statistics.median(v) for m, v in times.items()}
+        rows.append((case, med))
+        print(f"{case}: plain {med['plain'] * 1e3:.3f} ms/step; "
+              + ", ".join(f"{m} {med[m] / med['plain']:.3f}x" for m in modes[1:]), flush=True)
+    name = "cuda-" + torch.cuda.get_device_name(0).replace(" ", "-") if device.type == "cuda" else "cpu"
+    machine = (f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}"
+               + (f", {torch.cuda.get_device_name(0)}" if device.type == "cuda" else "")
+               + f", {torch.get_num_threads()} torch threads")
+    lines = [f"# Overhead of nndoctor.watch ({device.type})", "",
+             f"Machine: {machine}. Command: `python benchmarks/overhead.py --device {args.device} "
+             f"--repeats {args.repeats} --steps {args.steps}`; median of {args.repeats} alternating blocks of "
+             f"{args.steps} steps after {args.warmup} warm-up steps.", "",
+             "| model | plain ms/step | watch (default) | watch, full stats every step | detect_anomaly |",
+             "|---|---|---|---|---|"]
+    for case, med in rows:
+        lines.append(f"| {case} | {med['plain'] * 1e3:.3f} | {med['watch'] / med['plain']:.3f}x | "
+                     f"{med['watch-full'] / med['plain']:.3f}x | {med['anomaly'] / med['plain']:.3f}x |")
+    out = Path(__file__).parent / "results" / f"overhead-{name}.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
