@@ -19,6 +19,17 @@ from nndoctor.signals import Signals
 
 LIVE_EVERY_S = 0.5  # live rules run at most this often once the first steps are past
 
+# A root cause explains its consequences: when the cause is found, these codes are kept but shown
+# as info, "probably a consequence of" the cause, so the report points at the bug, not its echoes.
+CONSEQUENCES = {
+    "D101": ("D103", "D104", "M303", "M308", "M309", "G406"),
+    "D102": ("N601", "N602", "N603", "D104", "D114", "L207", "M308", "M309", "G406", "G407"),
+    "N601": ("D104", "D114", "L207", "M308", "M309", "G406", "G407", "G409"),
+    "T502": ("G402", "G406", "M302", "M308", "G409"),
+    "T503": ("G407",),
+    "L202": ("G406", "L206"),
+}
+
 
 class Engine:
     def __init__(self, config: Config | None = None, *, live_sink: Callable[[str], None] | None = None) -> None:
@@ -83,8 +94,26 @@ class Engine:
         return finding
 
     def report(self, **meta) -> Report:
-        return Report(findings=list(self.findings.values()), internal_errors=list(self.errors.values()),
-                      steps_seen=self.signals.steps, notes=list(self.signals.notes), **meta)
+        from nndoctor.series import build
+
+        findings = [self._explained(f) for f in self.findings.values()]
+        try:
+            series = build(self.signals)
+        except Exception as exc:
+            self.internal_error("series", exc)
+            series = {}
+        return Report(findings=findings, internal_errors=list(self.errors.values()),
+                      steps_seen=self.signals.steps, notes=list(self.signals.notes), series=series, **meta)
+
+    def _explained(self, finding: Finding) -> Finding:
+        causes = [c for c, effects in CONSEQUENCES.items()
+                  if finding.code in effects and c in self.findings and c != finding.code
+                  and self.findings[c].severity != "info"]
+        if not causes or finding.severity == "info":
+            return finding
+        return Finding(**{**finding.__dict__, "severity": "info",
+                          "message": f"{finding.message} (probably a consequence of {', '.join(causes)})",
+                          "evidence": {**finding.evidence, "consequence_of": causes}})
 
 
 def format_live(finding: Finding) -> str:
