@@ -15,7 +15,7 @@ demo: $(STAMP)
 	$(BIN)/nndoctor demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 tests
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 tests
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/overhead.py

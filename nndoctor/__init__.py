@@ -11,4 +11,11 @@ def watch(*args, **kwargs):
     return _watch(*args, **kwargs)
 
 
-__all__ = ["Finding", "Report", "watch", "__version__"]
+def check(*args, **kwargs):
+    """Test a set-up in seconds before training: ``report = nndoctor.check(model, (X, y))``."""
+    from nndoctor.preflight.check import check as _check
+
+    return _check(*args, **kwargs)
+
+
+__all__ = ["Finding", "Report", "check", "watch", "__version__"]

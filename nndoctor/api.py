@@ -12,9 +12,13 @@ class Doctor:
     """What ``watch`` yields: watches while the block runs; ``report()`` any time, ``log()`` your metrics."""
 
     def __init__(self, model: Any = None, optimizer: Any = None, *, config: Config | None = None,
-                 **settings: Any) -> None:
+                 tensorboard: str | None = None, **settings: Any) -> None:
         self.config = (config or load_config()).update(**settings)
-        self.session = Session(self.config)
+        if tensorboard:
+            from nndoctor.integrations.tensorboard import require_tensorboard
+
+            require_tensorboard()
+        self.session = Session(self.config, tensorboard=tensorboard)
         self._model, self._optimizer = model, optimizer
 
     def __enter__(self) -> "Doctor":
@@ -54,6 +58,7 @@ class Doctor:
 def watch(model: Any = None, optimizer: Any = None, **settings: Any) -> Doctor:
     """``with nndoctor.watch(model, optimizer) as doctor: <your loop>`` then ``doctor.report()``.
 
-    Settings are those of ``[tool.nndoctor]`` (select, ignore, lang, sample_every, live...).
+    Settings are those of ``[tool.nndoctor]`` (select, ignore, lang, sample_every, live...), plus
+    ``tensorboard=DIR`` to write nndoctor's statistics and findings as TensorBoard events at the end.
     """
     return Doctor(model, optimizer, **settings)

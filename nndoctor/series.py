@@ -71,4 +71,16 @@ def build(sig: Signals) -> dict[str, Any]:
         "activations": {m: {k: downsample(v) for k, v in d.items()} for m, d in acts.items()},
         "class_counts": {str(k): v for k, v in sorted(sig.class_counts.items())},
         "experiments": sig.experiments,
+        "inputs": _inputs(sig),
+        "loaders": [{k: v for k, v in vars(info).items() if not k.startswith("_")} for info in sig.loaders],
     }
+
+
+def _inputs(sig: Signals) -> dict[str, Any]:
+    """The model's input batches: shape and dtype of the last one, value statistics over steps."""
+    if not sig.batches:
+        return {}
+    last = sig.batches[-1].inputs
+    stats = {k: downsample(per_step([(b.step, getattr(b.inputs, k)) for b in sig.batches]))
+             for k in ("mean", "std", "min", "max")}
+    return {"shape": list(last.shape), "dtype": last.dtype, **stats}

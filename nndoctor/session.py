@@ -9,20 +9,47 @@ from nndoctor.findings import Report
 from nndoctor.rules.base import END
 
 
+_ACTIVE: list["Session"] = []
+
+
 class StopTraining(BaseException):
     """Raised inside the user's script to end it cleanly at ``--max-steps`` (not an ``Exception``,
     so the script's own ``except Exception`` does not swallow it)."""
 
 
+def active_session() -> "Session | None":
+    """The innermost session now watching (``nndoctor run``, ``watch``), if any: integrations attach to it."""
+    return _ACTIVE[-1] if _ACTIVE else None
+
+
+def _quiet(line: str) -> None:
+    return None
+
+
 class Session:
     def __init__(self, config: Config | None = None, *, live_sink: Callable[[str], None] | None = None,
-                 max_steps: int | None = None) -> None:
+                 max_steps: int | None = None, tensorboard: str | None = None) -> None:
+        from nndoctor import distributed
         from nndoctor.probes.torch_probe import TorchProbe
 
         self.config = config or Config()
+        multiprocess = distributed.multiprocess()
+        if multiprocess and not distributed.is_leader():
+            live_sink = _quiet  # ranks other than 0 stay quiet; rank 0 reports for all
         self.engine = Engine(self.config, live_sink=live_sink)
         self.probe = TorchProbe(self.engine, full_steps=self.config.full_steps,
                                 sample_every=self.config.sample_every)
+        # Multi-process (torchrun): every rank watches itself, rank 0 gathers (nndoctor/distributed.py).
+        self.ranks = distributed.RankWatcher(self) if multiprocess else None
+        self.tensorboard = tensorboard
+        if self.config.preflight and multiprocess:
+            # Experiments on a copy of a DDP-wrapped model would issue collectives of their own.
+            self.engine.signals.notes.append("pre-flight skipped in multi-process training: run the script in "
+                                             "one process to get it")
+        elif self.config.preflight:
+            from nndoctor.preflight import first_step_hook
+
+            self.probe.on_first_step = first_step_hook(self)
         self.max_steps = max_steps
         self._finished = False
         if max_steps is not None:
@@ -37,6 +64,9 @@ class Session:
 
     def start(self) -> "Session":
         self.probe.install()
+        if self.ranks is not None:
+            self.ranks.install()
+        _ACTIVE.append(self)
         return self
 
     def stop(self) -> None:
@@ -49,7 +79,21 @@ class Session:
             self.engine.internal_error("probe:finish", exc)
         finally:
             self.probe.uninstall()
+            if self.ranks is not None:
+                self.ranks.uninstall()
+            if self in _ACTIVE:
+                _ACTIVE.remove(self)
         self.engine.evaluate(END)
+        if self.ranks is not None:
+            self.ranks.exchange()
+            self.ranks.merge()
+        if self.tensorboard and (self.ranks is None or self.ranks.rank == 0):
+            try:
+                from nndoctor.integrations.tensorboard import write_session
+
+                write_session(self, self.tensorboard)
+            except Exception as exc:
+                self.engine.internal_error("tensorboard", exc)
 
     def report(self, **meta) -> Report:
         return self.engine.report(**meta)

@@ -40,6 +40,11 @@ class BatchSignal:
     feature_std_max: float = 0.0
     n_features: int = 0
     view_of_rows: int | None = None  # the batch is a slice of a tensor with this many rows
+    # Images (N, C, H, W) with C of 3 or 4: autocorrelation along the width at lag 1 and at lag C.
+    # Natural images correlate most with their neighbours; channels-last data viewed as channels-first
+    # correlates most at lag C (the same channel of the neighbouring pixel).
+    width_corr_lag1: float | None = None
+    width_corr_lag_c: float | None = None
 
 
 @dataclass
@@ -167,6 +172,8 @@ class Signals:
     train_forwards_train_mode: int = 0
     first_eval_train_step: int | None = None
     mode_dependent_layers: list[str] = field(default_factory=list)
+    # lr_scheduler.step() calls made before their optimizer's first step() (the first lr value is skipped).
+    scheduler_steps_before_optimizer: int = 0
     # Backward passes that started with the previous step's gradients still in place.
     stale_grad_backwards: int = 0
     checked_backwards: int = 0

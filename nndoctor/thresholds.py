@@ -18,19 +18,35 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "D102": {},
     # The same batch, by content, this many consecutive steps while a larger data set exists.
     "D103": {"min_repeats": 5},
-    # Longest run of batches dominated by one class, and label autocorrelation across steps.
-    "D106": {"majority_fraction": 0.9, "min_run": 4, "min_batches": 8},
+    # Label autocorrelation: consecutive batches share their majority class (agreement) far more often
+    # than independent batches would (sum of q_c^2); a one-sided binomial z-test, z >= 3 (~0.1% false
+    # alarms per run). A batch >= majority_fraction one class counts as "pure" in the evidence.
+    "D106": {"majority_fraction": 0.9, "min_batches": 10, "min_agreement": 0.5, "min_excess": 0.3,
+             "min_z": 3.0},
     # Seed checklist: "1 image of class B and 1000 of class A"; the catalog's ~10:1.
     "D107": {"max_ratio": 10.0, "min_samples": 200},
-    # Seed checklist: ~1000 images per class when training from scratch.
+    # Seed checklist: ~1000 images per class when training from scratch (images only); below
+    # absolute_floor samples per class any data set is tiny.
     "D108": {"min_per_class": 1000, "absolute_floor": 20},
-    # Zero mean / unit variance (seed checklist, CS231n): features this far off are flagged.
-    "D109": {"max_abs_mean_in_std": 5.0, "max_scale": 20.0, "scale_spread": 100.0},
-    # Images in [0, 255] as floats.
+    # Zero mean / unit variance (seed checklist, CS231n "Data preprocessing"): a feature whose std is
+    # max_scale x the unit scale, features whose stds are scale_spread x apart (when the largest is
+    # above min_spread_scale), or a pooled |mean| above max_abs_mean_in_std stds (and max_scale).
+    # Images within [0, image_max] are left to D110.
+    "D109": {"max_abs_mean_in_std": 5.0, "max_scale": 20.0, "scale_spread": 1000.0, "min_spread_scale": 5.0,
+             "image_max": 256.0},
+    # Images in [0, 255] as floats: a batch maximum above min_max (8-bit pixels; [0, 1] images and
+    # raw 4-bit digits stay below), at most max_max.
     "D110": {"min_max": 20.0, "max_max": 256.0},
-    "D112": {},
-    "D113": {"huge_target": 1e3},
-    # Keskar et al. 2017 (arXiv:1609.04836): large batches generalize worse.
+    # Channels-last viewed as channels-first: the width autocorrelation at lag C (channels) reaches
+    # min_period_corr and beats lag 1 by min_period_excess (measured on the zoo's D112 script: lag-3
+    # 0.55 vs lag-1 0.16 viewed, 0.14 vs 0.58 permuted).
+    "D112": {"min_batches": 3, "min_period_corr": 0.3, "min_period_excess": 0.2},
+    # Regression targets above huge_target in scale and min_target_over_prediction x the initial
+    # predictions (a default-initialized network outputs values of order 0.1-1); probability rows
+    # must sum to 1 within row_sum_tol.
+    "D113": {"huge_target": 1e3, "min_target_over_prediction": 100.0, "row_sum_tol": 1e-2},
+    # Keskar et al. 2017 (arXiv:1609.04836): large batches generalize worse. Data sets below
+    # min_dataset are trained full-batch on purpose.
     "D115": {"max_share": 0.25, "min_dataset": 256},
     # CS231n: ln(C) for cross-entropy at init, ln 2 per output for BCE.
     "L201": {"max_ratio": 1.6, "abs_slack": 0.25},
@@ -40,12 +56,109 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "L203": {"lse_tol": 1e-2},
     "L204": {},
     "L208": {},
+    # "Orders of magnitude" (catalog): weighted terms max_ratio x apart, each by its largest value over
+    # the first early_steps recorded steps (before a term is learned to ~0), at least min_steps recorded.
+    "L205": {"max_ratio": 100.0, "early_steps": 10, "min_steps": 3},
+    # Loss down >= min_loss_drop (first vs last quarter) while the metric gains < min_metric_gain
+    # (absolute for metrics in [0, 1], relative otherwise). DL4J "Visualizing network training".
+    # A [0, 1] metric already at ceiling in the first quarter has nothing left to gain.
+    # Without a metric, a loss that fell but ends within prior_tol of the label entropy (the loss of
+    # predicting the class frequencies) learned only the prior.
+    "L206": {"min_loss_drop": 0.3, "min_metric_gain": 0.02, "min_points": 20, "min_metric_points": 4,
+             "ceiling": 0.98, "prior_tol": 0.05},
+    # Targets beyond the activation's range by margin x their std, in >= half of the sampled calls.
+    "L209": {"min_calls": 3, "margin": 0.1},
+    # Class indices: whole numbers 0..k with 2 <= k <= max_classes regressed by one output per sample.
+    "L210": {"min_calls": 3, "max_classes": 20},
     "M302": {},
     "M303": {"min_steps": 3},
+    # Activation std relative to the layer's input (gain = out std / input rms). PyTorch's default init
+    # gives ~0.58 per Linear/Conv, He ~1.4, Xavier/LeCun ~1 (Deeplearning4j's activation std band
+    # [0.5, 2]; He et al. 2015). A run of >= min_run consecutive layers outside [low_gain, high_gain]
+    # whose combined factor reaches min_total is a geometric trend with depth, not one odd layer.
+    "M305": {"low_gain": 0.2, "high_gain": 4.0, "min_run": 2, "min_total": 10.0, "high_std": 2.0},
+    # Share of a layer's ReLU-family inputs that are zero for every sample of the batch, in the median of
+    # the last `window` sampled batches (at least min_samples of them).
+    "M306": {"max_dead_frac": 0.5, "window": 5, "min_samples": 3},
+    # Share of a hidden Tanh/Sigmoid output at the asymptote (|tanh| > 0.99, sigmoid < 0.01 or > 0.99).
+    "M307": {"max_saturated_frac": 0.5, "window": 5, "min_samples": 3},
+    # |mean| / std of a hidden activation; ReLU gives ~0.7, softplus ~1.4, sigmoid on unit-scale inputs ~2.4
+    # (above what these produce on their own, per the catalog).
+    "M310": {"max_mean_over_std": 3.0, "window": 5, "min_samples": 3},
+    # Output width of the first layer below this share of both its neighbours' widths: a deliberate
+    # low-rank factorization (LoRA, bottleneck), reported as info.
+    "M311": {"bottleneck": 0.5},
+    # CS231n: update/weight ratio ~1e-3; TheDeepChecker: log10 of it in [-4, -1]. A window median of the
+    # loss above rise_factor x its start with a layer at >= high_ratio is divergence; climbing back (over
+    # the last third, >= min_tail_windows windows) by rebound_fraction of the progress made and to
+    # rebound_factor x the best level, with a layer at >= unstable_ratio (10x CS231n's 1e-3), is instability.
+    "G401": {"min_steps": 20, "rise_factor": 1.5, "high_ratio": 0.1, "min_progress": 0.1, "min_tail_windows": 3,
+             "rebound_fraction": 0.25, "rebound_factor": 1.5, "unstable_ratio": 0.01},
+    # TheDeepChecker's lower bound 1e-4 for the update/weight ratio, while gradients are >= min_grad_ratio of
+    # the weights (not vanishing) and the loss moved less than max_progress of its start.
+    "G402": {"min_steps": 50, "min_samples": 10, "max_ratio": 1e-4, "min_grad_ratio": 1e-3, "max_progress": 0.05},
+    # Pascanu et al. 2013 (exploding gradients): a sampled gradient norm >= spike_factor x the median of its
+    # neighbours (two orders of magnitude), or sustained growth by growth_factor.
+    "G403": {"min_samples": 6, "neighbours": 4, "spike_factor": 100.0, "growth_factor": 100.0},
+    # Pascanu et al. 2013 (vanishing gradients): the first layer's gradient/weight ratio <= max_gap of the
+    # largest later layer's, in the median of >= min_samples sampled steps and in min_share of them.
+    "G404": {"min_samples": 10, "max_gap": 1e-3, "min_share": 0.7, "max_update_gap": 1e-2},
+    # Weight norm x growth_factor since the first sample and the second half of the run adding
+    # >= min_late_growth of what the first half added (1 = linear growth, ~0.4 = sqrt-like, 0 = levelled off).
+    "G405": {"min_samples": 6, "min_steps": 50, "growth_factor": 4.0, "min_late_growth": 0.6},
+    # Best window median less than min_decrease below the start, or the last quarter at >= chance_fraction of
+    # the chance / mean-prediction level (CS231n: ln C for C classes; target variance for MSE).
+    "G406": {"min_steps": 30, "min_decrease": 0.05, "chance_fraction": 0.95},
+    # Validation loss (median of 3) rising min_rise above its minimum, sustained, while the training loss
+    # falls; a warning once the gap is large: the validation loss >= warn_gap x the training loss.
+    "G408": {"min_points": 5, "min_rise": 0.2, "warn_gap": 10.0},
+    # The last `last_windows` window medians (of 20) still falling, making >= min_recent_share of the
+    # whole decrease and >= min_recent_drop of the current level.
+    "G409": {"min_steps": 30, "last_windows": 4, "min_recent_share": 0.15, "min_recent_drop": 0.05},
+    # Adam-like eps >= eps_over_grad x the typical gradient entry; coupled weight decay x weight norm >=
+    # max_decay_over_grad x the gradient norm; decoupled (AdamW) lr x weight_decay >= max_decoupled_decay.
+    "G410": {"eps_over_grad": 10.0, "max_decay_over_grad": 10.0, "max_decoupled_decay": 0.01},
     # Gradient of a parameter that never changes when others do.
     "T501": {"min_steps": 3},
     "T502": {"min_backwards": 5},
     "T503": {"min_steps": 3},
+    # No-grad forwards in train mode; evaluation comes in bursts (at most max_share_of_steps per
+    # optimizer step) or computes a loss, unlike a GAN's no-grad generator pass at every step.
+    "T504": {"min_forwards": 1, "max_share_of_steps": 0.5},
+    # Wu & He 2018 (Group Normalization, arXiv:1803.08494): BatchNorm error rises sharply below ~8
+    # samples per batch; max_samples at >= half the sampled steps is a warning, a single batch of
+    # max_samples_occasional or fewer (a short last batch) is info.
+    "T505": {"max_samples": 4, "max_samples_occasional": 2, "min_steps": 3},
+    # Multi-process runs (nndoctor/distributed.py gathers the evidence on rank 0). T506: input
+    # batches (or losses) identical on every rank at min_steps early steps. T507: DDP replicas are
+    # bit-identical after a step; a per-parameter checksum (sum, absolute sum) differing by more
+    # than rtol of the absolute sum is divergence (float32 rounding alone would be ~1e-7 or less).
+    "T506": {"min_steps": 3},
+    "T507": {"rtol": 1e-6},
+    # Pre-flight experiments (nndoctor/preflight), judged in nndoctor/rules/experiments.py.
+    # Karpathy / TheDeepChecker: a copy overfits 16 samples: final loss <= 10% of the start, or
+    # every sample right with the loss at most half the start (label smoothing keeps CE above 0).
+    "M308": {"max_ratio": 0.1, "max_ratio_when_accurate": 0.5, "min_steps": 40},
+    # Outputs with zero/random inputs differ from the real ones by less than this (relative, mean).
+    "M309": {"max_sensitivity": 1e-4},
+    # Share of output entries that depend on more than one sample's input (eval mode).
+    "M304": {"max_mixing_fraction": 0.0},
+    "M301": {},
+    # Labels carry signal if learned this much faster (mean training loss over the steps) than
+    # shuffled ones (random labellings of 32 samples differ by up to ~10% by chance), or if, trained on half the captured samples, a copy's loss on the other half
+    # falls this far below that of the best input-free predictor (class frequencies / mean target),
+    # or is this much lower than after training on shuffled labels (random labellings differ by
+    # up to ~30% there on 32 held-out samples). Judged only with enough label diversity (share of labels a permutation changes) and when the
+    # copies learn at all (mean loss below this share of the start).
+    "D104": {"min_advantage": 0.2, "min_heldout_gain": 0.05, "min_heldout_advantage": 0.4,
+             "min_label_diversity": 0.3, "max_auc_learned": 0.9},
+    "L207": {},
+    # Over-regularized: without regularization the loss falls >= min_free_drop (fraction of the
+    # start), with it by at most max_drop_share of that fall.
+    "G407": {"min_free_drop": 0.3, "max_drop_share": 0.25},
+    # Excessive augmentation: fixed draws fall >= min_fixed_drop, fresh augmented draws at most
+    # max_drop_share of that.
+    "D114": {"min_fixed_drop": 0.3, "max_drop_share": 0.2},
     "N601": {},
     "N602": {},
     "N603": {},

@@ -115,6 +115,8 @@ class TorchProbe:
         self._nonfinite_loss_seen = False
         self._nonfinite_grad_seen = False
         self._initial_sums: dict[str, float] = {}
+        # Called once with the optimizer at the first step's pre-hook (the pre-flight experiments).
+        self.on_first_step: Callable[[Any], None] | None = None
 
     # ------------------------------------------------------------------ install
     def install(self) -> None:
@@ -140,6 +142,8 @@ class TorchProbe:
         self._patch(torch.optim.Optimizer, "zero_grad", self._wrap_zero_grad(torch.optim.Optimizer.zero_grad))
         self._patch(nn.Module, "zero_grad", self._wrap_zero_grad(nn.Module.zero_grad))
         self._patch(torch.optim.Optimizer, "__init__", self._wrap_optimizer_init(torch.optim.Optimizer.__init__))
+        scheduler = torch.optim.lr_scheduler.LRScheduler
+        self._patch(scheduler, "step", self._wrap_scheduler_step(scheduler.step))
         loader_iter = torch.utils.data.DataLoader.__iter__
         self._patch(torch.utils.data.DataLoader, "__iter__", self._wrap_loader_iter(loader_iter))
 
@@ -322,6 +326,13 @@ class TorchProbe:
                 self.rb.later(batch, "feature_mean_absmax_in_std", (fmean.abs() / fstd.clamp(min=1e-12)).max())
                 self.rb.later(batch, "feature_std_min", fstd.min())
                 self.rb.later(batch, "feature_std_max", fstd.max())
+            if data.dim() == 4 and data.shape[1] in (3, 4) and data.shape[-1] > 2 * data.shape[1]:
+                img = data.float()
+                img = img - img.mean(dim=(0, 2, 3), keepdim=True)
+                power = (img * img).mean().clamp(min=1e-12)
+                c = data.shape[1]
+                self.rb.later(batch, "width_corr_lag1", (img[..., :-1] * img[..., 1:]).mean() / power)
+                self.rb.later(batch, "width_corr_lag_c", (img[..., :-c] * img[..., c:]).mean() / power)
             base = getattr(x, "_base", None)
             if base is not None and base.dim() == x.dim() and base.shape[0] > x.shape[0]:
                 batch.view_of_rows = int(base.shape[0])
@@ -565,6 +576,20 @@ class TorchProbe:
         init_wrapper.__wrapped__ = original
         return init_wrapper
 
+    def _wrap_scheduler_step(self, original: Callable) -> Callable:
+        probe = self
+
+        def scheduler_step_wrapper(sched, *args, **kwargs):
+            # _step_count is 0 during the scheduler's own initial step in __init__.
+            if not probe._paused and getattr(sched, "_step_count", 0) >= 1:
+                info = probe._optimizers.get(getattr(sched, "optimizer", None))
+                if info is None or info.steps == 0:
+                    probe.sig.scheduler_steps_before_optimizer += 1
+            return original(sched, *args, **kwargs)
+
+        scheduler_step_wrapper.__wrapped__ = original
+        return scheduler_step_wrapper
+
     def _wrap_loader_iter(self, original: Callable) -> Callable:
         probe = self
 
@@ -614,6 +639,9 @@ class TorchProbe:
         return info
 
     def _on_step_pre(self, opt: Any, args: tuple, kwargs: dict) -> None:
+        if self.on_first_step is not None:
+            hook, self.on_first_step = self.on_first_step, None
+            hook(opt)  # never raises: the pre-flight turns its own errors into internal errors
         t0 = time.perf_counter()
         self._in_step += 1
         info = self._optimizer_info(opt)

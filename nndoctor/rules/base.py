@@ -61,6 +61,8 @@ def rule(code: str, stage: str = END) -> Callable[[RuleFn], RuleFn]:
 
 def load_rules() -> dict[str, RuleSpec]:
     from nndoctor.rules import data, loop, loss, model, numerics, optim  # noqa: F401  (registration)
+    from nndoctor.rules import experiments  # noqa: F401  (pre-flight judges)
+    from nndoctor.rules import distributed  # noqa: F401  (multi-process: T506, T507)
 
     return RULES
 

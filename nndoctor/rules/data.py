@@ -1,6 +1,8 @@
 """D1xx: the data fed to the model (inputs and targets)."""
 from __future__ import annotations
 
+import math
+
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, rule
 
 
@@ -71,3 +73,400 @@ def repeated_batch(ctx: Context):
                f"while the data has {max(larger)} samples",
                where=f"{start.model} inputs", step=start.step,
                evidence={"consecutive_repeats": best, "batch_size": rows, "dataset_size": max(larger)})
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers for D106-D115.
+
+CLASS_INDEX_LOSSES = ("cross_entropy", "nll_loss")
+BINARY_LOSSES = ("binary_cross_entropy", "binary_cross_entropy_with_logits")
+REGRESSION_LOSSES = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")
+
+
+def _median(values):
+    values = sorted(values)
+    if not values:
+        return 0.0
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else 0.5 * (values[mid - 1] + values[mid])
+
+
+def _batch_rows(sig) -> int | None:
+    """The usual number of rows of a training batch (median over sampled batches)."""
+    rows = [b.inputs.shape[0] for b in _train_batches(sig) if b.inputs.shape]
+    return int(_median(rows)) if rows else None
+
+
+def _training_data_size(sig) -> tuple[int | None, int | None, str]:
+    """(data set size, batch size, how it was found) of the training data, or Nones when unknown.
+
+    A DataLoader says both; without one, a batch sliced from a larger tensor (``X[i:i+b]``) says the
+    tensor's rows; the same content every step with no larger source is the whole data set (full batch).
+    """
+    rows = _batch_rows(sig)
+    loaders = [info for info in sig.loaders if info.dataset_len and info.batch_size]
+    seen_rows = {b.inputs.shape[0] for b in _train_batches(sig) if b.inputs.shape}
+    matching = [info for info in loaders if info.batch_size in seen_rows]
+    if matching:  # the training loader; a validation loader has its own batch size or is never trained on
+        info = max(matching, key=lambda i: i.dataset_len)
+        return info.dataset_len, info.batch_size, "DataLoader"
+    views = [b.view_of_rows for b in _train_batches(sig) if b.view_of_rows]
+    if views and rows:
+        return max(views), rows, "sliced tensor"
+    batches = [b for b in _train_batches(sig) if b.fingerprint]
+    steps = {b.step for b in batches}
+    if rows and len(steps) >= 3 and len({b.fingerprint for b in batches}) == 1 and not loaders:
+        return rows, rows, "full batch (the same content every step)"
+    return None, rows, ""
+
+
+def _class_index_calls(sig):
+    return [c for c in sig.loss_calls if c.fn in CLASS_INDEX_LOSSES and c.target_majority_class is not None]
+
+
+def _n_classes(sig) -> int | None:
+    classes = [c.classes for c in sig.loss_calls if c.fn in CLASS_INDEX_LOSSES and c.classes]
+    if classes:
+        return max(classes)
+    if any(c.fn in BINARY_LOSSES for c in sig.loss_calls):
+        return 2
+    return None
+
+
+@rule("D106", stage=LIVE)
+def unshuffled_data(ctx: Context):
+    """Batches come in label order: the majority class of a batch predicts the next batch's.
+
+    With shuffled data, the majority classes of two different batches are independent: they agree
+    with probability sum(q_c^2), q being how often each class is a batch's majority. Sorted data
+    gives long runs of batches of one class, so consecutive batches agree far more often. Batches
+    with identical content (the same batch reused) are skipped: that is D103, not ordering.
+    """
+    sig, th = ctx.signals, ctx.th
+    calls = _class_index_calls(sig)
+    per_step: dict[int, object] = {}
+    for c in calls:
+        per_step.setdefault(c.step, c)  # the first class-index loss of each step
+    if len(per_step) < th["min_batches"]:
+        return None
+    fingerprints: dict[int, tuple] = {}
+    for b in _train_batches(sig):
+        fingerprints.setdefault(b.step, b.fingerprint)
+    steps = sorted(per_step)
+    majority = [per_step[s].target_majority_class for s in steps]
+    freq: dict[int, int] = {}
+    for m in majority:
+        freq[m] = freq.get(m, 0) + 1
+    expected = sum((n / len(majority)) ** 2 for n in freq.values())
+    if len(freq) < 2 or expected >= 1.0:
+        return None  # one class is the majority of every batch: imbalance (D107), not order
+    # Adjacent batches only (the first steps are all sampled): far-apart sampled steps can sit at the
+    # same place of every epoch, where an unshuffled but unsorted data set repeats its labels.
+    pairs = []
+    for a, b in zip(steps, steps[1:]):
+        fa, fb = fingerprints.get(a), fingerprints.get(b)
+        if b == a + 1 and not (fa and fb and fa == fb):
+            pairs.append((per_step[a], per_step[b]))
+    if len(pairs) < th["min_batches"]:
+        return None
+    agree = [(a, b) for a, b in pairs if a.target_majority_class == b.target_majority_class]
+    observed = len(agree) / len(pairs)
+    z = (observed - expected) / math.sqrt(expected * (1 - expected) / len(pairs))
+    if observed < max(th["min_agreement"], expected + th["min_excess"]) or z < th["min_z"]:
+        return None
+    pure = [c for c in per_step.values() if (c.target_majority_frac or 0) >= th["majority_fraction"]]
+    run, best, best_start, start = 1, 1, steps[0], steps[0]
+    for a, b in zip(steps, steps[1:]):
+        same = per_step[a].target_majority_class == per_step[b].target_majority_class and b == a + 1
+        if same:
+            run += 1
+        else:
+            run, start = 1, b
+        if run > best:
+            best, best_start = run, start
+    run_class = per_step[best_start].target_majority_class
+    loader_note = ""
+    unshuffled = [info for info in sig.loaders if info.shuffle is False]
+    if unshuffled:
+        loader_note = f"; the DataLoader uses {unshuffled[0].sampler} (shuffle=False)"
+    elif not sig.loaders:
+        loader_note = "; no DataLoader: the batches are sliced by hand in a fixed order"
+    return Hit(f"consecutive training batches share their majority class in {len(agree)} of {len(pairs)} "
+               f"sampled pairs ({observed:.0%}, expected {expected:.0%} if shuffled); {len(pure)} of "
+               f"{len(per_step)} batches are >= {th['majority_fraction']:.0%} one class, and class {run_class} "
+               f"is the majority of {best} batches in a row from step {best_start}{loader_note}",
+               where="training data order", step=best_start,
+               evidence={"agreeing_pairs": len(agree), "pairs": len(pairs), "agreement": observed,
+                         "expected_if_shuffled": expected, "z": z, "pure_batches": len(pure),
+                         "sampled_batches": len(per_step), "longest_run": best, "run_class": run_class,
+                         "loader_shuffle": [info.shuffle for info in sig.loaders]})
+
+
+@rule("D107")
+def class_imbalance(ctx: Context):
+    """The largest class outnumbers the smallest by more than ~10:1 with an unweighted loss."""
+    sig, th = ctx.signals, ctx.th
+    # One class index per sample (N,) targets; segmentation and language models are imbalanced by nature.
+    calls = [c for c in _class_index_calls(sig) if c.target is not None and len(c.target.shape) == 1]
+    counts: dict[int, float] = {}
+    fn = None
+    if calls and len(calls) * 2 >= len(_class_index_calls(sig)):
+        if any(c.has_weight for c in calls):
+            return None
+        counts = dict(sig.class_counts)
+        fn = calls[0].fn
+    else:
+        # Binary losses with one 0/1 target per sample: the positive share is the target mean.
+        binary = [c for c in sig.loss_calls if c.fn in BINARY_LOSSES and c.target is not None and c.target.shape
+                  and c.target.integral and c.target.min >= 0 and c.target.max <= 1
+                  and c.target.numel == c.target.shape[0]]
+        if not binary or any(c.has_pos_weight or c.has_weight for c in binary):
+            return None
+        pos = sum(c.target.mean * c.target.numel for c in binary)
+        total = sum(c.target.numel for c in binary)
+        counts = {0: total - pos, 1: pos}
+        fn = binary[0].fn
+    total = sum(counts.values())
+    present = {k: v for k, v in counts.items() if v > 0}
+    if total < th["min_samples"] or len(present) < 2:
+        return None
+    big = max(present, key=present.get)
+    small = min(present, key=present.get)
+    ratio = present[big] / present[small]
+    if ratio <= th["max_ratio"]:
+        return None
+    shares = ", ".join(f"class {k}: {int(round(v))}" for k, v in sorted(present.items())[:8])
+    return Hit(f"class {big} outnumbers class {small} {ratio:.0f}:1 in {int(total)} sampled training targets "
+               f"({shares}), and {fn} has no class weights: the model can score well by predicting class {big}",
+               where=f"{fn} targets",
+               evidence={"counts": {str(k): int(round(v)) for k, v in sorted(counts.items())}, "ratio": ratio,
+                         "largest_class": big, "smallest_class": small, "samples": int(total)})
+
+
+@rule("D108")
+def too_little_data(ctx: Context):
+    """Very few samples per class for a model trained from scratch."""
+    sig, th = ctx.signals, ctx.th
+    size, _, source = _training_data_size(sig)
+    classes = _n_classes(sig)
+    if not size or not classes or classes < 2:
+        return None
+    per_class = size / classes
+    batches = _train_batches(sig)
+    image_like = bool(batches) and len(batches[0].inputs.shape) == 4
+    floor = th["min_per_class"] if image_like else th["absolute_floor"]
+    if per_class >= floor:
+        return None
+    kind = "images" if image_like else "samples"
+    norm = (f"the rule of thumb for training an image model from scratch is ~{floor} per class" if image_like
+            else f"below {floor} per class any model mostly memorizes")
+    return Hit(f"the training data has {size} {kind} for {classes} classes: {per_class:.0f} per class "
+               f"({norm}); expect overfitting, or use a pretrained model / augmentation",
+               where=f"training data ({source})",
+               evidence={"dataset_size": size, "classes": classes, "per_class": per_class, "floor": floor,
+                         "source": source})
+
+
+def _image_like(shape) -> bool:
+    """(N, C, H, W) / (N, H, W, C) / (N, H, W) images, or (N, H*W) flattened square images."""
+    if len(shape) == 4:
+        return shape[2] >= 8 and (shape[3] >= 8 or shape[1] >= 8)
+    if len(shape) == 3:
+        return shape[1] >= 8 and shape[2] >= 8 and abs(shape[1] - shape[2]) <= max(shape[1], shape[2]) // 2
+    if len(shape) == 2:
+        side = math.isqrt(shape[1])
+        side3 = math.isqrt(shape[1] // 3) if shape[1] % 3 == 0 else 0
+        return (side >= 8 and side * side == shape[1]) or (side3 >= 8 and 3 * side3 * side3 == shape[1])
+    return False
+
+
+def _pixels_0_255(batch, th) -> bool:
+    s = batch.inputs
+    return (s.is_floating and s.nonfinite == 0 and _image_like(s.shape) and s.min >= 0
+            and th["min_max"] < s.max <= th["max_max"])
+
+
+@rule("D110", stage=LIVE)
+def input_range_mismatch(ctx: Context):
+    """Float images in [0, 255]: the pixels were converted to float but never scaled to [0, 1]."""
+    batches = [b for b in _train_batches(ctx.signals) if b.inputs.is_floating]
+    hits = [b for b in batches if _pixels_0_255(b, ctx.th)]
+    if not hits or len(hits) * 2 < len(batches) or (len(hits) < 3 and not ctx.final):
+        return None
+    b = hits[0]
+    return Hit(f"the inputs of {b.model} are images {tuple(b.inputs.shape)} with values in "
+               f"[{fmt(b.inputs.min)}, {fmt(b.inputs.max)}] (mean {fmt(b.inputs.mean)}) in {len(hits)} of "
+               f"{len(batches)} sampled batches: 8-bit pixels as floats, never divided by 255 or normalized",
+               where=f"{b.model} inputs", step=b.step,
+               evidence={"shape": list(b.inputs.shape), "min": b.inputs.min, "max": b.inputs.max,
+                         "mean": b.inputs.mean, "batches": len(hits), "sampled_batches": len(batches)})
+
+
+def _unnormalized(batch, th) -> str | None:
+    s = batch.inputs
+    if not s.is_floating or s.nonfinite or s.numel < 2:
+        return None
+    if _image_like(s.shape) and s.min >= 0 and s.max <= th["image_max"]:
+        return None  # images in [0, 1] are fine, images in [0, 255] are D110's
+    if batch.n_features >= 2 and batch.feature_std_max > th["max_scale"]:
+        spread = batch.feature_std_max / batch.feature_std_min if batch.feature_std_min > 0 else float("inf")
+        return (f"feature std up to {fmt(batch.feature_std_max)} (smallest {fmt(batch.feature_std_min)}"
+                + (f", {fmt(spread)}x apart" if math.isfinite(spread) else "") + ")")
+    if batch.n_features >= 2 and batch.feature_std_min > 0 \
+            and batch.feature_std_max / batch.feature_std_min > th["scale_spread"] \
+            and batch.feature_std_max > th["min_spread_scale"]:
+        return (f"features on scales {fmt(batch.feature_std_max / batch.feature_std_min)}x apart "
+                f"(std from {fmt(batch.feature_std_min)} to {fmt(batch.feature_std_max)})")
+    if abs(s.mean) > th["max_abs_mean_in_std"] * max(s.std, 1e-30) and abs(s.mean) > th["max_scale"]:
+        return f"values offset far from zero (mean {fmt(s.mean)}, std {fmt(s.std)})"
+    return None
+
+
+@rule("D109", stage=LIVE)
+def unnormalized_inputs(ctx: Context):
+    """Input features far from zero mean / unit variance, or on wildly different scales."""
+    th = ctx.th
+    batches = [b for b in _train_batches(ctx.signals) if b.inputs.is_floating]
+    found = [(b, why) for b in batches for why in [_unnormalized(b, th)] if why]
+    if not found or len(found) * 2 < len(batches) or (len(found) < 3 and not ctx.final):
+        return None
+    b, why = found[0]
+    return Hit(f"the inputs of {b.model} are not normalized in {len(found)} of {len(batches)} sampled batches: "
+               f"{why}; values in [{fmt(b.inputs.min)}, {fmt(b.inputs.max)}] over {b.n_features} features",
+               where=f"{b.model} inputs", step=b.step,
+               evidence={"shape": list(b.inputs.shape), "feature_std_min": b.feature_std_min,
+                         "feature_std_max": b.feature_std_max, "mean": b.inputs.mean, "std": b.inputs.std,
+                         "min": b.inputs.min, "max": b.inputs.max, "batches": len(found),
+                         "sampled_batches": len(batches)})
+
+
+def _first_leaf_kind(sig) -> str:
+    for _, kind in sig.module_order:
+        return kind
+    return ""
+
+
+@rule("D112", stage=LIVE)
+def layout_suspect(ctx: Context):
+    """The tensor layout looks wrong: channels-last images fed as channels-first, or samples stacked as time.
+
+    Three signatures: (1) (N, H, W, C) images with C in 1/3/4 reaching a Conv layer that reads dim 1 as
+    channels; (2) a (N, H, W, C) buffer reshaped with ``view`` instead of ``permute``: each "channel"
+    then interleaves the C colours along the width, so a value correlates more with the one C columns
+    away (the same colour of the next pixel) than with its neighbour (natural images decorrelate
+    monotonically with distance); (3) a batch of shuffled samples passed as one sequence (1, N, F), so
+    the samples become time steps.
+    """
+    sig, th = ctx.signals, ctx.th
+    batches = [b for b in _train_batches(sig) if b.inputs.is_floating]
+    if len(batches) < th["min_batches"] and not ctx.final or not batches:
+        return None
+    first = _first_leaf_kind(sig)
+    # (1) channels-last given to a convolution.
+    last = [b for b in batches if len(b.inputs.shape) == 4 and b.inputs.shape[3] in (1, 3, 4)
+            and b.inputs.shape[1] > 4 and b.inputs.shape[2] >= 8 and b.inputs.shape[1] == b.inputs.shape[2]]
+    if first.startswith("Conv") and len(last) * 2 >= len(batches):
+        b = last[0]
+        n, h, w, c = b.inputs.shape
+        return Hit(f"{first} receives images shaped {tuple(b.inputs.shape)}: the last dimension ({c}) looks like "
+                   f"colour channels and dims 1-2 ({h}x{w}) like height and width, but the convolution reads dim 1 "
+                   f"as {h} channels (channels-last data fed as channels-first)",
+                   where=f"{b.model} inputs", step=b.step,
+                   evidence={"shape": list(b.inputs.shape), "first_layer": first, "batches": len(last)})
+    # (2) view instead of permute. Needs the probe's width autocorrelations of 4-D float inputs with C in
+    # (3, 4): BatchSignal.width_corr_lag1 and width_corr_lag_c (lag C); read only when present.
+    corr = [(b, getattr(b, "width_corr_lag1", None), getattr(b, "width_corr_lag_c", None)) for b in batches
+            if len(b.inputs.shape) == 4 and b.inputs.shape[1] in (3, 4) and b.inputs.shape[3] >= 2 * b.inputs.shape[1]]
+    corr = [(b, c1, cc) for b, c1, cc in corr if c1 is not None and cc is not None]
+    odd = [(b, c1, cc) for b, c1, cc in corr if cc >= th["min_period_corr"] and cc - c1 >= th["min_period_excess"]]
+    if corr and len(odd) * 2 >= len(corr) and len(odd) >= min(th["min_batches"], len(corr)):
+        b, c1, cc = odd[0]
+        c = b.inputs.shape[1]
+        return Hit(f"the images {tuple(b.inputs.shape)} correlate more with the value {c} columns away "
+                   f"({cc:.2f}) than with the adjacent one ({c1:.2f}) in {len(odd)} of {len(corr)} sampled batches: "
+                   f"a channels-last (N, H, W, {c}) buffer reshaped with view/reshape instead of "
+                   f"permute(0, 3, 1, 2) interleaves the {c} colour channels along the width",
+                   where=f"{b.model} inputs", step=b.step,
+                   evidence={"shape": list(b.inputs.shape), "width_corr_lag1": c1, "width_corr_lag_c": cc,
+                             "batches": len(odd), "sampled_batches": len(corr)})
+    # (3) one sequence made of a shuffled batch.
+    shuffled_sizes = {info.batch_size for info in sig.loaders if info.shuffle and info.batch_size}
+    stacked = [b for b in batches if len(b.inputs.shape) == 3 and b.inputs.shape[0] == 1
+               and b.inputs.shape[1] in shuffled_sizes and b.inputs.shape[1] > 1]
+    if stacked and len(stacked) * 2 >= len(batches):
+        b = stacked[0]
+        return Hit(f"the model receives {tuple(b.inputs.shape)}: a batch dimension of 1 holding the "
+                   f"{b.inputs.shape[1]} shuffled samples of a DataLoader batch, so a sequence layer treats the "
+                   "samples as consecutive time steps of one sequence",
+                   where=f"{b.model} inputs", step=b.step,
+                   evidence={"shape": list(b.inputs.shape), "loader_batch_sizes": sorted(shuffled_sizes)})
+    return None
+
+
+@rule("D113", stage=LIVE)
+def invalid_targets(ctx: Context):
+    """Targets the loss cannot use as given: binary targets outside [0, 1], class-probability targets whose
+    rows do not sum to 1, regression targets on a scale far beyond the network's outputs."""
+    sig, th = ctx.signals, ctx.th
+    calls = [c for c in sig.loss_calls if c.target is not None and c.target.numel > 0 and not c.target.nonfinite]
+    # Whole-number labels outside {0, 1}; continuous targets outside [0, 1] are L210's (wrong loss).
+    bad = [c for c in calls if c.fn in BINARY_LOSSES and c.target.integral
+           and (c.target.min < -1e-6 or c.target.max > 1 + 1e-6)]
+    if bad and (len(bad) >= 2 or ctx.final):
+        c = bad[0]
+        return Hit(f"{c.fn} expects targets in [0, 1] (0/1 labels or probabilities) but got whole-number labels in "
+                   f"[{fmt(c.target.min)}, {fmt(c.target.max)}] in {len(bad)} of "
+                   f"{len([x for x in calls if x.fn in BINARY_LOSSES])} sampled calls"
+                   + "; labels like {-1, 1} or {1, 2} must be mapped to {0, 1}, several classes need cross_entropy",
+                   where=f"{c.fn} target", step=c.step,
+                   evidence={"target_min": c.target.min, "target_max": c.target.max, "bad_calls": len(bad)})
+    soft = [c for c in calls if c.fn == "cross_entropy" and c.target.is_floating and c.classes
+            and tuple(c.target.shape) == tuple(c.input.shape) and c.label_smoothing == 0]
+    wrong = [c for c in soft if c.target.min < -1e-6 or c.target.max > 1 + 1e-6
+             or abs(c.target.mean * c.classes - 1) > th["row_sum_tol"]]
+    if wrong and (len(wrong) >= 2 or ctx.final) and len(wrong) * 2 >= len(soft):
+        c = wrong[0]
+        return Hit(f"cross_entropy got float targets shaped like its input {tuple(c.input.shape)}, which it reads "
+                   f"as class probabilities, but they are not: values in [{fmt(c.target.min)}, "
+                   f"{fmt(c.target.max)}], rows summing to {fmt(c.target.mean * c.classes)} on average (should be 1)",
+                   where="cross_entropy target", step=c.step,
+                   evidence={"target_min": c.target.min, "target_max": c.target.max,
+                             "mean_row_sum": c.target.mean * c.classes, "bad_calls": len(wrong)})
+    regression = [c for c in calls if c.fn in REGRESSION_LOSSES and c.target.is_floating]
+    if regression:
+        c = regression[0]
+        target_scale = max(abs(c.target.mean), c.target.std)
+        pred_scale = max(abs(c.input.mean), c.input.std, 1e-12)
+        if target_scale > th["huge_target"] and target_scale > th["min_target_over_prediction"] * pred_scale:
+            return Hit(f"{c.fn} targets are on a huge scale (mean {fmt(c.target.mean)}, std {fmt(c.target.std)}, "
+                       f"range [{fmt(c.target.min)}, {fmt(c.target.max)}]) while the predictions start at scale "
+                       f"{fmt(pred_scale)}: the first loss is {fmt(c.value)} and the network must grow its outputs "
+                       f"{target_scale / pred_scale:.0f}x; standardize the targets",
+                       where=f"{c.fn} target", step=c.step,
+                       evidence={"target_mean": c.target.mean, "target_std": c.target.std,
+                                 "prediction_scale": pred_scale, "first_loss": c.value})
+    return None
+
+
+@rule("D115")
+def batch_too_large(ctx: Context):
+    """The batch is a large share of the data set: few, large steps per epoch."""
+    sig, th = ctx.signals, ctx.th
+    size, batch, source = _training_data_size(sig)
+    if not size or not batch or size < th["min_dataset"]:
+        return None  # small data sets are trained full-batch on purpose
+    if any(opt.kind == "LBFGS" for opt in sig.optimizers):
+        return None  # LBFGS wants the full batch
+    share = min(1.0, batch / size)
+    if share < th["max_share"]:
+        return None
+    steps_per_epoch = math.ceil(size / batch)
+    if share >= 0.999:
+        what = f"full-batch training: all {size} samples in every step, 1 optimizer step per pass over the data"
+    else:
+        what = (f"batches of {batch} samples are {share:.0%} of the {size}-sample training set: "
+                f"{steps_per_epoch} optimizer steps per epoch")
+    return Hit(what + "; smaller batches give more updates per epoch and usually generalize better",
+               where=f"training data ({source})",
+               evidence={"batch_size": batch, "dataset_size": size, "share": share,
+                         "steps_per_epoch": steps_per_epoch, "source": source})

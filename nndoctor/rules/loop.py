@@ -28,6 +28,12 @@ def step_order(ctx: Context):
                        f"the weights never changed" + (f" ({len(unchanged)} parameter tensors checked)"
                                                         if unchanged else ""),
                        where="training loop", evidence={"backward_calls": sig.backward_calls, "steps": 0})
+    if ctx.final and sig.scheduler_steps_before_optimizer and sig.steps:
+        return Hit(f"lr_scheduler.step() was called {sig.scheduler_steps_before_optimizer} time(s) before the "
+                   "optimizer's first step(): the first value of the learning-rate schedule is skipped "
+                   "(call scheduler.step() after optimizer.step())", where="lr_scheduler.step()", step=0,
+                   severity="warning",
+                   evidence={"scheduler_steps_before_optimizer": sig.scheduler_steps_before_optimizer})
     for opt in sig.optimizers:
         checked = [s for s in sig.step_stats if s.optimizer == opt.index]
         if len(checked) >= 3 and opt.empty_grad_steps * 2 >= len(checked) and sig.backward_calls:
@@ -52,3 +58,70 @@ def eval_mode_training(ctx: Context):
                where=names_list(sig.mode_dependent_layers), step=sig.first_eval_train_step,
                evidence={"eval_mode_training_forwards": sig.train_forwards_eval_mode, "training_forwards": total,
                          "mode_dependent_layers": sig.mode_dependent_layers})
+
+
+@rule("T504", stage=LIVE)
+def train_mode_evaluation(ctx: Context):
+    """Validation or test forwards (gradients off) run with the model in train mode: Dropout still drops,
+    BatchNorm normalizes with the batch's statistics and overwrites its running averages with them."""
+    sig, th = ctx.signals, ctx.th
+    n = sig.eval_forwards_train_mode
+    if n < th["min_forwards"]:
+        return None
+    # No-grad forwards in train mode at every step are part of training (a GAN's generator making fakes
+    # for the discriminator, a mean teacher), not evaluation. Evaluation comes in bursts, or computes a loss.
+    evaluating = bool(sig.eval_losses) or n <= th["max_share_of_steps"] * max(sig.steps, 1)
+    if not evaluating:
+        return None
+    total = n + sig.eval_forwards_eval_mode
+    if n * 2 < total and not sig.eval_losses:
+        return None
+    return Hit(f"{n} of {total} forwards with gradients off (validation/inference) ran with the model in train "
+               f"mode, from step {sig.first_train_mode_eval_step}: the Dropout/BatchNorm layers "
+               f"{names_list(sig.mode_dependent_layers)} behave as in training (dropout active, BatchNorm on batch "
+               "statistics); call model.eval() first",
+               where=names_list(sig.mode_dependent_layers), step=sig.first_train_mode_eval_step,
+               evidence={"train_mode_eval_forwards": n, "eval_mode_eval_forwards": sig.eval_forwards_eval_mode,
+                         "eval_losses": len(sig.eval_losses), "steps": sig.steps,
+                         "mode_dependent_layers": sig.mode_dependent_layers})
+
+
+@rule("T505", stage=LIVE)
+def batchnorm_tiny_batch(ctx: Context):
+    """BatchNorm in training mode normalizes over very few samples: its statistics are noise."""
+    sig, th = ctx.signals, ctx.th
+    entries = sig.batchnorm_batches
+    if not entries:
+        return None
+    rows_at: dict[int, int] = {}
+    for b in sig.batches:
+        if b.inputs.shape:
+            rows_at.setdefault(b.step, b.inputs.shape[0])
+    # Per-channel values, and the number of samples they come from (the batch rows of that step).
+    values = {(m, s): n for m, s, n in entries}
+    effective = [(m, s, min(n, rows_at.get(s, n))) for m, s, n in entries]
+    tiny = [e for e in effective if e[2] <= th["max_samples"]]
+    steps = {s for _, s, _ in effective}
+    tiny_steps = {s for _, s, _ in tiny}
+    if not tiny:
+        return None
+    if len(tiny_steps) * 2 >= len(steps) and len(tiny_steps) >= min(th["min_steps"], len(steps)):
+        m, s, n = tiny[0]
+        return Hit(f"BatchNorm layer {m} (training mode) normalizes over {n} sample(s) "
+                   f"({values[(m, s)]} values per channel) at {len(tiny_steps)} of {len(steps)} sampled steps: "
+                   "batch mean and variance from so few samples are noise "
+                   "(Wu & He 2018: BatchNorm degrades below ~8 samples per batch); use larger batches or "
+                   "GroupNorm/LayerNorm",
+                   where=m, step=s,
+                   evidence={"module": m, "samples": n, "tiny_steps": len(tiny_steps), "sampled_steps": len(steps),
+                             "modules": sorted({e[0] for e in tiny})})
+    if not ctx.final:
+        return None
+    m, s, n = min(tiny, key=lambda e: e[2])
+    if n > th["max_samples_occasional"]:
+        return None
+    return Hit(f"BatchNorm layer {m} (training mode) saw a batch of only {n} sample(s) at step {s} "
+               f"({len(tiny_steps)} of "
+               f"{len(steps)} sampled steps), likely the short last batch of an epoch; drop_last=True avoids it",
+               where=m, step=s, severity="info",
+               evidence={"module": m, "samples": n, "tiny_steps": len(tiny_steps), "sampled_steps": len(steps)})

@@ -118,7 +118,9 @@ def sigmoid_before_bcewithlogits(ctx: Context):
     """binary_cross_entropy_with_logits applies the sigmoid itself: probabilities in squash the loss."""
     calls = [c for c in ctx.signals.loss_calls if c.fn == "binary_cross_entropy_with_logits" and c.input.numel >= 8]
     probs = [c for c in calls if c.unit_interval]
-    if not probs or len(probs) * 2 < len(calls) or (len(probs) < 2 and not ctx.final):
+    # Sigmoid outputs never leave [0, 1]; logits do, sooner or later (a GAN's discriminator
+    # logits can sit inside [0, 1] for a while, never for a whole run).
+    if len(probs) < 3 or len(probs) < len(calls) or (not ctx.final and probs[-1].step - probs[0].step < 100):
         return None
     c = probs[0]
     return Hit(f"binary_cross_entropy_with_logits received values all inside [0, 1] in {len(probs)} of {len(calls)} "
@@ -127,3 +129,290 @@ def sigmoid_before_bcewithlogits(ctx: Context):
                where="binary_cross_entropy_with_logits input", step=c.step,
                evidence={"calls_in_unit_interval": len(probs), "sampled_calls": len(calls),
                          "input_min": c.input.min, "input_max": c.input.max})
+
+
+REGRESSION = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")
+
+
+def _solve(a: list[list[float]], b: list[float]) -> list[float] | None:
+    """Solve the small linear system a x = b (Gaussian elimination with pivoting); None if singular."""
+    n = len(b)
+    m = [row[:] + [b[i]] for i, row in enumerate(a)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(m[r][col]))
+        if abs(m[pivot][col]) < 1e-12 * max(1.0, max(abs(v) for row in m for v in row[:n])):
+            return None
+        m[col], m[pivot] = m[pivot], m[col]
+        for r in range(n):
+            if r != col:
+                f = m[r][col] / m[col][col]
+                m[r] = [x - f * y for x, y in zip(m[r], m[col])]
+    return [m[i][n] / m[i][i] for i in range(n)]
+
+
+def _term_weights(records) -> list[float] | None:
+    """The constant weights w with total = sum(w_i * term_i) over the recorded steps, if they fit."""
+    k = len(records[0][1])
+    rows = [([v for _, v in terms], total) for _, terms, total in records if len(terms) == k]
+    fits = lambda w: all(abs(sum(wi * v for wi, v in zip(w, vals)) - total)  # noqa: E731
+                         <= 1e-3 * max(abs(total), 1e-12) for vals, total in rows)
+    if len(rows) >= k + 2:
+        # Columns scaled to unit RMS, so that a term 1e-5 in size is as well conditioned as one of 1e3.
+        rms = [max(math.sqrt(sum(r[0][i] ** 2 for r in rows) / len(rows)), 1e-30) for i in range(k)]
+        ata = [[sum(r[0][i] * r[0][j] for r in rows) / (rms[i] * rms[j]) for j in range(k)] for i in range(k)]
+        atb = [sum(r[0][i] * r[1] for r in rows) / rms[i] for i in range(k)]
+        w = _solve(ata, atb)
+        w = [wi / rms[i] for i, wi in enumerate(w)] if w is not None else None
+        if w is not None and fits(w):
+            return [1.0 if abs(wi - 1.0) < 1e-3 else wi for wi in w]
+    if all(abs(total - sum(vals)) <= 1e-4 * max(1e-12, abs(total)) for vals, total in rows):
+        return [1.0] * k
+    return None  # the weights change over the run (a schedule), or the terms are not summed
+
+
+@rule("L205", stage=LIVE)
+def loss_terms_imbalanced(ctx: Context):
+    """One term of a composite loss outweighs another by orders of magnitude, so the small one is ignored.
+
+    The terms are the loss calls of one step before its backward; their weights are recovered from the
+    backpropagated total (total = sum of w_i * term_i, the same w every step) so that ``ce + 1000 * mse``
+    is judged by 1000 * mse. Judged on the first recorded steps, before either term has been learned.
+    """
+    sig, th = ctx.signals, ctx.th
+    records = [r for r in sig.loss_terms if all(math.isfinite(v) for _, v in r[1]) and math.isfinite(r[2])]
+    if not records:
+        return None
+    k = len(records[0][1])
+    records = [r for r in records if len(r[1]) == k and [f for f, _ in r[1]] == [f for f, _ in records[0][1]]]
+    if len(records) < th["min_steps"]:
+        return None
+    weights = _term_weights(records)
+    if weights is None:
+        return None
+    scale = max(abs(w) for w in weights)
+    active = [i for i, w in enumerate(weights) if abs(w) > 1e-6 * scale]  # terms not in the total: monitoring
+    if len(active) < 2:
+        return None
+    early = records[:th["early_steps"]]
+    # Each term's largest contribution over the early steps: a term that starts at ~0 and grows (a KL
+    # term at initialization) is judged by what it grows to.
+    peak = {i: max(abs(weights[i] * terms[i][1]) for _, terms, _ in early) for i in active}
+    hi, lo = max(peak, key=peak.get), min(peak, key=peak.get)
+    ratio = peak[hi] / max(peak[lo], 1e-30)
+    if ratio < th["max_ratio"]:
+        return None
+    c_hi, c_lo = peak[hi], peak[lo]
+    step, terms, total = early[0]
+    names = [f"{fn} #{i + 1}" if [f for f, _ in terms].count(fn) > 1 else fn for i, (fn, _) in enumerate(terms)]
+    shown = lambda i: (f"{fmt(peak[i] / abs(weights[i]))} x weight {fmt(weights[i])} = {fmt(peak[i])}"  # noqa: E731
+                       if weights[i] != 1.0 else fmt(peak[i]))
+    return Hit(f"the loss is a sum of {len(active)} terms and {names[hi]} ({shown(hi)}) outweighs {names[lo]} "
+               f"({shown(lo)}) {ratio:.0f}x (largest values over the first {len(early)} recorded steps): the "
+               f"gradient of {names[lo]} is drowned out; rescale the terms (reduction='mean' for both, or a weight)",
+               where=f"loss terms {names[hi]} vs {names[lo]}", step=step,
+               evidence={"terms": [[n, v] for n, (_, v) in zip(names, terms)], "weights": weights,
+                         "peak_contributions": {names[i]: peak[i] for i in active},
+                         "total": total, "ratio": ratio, "dominant": names[hi], "dominated": names[lo]})
+
+
+HIGHER_IS_BETTER = ("acc", "f1", "auc", "precision", "recall", "iou", "dice", "map", "bleu", "r2", "score")
+
+
+def _window_means(points: list[tuple[int, float]], first: int, last: int) -> tuple[float, float] | None:
+    """Mean of the values in the first and in the last quarter of the steps [first, last]."""
+    span = max(last - first, 1)
+    early = [v for s, v in points if s <= first + span / 4]
+    late = [v for s, v in points if s >= last - span / 4]
+    if not early or not late:
+        return None
+    return sum(early) / len(early), sum(late) / len(late)
+
+
+@rule("L206")
+def loss_metric_disagree(ctx: Context):
+    """The loss goes down but accuracy (or the user's metric) does not move."""
+    sig, th = ctx.signals, ctx.th
+    losses = [(s, v) for s, v in sig.losses if math.isfinite(v)]
+    if len(losses) < th["min_points"]:
+        return None
+    first, last = losses[0][0], losses[-1][0]
+    loss_start, loss_end = _window_means(losses, first, last)
+    if loss_start <= 0 or (loss_start - loss_end) / loss_start < th["min_loss_drop"]:
+        return None
+    drop = (loss_start - loss_end) / loss_start
+    series: list[tuple[str, list[tuple[int, float]]]] = []
+    for name, points in sig.metrics.items():
+        if any(key in name.lower() for key in HIGHER_IS_BETTER) and "loss" not in name.lower():
+            series.append((name, points))
+    acc = [(c.step, c.accuracy) for c in sig.loss_calls if c.accuracy is not None]
+    if acc and not series:
+        series.append(("training batch accuracy", acc))
+    for name, points in series:
+        points = [(s, v) for s, v in points if math.isfinite(v)]
+        values = [v for _, v in points]
+        if len(values) < (th["min_metric_points"] if name in sig.metrics else th["min_points"]):
+            continue
+        means = _window_means(points, first, last)
+        if means is None:
+            continue
+        start, end = means
+        bounded = min(values) >= 0 and max(values) <= 1.0
+        if bounded and start >= th["ceiling"]:
+            continue  # already at the top: nothing left to gain
+        spread = max(abs(start), abs(end), 1e-12)
+        if end - start >= th["min_metric_gain"] * (1.0 if bounded else spread):
+            continue
+        return Hit(f"the training loss fell {drop:.0%} ({fmt(loss_start)} -> {fmt(loss_end)}, first vs last quarter "
+                   f"of steps {first}-{last}) "
+                   f"but {name} did not improve ({fmt(start)} -> {fmt(end)} over {len(values)} points): the loss is "
+                   "optimizing something the metric does not reward (class prior, wrong targets, or a metric bug)",
+                   where=name, step=points[-1][0],
+                   evidence={"loss_start": loss_start, "loss_end": loss_end, "loss_drop": drop, "metric": name,
+                             "metric_start": start, "metric_end": end, "metric_points": len(values)})
+    # Without a metric: a loss that fell only to the level of predicting the label frequencies (ignoring
+    # the input) bought no accuracy. That level is the entropy of the labels, per output.
+    prior = _prior_level(sig)
+    if prior is None:
+        return None
+    level, label = prior
+    if loss_end < (1 - th["prior_tol"]) * level:
+        return None
+    return Hit(f"the training loss fell {drop:.0%} ({fmt(loss_start)} -> {fmt(loss_end)}, first vs last quarter of "
+               f"steps {first}-{last}) but not below {fmt(level)}, the loss of a model that ignores its input and "
+               f"predicts the label frequencies ({label}): the fall is the class prior being learned, and accuracy "
+               "cannot have moved beyond always predicting the most frequent answer",
+               where=f"{sig.loss_calls[0].fn} (training loss)", step=last,
+               evidence={"loss_start": loss_start, "loss_end": loss_end, "loss_drop": drop, "prior_level": level,
+                         "prior": label})
+
+
+def _entropy(probs) -> float:
+    return -sum(p * math.log(p) for p in probs if p > 0)
+
+
+def _prior_level(sig) -> tuple[float, str] | None:
+    """The mean loss of predicting the label frequencies, when one mean-reduced classification loss is used."""
+    calls = sig.loss_calls
+    if not calls or sig.loss_terms or len({c.fn for c in calls}) != 1 or any(c.reduction != "mean" for c in calls):
+        return None
+    fn = calls[0].fn
+    if any(c.has_weight or c.has_pos_weight or c.label_smoothing for c in calls):
+        return None
+    if fn in BCE_LIKE:
+        targets = [c.target for c in calls if c.target is not None]
+        if len(targets) != len(calls) or not all(t.integral and t.min >= 0 and t.max <= 1 for t in targets):
+            return None
+        p = sum(t.mean * t.numel for t in targets) / max(1, sum(t.numel for t in targets))
+        return _entropy((p, 1 - p)), f"{p:.1%} of the binary targets are 1"
+    if fn in CE_LIKE and sig.class_counts:
+        total = sum(sig.class_counts.values())
+        probs = [n / total for n in sig.class_counts.values()]
+        top = max(probs)
+        return _entropy(probs), f"{len(probs)} classes, the most frequent {top:.1%}"
+    return None
+
+
+@rule("L209", stage=LIVE)
+def wrong_output_activation(ctx: Context):
+    """The final activation cannot produce what the loss needs: ReLU/sigmoid/tanh outputs against targets
+    outside their range, or a ReLU/sigmoid on the logits of a cross-entropy loss."""
+    sig, th = ctx.signals, ctx.th
+    calls = [c for c in sig.loss_calls if c.input_is_model_output and c.target is not None]
+    if len(calls) < th["min_calls"] and not (ctx.final and calls):
+        return None
+    act = sig.output_activation
+    kind = act[1] if act else None
+    where = f"{act[0]} ({kind}) -> " if act else ""
+    logit_losses = ("cross_entropy", "binary_cross_entropy_with_logits")
+    # Sigmoid before binary_cross_entropy_with_logits is L208's.
+    logit_calls = [c for c in calls if c.fn in logit_losses
+                   and not (kind == "Sigmoid" and c.fn == "binary_cross_entropy_with_logits")]
+    if logit_calls and kind in ("ReLU", "ReLU6", "Softplus", "Sigmoid"):
+        c = logit_calls[0]
+        consequence = ("every logit >= 0, so every predicted probability is >= 0.5"
+                       if c.fn == "binary_cross_entropy_with_logits" else
+                       "logits cannot be negative, and a class whose logit hits 0 gets no gradient"
+                       if kind in ("ReLU", "ReLU6") else "the logits are squashed into a narrow range")
+        return Hit(f"the model's output passes through {kind} ({act[0]}) before {c.fn}, which expects raw "
+                   f"logits: outputs in [{fmt(c.input.min)}, {fmt(c.input.max)}]; {consequence}",
+                   where=f"{where}{c.fn}", step=c.step,
+                   evidence={"activation": kind, "module": act[0], "loss": c.fn,
+                             "output_min": c.input.min, "output_max": c.input.max})
+    bounds = {"ReLU": (0.0, None), "ReLU6": (0.0, 6.0), "Softplus": (0.0, None), "Sigmoid": (0.0, 1.0),
+              "Tanh": (-1.0, 1.0), "Hardtanh": (-1.0, 1.0), "Softmax": (0.0, 1.0)}
+    regress = [c for c in calls if c.fn in REGRESSION + ("binary_cross_entropy",) and c.target.is_floating]
+    if not regress:
+        return None
+    if kind in bounds:
+        lo, hi = bounds[kind]
+        label = f"{kind} ({act[0]})"
+    else:
+        # No activation module: a functional ReLU leaves the predictions exactly >= 0 in every call.
+        if len(regress) < th["min_calls"] or not all(c.input.min == 0.0 for c in regress):
+            return None
+        lo, hi, label = 0.0, None, "a ReLU (every prediction >= 0, many exactly 0)"
+    out = [c for c in regress
+           if (c.target.min < lo - th["margin"] * max(c.target.std, 1e-12) and c.target.mean < lo + c.target.std)
+           or (hi is not None and c.target.max > hi + th["margin"] * max(c.target.std, 1e-12))]
+    if not out or len(out) * 2 < len(regress):
+        return None
+    c = out[0]
+    rng = f"[{fmt(lo)}, {fmt(hi)}]" if hi is not None else f"[{fmt(lo)}, inf)"
+    return Hit(f"the model's output goes through {label}, which can only produce values in {rng}, but the "
+               f"{c.fn} targets lie in [{fmt(c.target.min)}, {fmt(c.target.max)}] (mean {fmt(c.target.mean)}) in "
+               f"{len(out)} of {len(regress)} sampled calls: part of the targets is unreachable",
+               where=f"{where}{c.fn}", step=c.step,
+               evidence={"activation": kind or "relu (functional)", "output_range": [lo, hi],
+                         "target_min": c.target.min, "target_max": c.target.max, "target_mean": c.target.mean,
+                         "calls": len(out), "sampled_calls": len(regress)})
+
+
+@rule("L210", stage=LIVE)
+def wrong_loss_for_task(ctx: Context):
+    """The loss does not fit the targets: a regression loss on class indices or one-hot rows,
+    or a classification loss on continuous targets.
+
+    Known false positive: a real count regressed with one output (0..k items, k <= max_classes).
+    """
+    sig, th = ctx.signals, ctx.th
+    calls = [c for c in sig.loss_calls if c.target is not None and c.target.numel > 1 and not c.target.nonfinite]
+    if len(calls) < th["min_calls"] and not (ctx.final and calls):
+        return None
+    regress = [c for c in calls if c.fn in REGRESSION]
+    onehot = [c for c in regress if c.target.integral and c.target.min == 0 and c.target.max == 1
+              and len(c.target.shape) == 2 and c.target.shape[1] >= 3 and tuple(c.target.shape) == tuple(c.input.shape)
+              and abs(c.target.mean * c.target.shape[1] - 1) < 1e-6]
+    if onehot and len(onehot) * 2 >= len(regress) and len(onehot) >= min(th["min_calls"], len(regress)):
+        c = onehot[0]
+        return Hit(f"{c.fn} compares the outputs {tuple(c.input.shape)} with one-hot targets (0/1, exactly one 1 per "
+                   f"row over {c.target.shape[1]} columns) in {len(onehot)} of {len(regress)} sampled calls: a "
+                   "classification trained as regression; cross_entropy on the logits with class indices learns "
+                   "faster and calibrates",
+                   where=f"{c.fn} target", step=c.step,
+                   evidence={"loss": c.fn, "target_shape": list(c.target.shape), "calls": len(onehot)})
+    indices = [c for c in regress if c.target.integral and c.target.min == 0
+               and 2 <= c.target.max <= th["max_classes"] and c.input.numel == c.input.shape[0]
+               and c.target.numel == c.input.numel]
+    if indices and len(indices) * 2 >= len(regress) and len(indices) >= min(th["min_calls"], len(regress)):
+        c = indices[0]
+        top = int(max(x.target.max for x in indices))
+        return Hit(f"{c.fn} regresses one output per sample onto integer targets 0..{top} in {len(indices)} of "
+                   f"{len(regress)} sampled calls: these look like class indices, and a regression loss treats "
+                   f"class {top} as {top}x further from class 0 than class 1 is; use cross_entropy with "
+                   f"{top + 1} outputs (or say so if the values are real counts)",
+                   where=f"{c.fn} target", step=c.step,
+                   evidence={"loss": c.fn, "target_min": 0, "target_max": top, "calls": len(indices)})
+    soft = [c for c in calls if c.fn in ("binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy")
+            and c.target.is_floating and not c.target.integral
+            and (c.target.min < -1e-6 or c.target.max > 1 + 1e-6)]
+    classif = [c for c in calls if c.fn in ("binary_cross_entropy", "binary_cross_entropy_with_logits",
+                                            "cross_entropy")]
+    if soft and len(soft) * 2 >= len(classif) and len(soft) >= min(th["min_calls"], len(classif)):
+        c = soft[0]
+        return Hit(f"{c.fn} got continuous targets in [{fmt(c.target.min)}, {fmt(c.target.max)}] (mean "
+                   f"{fmt(c.target.mean)}, not 0/1 labels or probabilities) in {len(soft)} of {len(classif)} "
+                   "sampled calls: a regression task needs a regression loss such as mse_loss",
+                   where=f"{c.fn} target", step=c.step,
+                   evidence={"loss": c.fn, "target_min": c.target.min, "target_max": c.target.max,
+                             "calls": len(soft)})
+    return None

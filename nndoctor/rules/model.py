@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from nndoctor.rules.base import Context, Hit, names_list, rule
+from nndoctor.rules.base import LIVE, Context, Hit, fmt, names_list, rule
 
 
 def _modules(params) -> list[str]:
@@ -79,3 +79,292 @@ def gradient_blocked(ctx: Context):
                         where=names_list(_modules(unused)), severity="info",
                         evidence={"params": [p.name for p in unused]}))
     return hits
+
+
+# ----------------------------------------------------------------------------- activation statistics
+#
+# ``layer_stats`` holds, per sampled forward and in execution order, an input record for each
+# Linear/Conv ("Linear:input": in_std, in_dead_frac, in_saturated_frac) and an output record for each
+# leaf module with parameters or that is an activation (out_mean, out_std, out_frac_zero). The record
+# just before a layer's input record is the module that produced that input when it is an output record
+# (an activation module, or a layer with a functional activation in between).
+
+RELU_FAMILY = ("ReLU", "ReLU6", "Threshold")
+SQUASHING = ("Tanh", "Sigmoid", "Hardtanh", "Hardsigmoid", "Softsign")
+NORMS = ("BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "SyncBatchNorm", "LayerNorm", "GroupNorm", "RMSNorm",
+         "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d", "LocalResponseNorm")
+NO_EXACT_ZERO = ("Sigmoid", "Tanh", "GELU", "SiLU", "ELU", "CELU", "SELU", "Softplus", "Mish", "LeakyReLU",
+                 "PReLU", "RReLU", "Softsign", "LogSigmoid", "Embedding", "EmbeddingBag")
+
+
+def _layer_steps(sig):
+    """[(step, records)] for every finished sampled step (their numbers have arrived), incrementally."""
+    from nndoctor.rules.optim import _cache
+
+    c = _cache(sig).setdefault("layer_steps", {"read": 0, "out": []})
+    stats, out = sig.layer_stats, c["out"]
+    while c["read"] < len(stats) and stats[c["read"]].step < sig.steps:
+        rec = stats[c["read"]]
+        if out and out[-1][0] == rec.step:
+            out[-1][1].append(rec)
+        else:
+            out.append((rec.step, [rec]))
+        c["read"] += 1
+    return out
+
+
+def _is_input(rec) -> bool:
+    return rec.kind.endswith(":input")
+
+
+def _model_of(sig, module: str) -> str:
+    """Which model a module belongs to: the probe prefixes the modules of every model after the first."""
+    for label in sig.models[1:]:
+        if module.startswith(label + "."):
+            return label
+    return sig.models[0] if sig.models else ""
+
+
+def _fed_inputs(records, sig=None):
+    """(input record, producer output record or None, index of the input among the step's inputs).
+
+    The producer is the output record just before the input record, from the same model (a generator's
+    output fed to a discriminator is another model's output layer, not a hidden activation) and not
+    the model's output activation.
+    """
+    n_inputs = 0
+    out_act = sig.output_activation[0] if sig is not None and sig.output_activation else None
+    for i, rec in enumerate(records):
+        if not _is_input(rec):
+            continue
+        prev = records[i - 1] if i else None
+        if prev is not None and (_is_input(prev) or prev.module == out_act
+                                 or sig is not None and _model_of(sig, prev.module) != _model_of(sig, rec.module)):
+            prev = None
+        yield rec, prev, n_inputs
+        n_inputs += 1
+
+
+def _window(sig, th, pick):
+    """Per key: the values ``pick`` gives over the last th['window'] finished sampled steps."""
+    per: dict = {}
+    for step, records in _layer_steps(sig)[-th["window"]:]:
+        for key, value in pick(step, records):
+            per.setdefault(key, []).append((step, value))
+    return {k: v for k, v in per.items() if len(v) >= th["min_samples"]}
+
+
+def _median(values):
+    values = sorted(values)
+    n = len(values)
+    return (values[n // 2] + values[(n - 1) // 2]) / 2 if n else float("nan")
+
+
+def _output_modules(sig) -> set[str]:
+    return {p.module for p in sig.params.values() if p.in_output_layer}
+
+
+@rule("M305", stage=LIVE)
+def bad_init_scale(ctx: Context):
+    """At initialization, consecutive layers shrink or blow up the activation std by a large factor each."""
+    sig, th = ctx.signals, ctx.th
+    steps = _layer_steps(sig)
+    if not steps:
+        return None
+    step, records = steps[0]
+    heads = _output_modules(sig)
+    layers = []  # (module, gain, out_std, mean_known)
+    prev_in_std = None
+    for i, rec in enumerate(records):
+        if not _is_input(rec) or not rec.in_std:
+            continue
+        # Siblings reading the same tensor (attention's query/key/value projections) are parallel, not
+        # consecutive: their shrinking does not compound with depth.
+        sibling = prev_in_std is not None and abs(rec.in_std - prev_in_std) <= 1e-6 * rec.in_std
+        prev_in_std = rec.in_std
+        name = rec.module
+        out = next((r for r in records[i + 1:] if r.module == name and not _is_input(r)), None)
+        if out is None:
+            continue
+        prev = records[i - 1] if i else None
+        mean_known = prev is not None and not _is_input(prev) and prev.out_std > 0 \
+            and abs(prev.out_std - rec.in_std) <= 0.02 * rec.in_std
+        rms = (rec.in_std ** 2 + prev.out_mean ** 2) ** 0.5 if mean_known else rec.in_std
+        j = records.index(out)
+        after = records[j + 1] if j + 1 < len(records) else None
+        normalized = after is not None and after.kind in NORMS
+        if sibling and layers:
+            layers[-1] = (*layers[-1][:4], True)  # the run breaks at a fork
+        layers.append((name, out.out_std / rms, out.out_std, mean_known,
+                       name in heads or normalized or out.out_std == 0 or sibling))
+    # Runs of consecutive layers that all shrink (or all blow up) the signal.
+    best = None
+    for direction in ("shrink", "grow"):
+        run = []
+        for name, gain, std, mean_known, skip in layers + [("", 1.0, 1.0, True, True)]:
+            bad = not skip and (gain < th["low_gain"] if direction == "shrink"
+                                else gain > th["high_gain"] and std > th["high_std"])
+            if bad:
+                run.append((name, gain, std))
+                continue
+            if len(run) >= th["min_run"]:
+                total = 1.0
+                for _, g, _ in run:
+                    total *= g
+                factor = 1 / total if direction == "shrink" else total
+                if factor >= th["min_total"] and (best is None or factor > best[2]):
+                    best = (direction, list(run), factor)
+            run = []
+    if best is None:
+        return None
+    direction, run, factor = best
+    gains = ", ".join(f"{n} x{g:.2g} (std {fmt(s)})" for n, g, s in run)
+    names = [n for n, _, _ in run]
+    verb = "shrinks" if direction == "shrink" else "blows up"
+    return Hit(f"at initialization (step {step}) each of {len(run)} consecutive layers {verb} the activation std "
+               f"relative to its input: {gains}; together x{fmt(1 / factor if direction == 'shrink' else factor)}. "
+               "PyTorch's default init gives ~x0.6 per layer, He/Xavier ~x1-1.4: "
+               + ("the signal (and the gradient) fades with depth" if direction == "shrink"
+                  else "pre-activations this large saturate tanh/sigmoid and make ReLU nets unstable"),
+               where=names_list(names), step=step,
+               evidence={"layers": names, "gains": [g for _, g, _ in run], "stds": [s for _, _, s in run],
+                         "total_factor": factor, "direction": direction})
+
+
+@rule("M306", stage=LIVE)
+def dead_units(ctx: Context):
+    """Inputs of a layer coming from ReLU-family units that are zero for every sample of recent batches."""
+    sig, th = ctx.signals, ctx.th
+    sizes = [b.inputs.shape[0] for b in sig.batches[-th["window"]:] if b.inputs.shape]
+    if sizes and _median(sizes) < 8:
+        return None  # a unit silent on a handful of samples is not dead
+
+    def pick(step, records):
+        for rec, prod, k in _fed_inputs(records, sig):
+            if rec.in_dead_frac is None or k == 0 and prod is None:
+                continue  # the model's own input: D101's business
+            if prod is None or prod.kind in NO_EXACT_ZERO or prod.kind in SQUASHING:
+                continue
+            if prod.kind in RELU_FAMILY or k > 0:
+                yield (rec.module, prod.module if prod.kind in RELU_FAMILY else f"activation after {prod.module}"), \
+                    rec.in_dead_frac
+
+    dead = []
+    for (layer, source), vals in _window(sig, th, pick).items():
+        frac = _median(v for _, v in vals)
+        if frac >= th["max_dead_frac"]:
+            dead.append((layer, source, frac, vals[0][0], vals[-1][0]))
+    if not dead:
+        return None
+    dead.sort(key=lambda d: -d[2])
+    layer, source, frac, first, last = dead[0]
+    rest = "; ".join(f"{d[2]:.0%} into {d[0]}" for d in dead[1:4])
+    return Hit(f"{frac:.0%} of the units feeding {layer} (from {source}) output exactly 0 for every sample of the "
+               f"batch, in the median of the sampled steps {first}-{last}"
+               + (f"; also {rest}" if rest else "")
+               + ": these ReLU units are dead and get no gradient (negative bias, a too-high learning rate, "
+               "or a bad init pushed their inputs below 0)",
+               where=names_list(d[1] for d in dead), step=first,
+               evidence={"layers": {d[0]: d[2] for d in dead}, "steps": [first, last]})
+
+
+@rule("M307", stage=LIVE)
+def saturated_units(ctx: Context):
+    """Hidden Tanh/Sigmoid outputs sitting at their asymptotes over recent batches."""
+    sig, th = ctx.signals, ctx.th
+
+    def pick(step, records):
+        for rec, prod, _ in _fed_inputs(records, sig):
+            if prod is not None and prod.kind in SQUASHING and rec.in_saturated_frac is not None:
+                yield (prod.module, prod.kind, rec.module), rec.in_saturated_frac
+
+    sat = []
+    for (act, kind, layer), vals in _window(sig, th, pick).items():
+        frac = _median(v for _, v in vals)
+        if frac >= th["max_saturated_frac"]:
+            sat.append((act, kind, layer, frac, vals[0][0], vals[-1][0]))
+    if not sat:
+        return None
+    sat.sort(key=lambda s: -s[3])
+    act, kind, layer, frac, first, last = sat[0]
+    others = "; ".join(f"{s[3]:.0%} before {s[2]}" for s in sat[1:4])
+    return Hit(f"{frac:.0%} of the {kind} outputs feeding {layer} sit at the asymptote "
+               f"({'|x| > 0.99' if kind in ('Tanh', 'Hardtanh', 'Softsign') else 'x < 0.01 or x > 0.99'}), median "
+               f"of the sampled steps {first}-{last}" + (f"; also {others}" if others else "")
+               + f": their derivative is ~0, so the gradient through {kind} vanishes (pre-activations too large: "
+               "init scale, unnormalized inputs, or a too-high learning rate)",
+               where=names_list(s[0] + f" ({s[1]})" for s in sat), step=first,
+               evidence={"layers": {s[2]: s[3] for s in sat}, "steps": [first, last]})
+
+
+@rule("M310", stage=LIVE)
+def activation_mean_drift(ctx: Context):
+    """A hidden activation fed to the next layer has |mean| several times its std."""
+    sig, th = ctx.signals, ctx.th
+
+    def pick(step, records):
+        for rec, prod, _ in _fed_inputs(records, sig):
+            if prod is None or prod.kind in ("Embedding", "EmbeddingBag") or not prod.out_std or not rec.in_std:
+                continue
+            if abs(prod.out_std - rec.in_std) > 0.05 * rec.in_std:
+                continue  # not the same tensor (a dropout or another branch in between)
+            yield (prod.module, prod.kind), (prod.out_mean, prod.out_std)
+
+    drift = []
+    for (module, kind), vals in _window(sig, th, pick).items():
+        ratio = _median(abs(m) / s for _, (m, s) in vals)
+        if ratio >= th["max_mean_over_std"]:
+            m, s = vals[-1][1]
+            drift.append((module, kind, ratio, m, s, vals[0][0], vals[-1][0]))
+    if not drift:
+        return None
+    drift.sort(key=lambda d: -d[2])
+    module, kind, ratio, m, s, first, last = drift[0]
+    return Hit(f"the {kind} output of {module} has mean {fmt(m)} and std {fmt(s)}: |mean| is {ratio:.1f}x the std "
+               f"(median of the sampled steps {first}-{last})"
+               + (f", and {len(drift) - 1} more layer(s) alike" if len(drift) > 1 else "")
+               + ": the next layer gets an off-centre signal (zero-centred activations or a normalization layer "
+               "would help)",
+               where=names_list(d[0] for d in drift), step=first,
+               evidence={"layers": {d[0]: d[2] for d in drift}, "mean": m, "std": s})
+
+
+@rule("M311", stage=LIVE)
+def missing_nonlinearity(ctx: Context):
+    """Linear/Conv layers whose output goes straight into another Linear/Conv."""
+    sig, th = ctx.signals, ctx.th
+    if not sig.linear_chains:
+        return None
+    warn, low_rank = [], []
+    for prev, nxt in dict.fromkeys(sig.linear_chains):
+        bias, w_prev, w_next = (sig.params.get(f"{prev}.bias"), sig.params.get(f"{prev}.weight"),
+                                sig.params.get(f"{nxt}.weight"))
+        if bias is not None and w_prev is not None and w_next is not None and bias.numel:
+            width, fan_in, fan_out = bias.numel, w_prev.numel // bias.numel, w_next.numel // bias.numel
+            if width < th["bottleneck"] * min(fan_in, fan_out):
+                low_rank.append((prev, nxt, width))
+                continue
+        warn.append((prev, nxt))
+    pairs = warn or low_rank
+    path = _paths([(a, b) for a, b, *_ in pairs])
+    if warn:
+        return Hit(f"{path}: these layers follow each other with no activation in between, so together they are "
+                   "one linear map and add no depth (an activation defined in __init__ but not called in forward?)",
+                   where=path, evidence={"pairs": [list(p) for p in warn]})
+    return Hit(f"{path}: a linear layer feeds another directly through a narrow width "
+               f"({', '.join(str(w) for *_, w in low_rank)}): a low-rank factorization; fine if deliberate (LoRA, "
+               "a bottleneck projection)", where=path, severity="info",
+               evidence={"pairs": [[a, b] for a, b, _ in low_rank]})
+
+
+def _paths(pairs) -> str:
+    nxt = dict(pairs)
+    starts = [a for a, _ in pairs if a not in {b for _, b in pairs}] or [pairs[0][0]]
+    out = []
+    for a in starts:
+        chain, seen = [a], {a}
+        while chain[-1] in nxt and nxt[chain[-1]] not in seen:
+            chain.append(nxt[chain[-1]])
+            seen.add(chain[-1])
+        out.append(" -> ".join(chain))
+    return "; ".join(out)

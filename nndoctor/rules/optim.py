@@ -1,2 +1,692 @@
-"""G4xx: gradients and optimization dynamics."""
+"""G4xx: gradients and optimization dynamics.
+
+These rules judge curves (the loss per step, the validation loss) and the sampled
+per-parameter norms (gradient, weight, update) of ``Signals.step_stats``. Every
+threshold is relative: to the run's own first loss, to its running median, to the
+weights, to the other layers at the same step. Curves are aggregated per step first
+(gradient accumulation, LBFGS closures or an odd extra backward, e.g. for a saliency
+map, put several losses on one step: their median stands for the step), then smoothed
+by window medians, so that single noisy batches never decide.
+"""
 from __future__ import annotations
+
+import math
+import statistics
+import weakref
+from typing import Any
+
+from nndoctor.rules.base import END, LIVE, Context, Hit, fmt, names_list, rule
+from nndoctor.signals import Signals, StepStats
+
+# ----------------------------------------------------------------------------- shared helpers
+
+_CACHE: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
+def _cache(sig: Signals) -> dict[str, Any]:
+    """Per-``Signals`` scratch space (LIVE rules run every 0.5 s: keep their work incremental)."""
+    entry = _CACHE.get(id(sig))
+    if entry is None or entry[0]() is not sig:
+        for key in [k for k, (ref, _) in _CACHE.items() if ref() is None]:
+            del _CACHE[key]
+        entry = (weakref.ref(sig), {})
+        _CACHE[id(sig)] = entry
+    return entry[1]
+
+
+def step_curve(sig: Signals, values: list[tuple[int, float]] | None = None, key: str = "losses") -> list[tuple[int, float]]:
+    """One value per step: the median of the step's entries; non-finite values count as +inf.
+
+    Incremental over ``sig.losses`` (only new entries are read on each call).
+    """
+    values = sig.losses if values is None else values
+    c = _cache(sig).setdefault("curve:" + key, {"read": 0, "per": {}, "order": [], "sorted": True, "out": None})
+    if c["read"] > len(values):  # the list was replaced: start over
+        c.update(read=0, per={}, order=[], sorted=True, out=None)
+    if c["read"] < len(values):
+        per, order = c["per"], c["order"]
+        for step, value in values[c["read"]:]:
+            value = float(value)
+            if not math.isfinite(value):
+                value = math.inf
+            bucket = per.get(step)
+            if bucket is None:
+                per[step] = [value]
+                if order and step < order[-1]:
+                    c["sorted"] = False
+                order.append(step)
+            else:
+                bucket.append(value)
+        c["read"] = len(values)
+        if not c["sorted"]:
+            order.sort()
+            c["sorted"] = True
+        c["out"] = None
+    if c["out"] is None:
+        per = c["per"]
+        c["out"] = [(s, per[s][0] if len(per[s]) == 1 else statistics.median(per[s])) for s in c["order"]]
+    return c["out"]
+
+
+def windows(curve: list[tuple[int, float]], n_windows: int = 25, min_width: int = 5) -> list[tuple[int, int, float]]:
+    """Consecutive, non-overlapping windows of the curve: (first step, last step, median)."""
+    n = len(curve)
+    width = max(min_width, n // n_windows)
+    out = []
+    for i in range(0, n - width + 1, width):
+        chunk = curve[i:i + width]
+        out.append((chunk[0][0], chunk[-1][0], statistics.median(v for _, v in chunk)))
+    return out
+
+
+def initial_level(curve: list[tuple[int, float]]) -> float:
+    """The loss before training moved it: the median of the first three steps."""
+    return statistics.median(v for _, v in curve[:3])
+
+
+def adversarial(sig: Signals) -> bool:
+    """Several models each trained by its own optimizer (GANs): the loss curve mixes opposed objectives."""
+    return len(sig.models) >= 2 and sum(1 for o in sig.optimizers if o.steps > 0) >= 2
+
+
+def _module_of(sig: Signals, name: str) -> str:
+    p = sig.params.get(name)
+    return p.module if p is not None else name.rpartition(".")[0] or name
+
+
+def module_norms(sig: Signals, s: StepStats) -> dict[str, tuple[float, float, float]]:
+    """Per module (layer): (gradient, weight, update) norms over the parameters that got a gradient.
+
+    Combining a layer's parameters keeps zero-initialised biases (weight norm 0) from giving
+    meaningless ratios. Frozen or unused parameters (no gradient, or an exact zero) are left out.
+    """
+    acc: dict[str, list[float]] = {}
+    for name, g in s.grad_norm.items():
+        if not g or not math.isfinite(g):
+            continue
+        a = acc.setdefault(_module_of(sig, name), [0.0, 0.0, 0.0, 0])
+        a[0] += g * g
+        a[1] += s.param_norm.get(name, 0.0) ** 2
+        u = s.update_norm.get(name)
+        if u is not None and math.isfinite(u):
+            a[2] += u * u
+            a[3] += 1
+    return {m: (math.sqrt(a[0]), math.sqrt(a[1]), math.sqrt(a[2]) if a[3] else math.nan) for m, a in acc.items()}
+
+
+def update_ratios(sig: Signals, s: StepStats) -> dict[str, float]:
+    """update norm / weight norm per layer (CS231n's ~1e-3), where both are known."""
+    return {m: u / w for m, (g, w, u) in module_norms(sig, s).items() if w > 0 and u == u}
+
+
+def _median(values) -> float:
+    values = list(values)
+    return statistics.median(values) if values else math.nan
+
+
+def _step_range(first: int, last: int) -> str:
+    return f"step {first}" if first == last else f"steps {first}-{last}"
+
+
+# ----------------------------------------------------------------------------- G401 / G402
+
+
+@rule("G401", stage=LIVE)
+def lr_too_high(ctx: Context):
+    """The loss rises far above its starting level, or climbs back up after its best level, while the
+    updates are a large fraction of the weights."""
+    sig, th = ctx.signals, ctx.th
+    if adversarial(sig):
+        return None
+    curve = step_curve(sig)
+    if len(curve) < th["min_steps"]:
+        return None
+    start = initial_level(curve)
+    if not (start > 0 and math.isfinite(start)):
+        return None  # losses that may be negative (hinge, GAN, log-likelihoods): no ratio to the start
+    wins = windows(curve)
+    if len(wins) < 3:
+        return None
+    ratio_at = _ratios_by_step(sig)
+    hint, hint_ev = _lr_hint(sig)
+
+    # 1. Divergence: a whole window far above the starting level (or non-finite).
+    for i, (a, b, m) in enumerate(wins[1:], 1):
+        if m >= th["rise_factor"] * start:
+            layers, r = _high_ratio_layers(ratio_at, 0, b, th["high_ratio"])
+            if not layers:
+                continue
+            peak = max(wins[i:], key=lambda w: w[2])
+            return Hit(f"the loss rose from {fmt(start)} at the start to a median of {fmt(m)} over {_step_range(a, b)}"
+                       + (f" (up to {fmt(peak[2])} by step {peak[1]})" if peak[2] > m else "")
+                       + f"; update/weight ratio {fmt(r)} (healthy ~1e-3) in {names_list(layers)}: "
+                       "each step changes the weights by a large fraction of their size, so the optimizer overshoots"
+                       + hint, where=names_list(layers), step=a,
+                       evidence={"initial_loss": start, "window_loss": m, "window": [a, b], "peak_loss": peak[2],
+                                 "update_ratio": r, "layers": layers, **hint_ev})
+
+    # 2. Instability: after real progress, the loss climbs back and stays up.
+    best_i = min(range(len(wins)), key=lambda i: wins[i][2])
+    best = wins[best_i][2]
+    first = min(start, wins[0][2])  # an early spike must not inflate the progress made
+    progress = first - best
+    tail = wins[max(best_i + 1, len(wins) - len(wins) // 3):]
+    if progress <= th["min_progress"] * first or len(tail) < th["min_tail_windows"] or best <= 0:
+        return None
+    later = _median(w[2] for w in tail)
+    frac = (later - best) / progress
+    if frac < th["rebound_fraction"] or later < th["rebound_factor"] * best:
+        return None
+    layers, r = _high_ratio_layers(ratio_at, wins[best_i][0], tail[-1][1], th["unstable_ratio"])
+    if not layers:
+        return None
+    return Hit(f"the loss fell from {fmt(first)} to {fmt(best)} (steps {wins[best_i][0]}-{wins[best_i][1]}) and then "
+               f"climbed back to a median of {fmt(later)} over steps {tail[0][0]}-{tail[-1][1]}, losing "
+               f"{frac:.0%} of its progress, while the update/weight ratio stayed at {fmt(r)} (healthy ~1e-3) "
+               f"in {names_list(layers)}: the steps are too large to settle into the minimum" + hint,
+               where=names_list(layers), step=tail[0][0],
+               evidence={"initial_loss": first, "best_loss": best, "later_loss": later, "progress_lost": frac,
+                         "update_ratio": r, "layers": layers, **hint_ev})
+
+
+def _lr_hint(sig: Signals) -> tuple[str, dict[str, Any]]:
+    """What the pre-flight learning-rate range test (on a copy) suggests, when it ran and is reliable."""
+    r = sig.experiments.get("lr_range")
+    if not isinstance(r, dict) or "skipped" in r or not r.get("reliable") or not r.get("best_lr"):
+        return "", {}
+    lo, hi = (r.get("good_range") or [None, None])[:2]
+    text = f"; an LR range test on a copy suggests lr ~{fmt(r['best_lr'])}"
+    if lo and hi:
+        text += f" (good range {fmt(lo)}-{fmt(hi)})"
+    if r.get("lr_in_use"):
+        text += f", the script uses {fmt(r['lr_in_use'])}"
+    return text, {"lr_range_best": r["best_lr"], "lr_range_good": r.get("good_range")}
+
+
+def _ratios_by_step(sig: Signals) -> list[tuple[int, dict[str, float]]]:
+    c = _cache(sig).setdefault("ratios", {"read": 0, "out": []})
+    stats = sig.step_stats
+    # An entry's numbers arrive at the end of its step: read only steps that are over.
+    while c["read"] < len(stats) and stats[c["read"]].step < sig.steps:
+        s = stats[c["read"]]
+        c["out"].append((s.step, update_ratios(sig, s)))
+        c["read"] += 1
+    return c["out"]
+
+
+def _high_ratio_layers(ratio_at, first: int, last: int, level: float) -> tuple[list[str], float]:
+    """Layers whose median update/weight ratio over sampled steps in [first, last] is >= level."""
+    per: dict[str, list[float]] = {}
+    for step, ratios in ratio_at:
+        if first <= step <= last:
+            for m, r in ratios.items():
+                per.setdefault(m, []).append(r)
+    med = {m: statistics.median(v) for m, v in per.items() if v}
+    high = sorted((m for m, r in med.items() if r >= level), key=lambda m: -med[m])
+    return high, (med[high[0]] if high else math.nan)
+
+
+@rule("G402", stage=LIVE)
+def lr_too_low(ctx: Context):
+    """Updates far below ~1e-3 of the weights while the gradients are not small, and the loss barely moves."""
+    sig, th = ctx.signals, ctx.th
+    curve = step_curve(sig)
+    if len(curve) < th["min_steps"]:
+        return None
+    ratio_at = _ratios_by_step(sig)
+    if len(ratio_at) < th["min_samples"]:
+        return None
+    typical = [statistics.median(r.values()) for _, r in ratio_at if r]
+    if not typical:
+        return None
+    ratio = statistics.median(typical)
+    if ratio > th["max_ratio"]:
+        return None
+    # The gradients themselves must be sizeable: tiny updates from vanishing gradients are G404's.
+    grad_ratio = _median(_median(g / w for g, w, _ in module_norms(sig, s).values() if w > 0)
+                         for s in sig.step_stats[:len(ratio_at)])
+    if not grad_ratio >= th["min_grad_ratio"]:
+        return None
+    start = initial_level(curve)
+    wins = windows(curve)
+    now = wins[-1][2] if wins else curve[-1][1]
+    if not (math.isfinite(start) and math.isfinite(now)) or start == 0:
+        return None
+    moved = (start - now) / abs(start)
+    if moved > th["max_progress"]:
+        return None
+    lrs = sorted({lr for s in sig.step_stats for lr in s.lrs})
+    hint, hint_ev = _lr_hint(sig)
+    lr_text = f"lr {fmt(lrs[0])}" if len(lrs) == 1 else f"lr {fmt(lrs[0])}-{fmt(lrs[-1])}" if lrs else "the lr"
+    zero = all(r == 0 for r in typical[:3])
+    return Hit(f"median update/weight ratio {fmt(ratio)} (healthy ~1e-3) over {len(typical)} sampled steps "
+               f"({lr_text}) while the gradients are {fmt(grad_ratio)} of the weights: the loss moved from "
+               f"{fmt(start)} to {fmt(now)} ({moved:+.1%}) in {curve[-1][0] + 1} steps"
+               + (" (the first steps made no update at all: lr 0 at the start of a schedule?)" if zero else "")
+               + hint, where="optimizer", step=curve[-1][0],
+               evidence={"update_ratio": ratio, "grad_weight_ratio": grad_ratio, "initial_loss": start,
+                         "current_loss": now, "lrs": lrs[:5], **hint_ev})
+
+
+# ----------------------------------------------------------------------------- G403 / G404 / G405
+
+
+def _total_grad_norms(sig: Signals) -> dict[int, list[tuple[int, float, float]]]:
+    """Per optimizer: (step, total gradient norm, total weight norm) of each finished sampled step."""
+    c = _cache(sig).setdefault("gnorms", {"read": 0, "out": {}})
+    stats = sig.step_stats
+    while c["read"] < len(stats) and stats[c["read"]].step < sig.steps:
+        s = stats[c["read"]]
+        c["read"] += 1
+        g = [v for v in s.grad_norm.values() if math.isfinite(v)]
+        if len(g) < len(s.grad_norm) or not g:
+            continue  # non-finite gradients are N603's
+        w = math.sqrt(sum(v * v for v in s.param_norm.values() if math.isfinite(v)))
+        c["out"].setdefault(s.optimizer, []).append((s.step, math.sqrt(sum(v * v for v in g)), w))
+    return c["out"]
+
+
+@rule("G403", stage=LIVE)
+def exploding_gradients(ctx: Context):
+    """The total gradient norm spikes by orders of magnitude above its neighbours, or keeps growing."""
+    sig, th = ctx.signals, ctx.th
+    half = th["neighbours"]
+    for opt, series in _total_grad_norms(sig).items():
+        if len(series) < th["min_samples"]:
+            continue
+        norms = [g for _, g, _ in series]
+        for i in range(len(norms) - half):  # a spike is judged once `half` later samples exist
+            around = norms[max(0, i - half):i] + norms[i + 1:i + 1 + half]
+            typical = statistics.median(around)
+            if typical > 0 and norms[i] >= th["spike_factor"] * typical:
+                step, g, w = series[i]
+                return Hit(f"the gradient norm jumped to {fmt(g)} at step {step}, {norms[i] / typical:.0f}x the "
+                           f"median {fmt(typical)} of the neighbouring sampled steps ({fmt(g / w) if w else 'inf'}x the "
+                           f"weight norm {fmt(w)}); a few such steps wreck the weights. Clip the gradient norm "
+                           f"(torch.nn.utils.clip_grad_norm_)",
+                           where=_opt_name(sig, opt), step=step,
+                           evidence={"grad_norm": g, "neighbour_median": typical, "weight_norm": w,
+                                     "spike_factor": norms[i] / typical})
+        k = max(3, len(norms) // 5)
+        first, last = statistics.median(norms[:k]), statistics.median(norms[-k:])
+        if first > 0 and last >= th["growth_factor"] * first and _mostly_rising(norms[-2 * k:]):
+            return Hit(f"the gradient norm grew from {fmt(first)} (first sampled steps) to {fmt(last)} by step "
+                       f"{series[-1][0]} ({last / first:.0f}x) and is still rising: clip the gradient norm, "
+                       "lower the learning rate",
+                       where=_opt_name(sig, opt), step=series[-k][0],
+                       evidence={"grad_norm_start": first, "grad_norm_now": last, "growth": last / first})
+    return None
+
+
+def _mostly_rising(values: list[float]) -> bool:
+    ups = sum(1 for a, b in zip(values, values[1:]) if b > a)
+    return ups * 2 >= len(values) - 1
+
+
+def _opt_name(sig: Signals, index: int) -> str:
+    opt = next((o for o in sig.optimizers if o.index == index), None)
+    return f"{opt.kind} (optimizer {index})" if opt else f"optimizer {index}"
+
+
+@rule("G404", stage=LIVE)
+def vanishing_gradients(ctx: Context):
+    """Relative gradients (gradient / weight norm) of the first layers are orders of magnitude below the later ones."""
+    sig, th = ctx.signals, ctx.th
+    order = [m for m, kind in sig.module_order if kind not in ("Embedding", "EmbeddingBag")]
+    if len(order) < 3:
+        return None
+    pos = {m: i for i, m in enumerate(dict.fromkeys(order))}
+    c = _cache(sig).setdefault("vanish", {"read": 0, "out": [], "upd": []})
+    stats = sig.step_stats
+    while c["read"] < len(stats) and stats[c["read"]].step < sig.steps:
+        s = stats[c["read"]]
+        c["read"] += 1
+        norms = module_norms(sig, s)
+        rel = sorted((pos[m], m, g / w) for m, (g, w, _) in norms.items() if m in pos and w > 0)
+        if len(rel) < 3:
+            continue
+        late = rel[len(rel) // 2:]
+        top = max(late, key=lambda x: x[2])
+        (_, w0, u0), (_, wt, ut) = norms[rel[0][1]], norms[top[1]]
+        c["upd"].append((u0 / w0) / (ut / wt) if ut == ut and u0 == u0 and ut > 0 and w0 > 0 and wt > 0 else None)
+        c["out"].append((s.step, rel[0][1], rel[0][2], top[1], top[2]))
+    samples = c["out"]
+    if len(samples) < th["min_samples"]:
+        return None
+    gaps = [first / top for _, _, first, _, top in samples if top > 0]
+    if not gaps:
+        return None
+    gap = statistics.median(gaps)
+    share = sum(1 for x in gaps if x <= th["max_gap"]) / len(gaps)
+    if gap > th["max_gap"] or share < th["min_share"]:
+        return None
+    # Adaptive optimizers (Adam, ...) rescale each parameter's step: small gradients then still move the
+    # first layers, and the gap does not hurt training. Only a gap in the updates themselves does.
+    update_gaps = [u for u in c["upd"] if u is not None]
+    if update_gaps and statistics.median(update_gaps) > th["max_update_gap"]:
+        return None
+    step, first_m, first_r, top_m, top_r = samples[len(samples) // 2]
+    return Hit(f"gradient/weight ratio of the first layer {first_m} is {fmt(gap)} of the largest among the later "
+               f"layers (median over {len(gaps)} sampled steps, steps {samples[0][0]}-{samples[-1][0]}; "
+               f"e.g. step {step}: {fmt(first_r)} in {first_m} vs {fmt(top_r)} in {top_m}): the gradient shrinks "
+               "by orders of magnitude on its way back, so the early layers barely learn",
+               where=f"{first_m} vs {top_m}", step=samples[0][0],
+               evidence={"median_gap": gap, "first_layer": first_m, "first_ratio": first_r, "late_layer": top_m,
+                         "late_ratio": top_r, "samples": len(gaps)})
+
+
+@rule("G405", stage=END)
+def weights_diverging(ctx: Context):
+    """A layer's weight norm grew several-fold and was still growing (not levelling off) at the end."""
+    sig, th = ctx.signals, ctx.th
+    hits = []
+    for opt in sig.optimizers:
+        series: dict[str, list[tuple[int, float]]] = {}
+        for s in sig.step_stats:
+            if s.optimizer != opt.index:
+                continue
+            for m, (_, w, _) in module_norms(sig, s).items():
+                series.setdefault(m, []).append((s.step, w))
+        grown = []
+        for m, pts in series.items():
+            if len(pts) < th["min_samples"] or pts[-1][0] < th["min_steps"]:
+                continue
+            (s0, w0), (sT, wT) = pts[0], pts[-1]
+            s_half, w_half = min(pts, key=lambda p: abs(p[0] - (s0 + sT) / 2))
+            if w0 <= 0 or wT < th["growth_factor"] * w0 or w_half <= w0:
+                continue
+            late = (wT - w_half) / (w_half - w0)  # 1 for linear growth, ~0.4 for sqrt-like, ~0 when it levels off
+            if late >= th["min_late_growth"]:
+                grown.append((m, w0, wT, s0, sT, late))
+        if grown:
+            grown.sort(key=lambda x: -x[2] / x[1])
+            m, w0, wT, s0, sT, late = grown[0]
+            wd = [g.get("weight_decay") for g in opt.groups]
+            hits.append(Hit(f"weight norm of {names_list(x[0] for x in grown)} grew from {fmt(w0)} to {fmt(wT)} "
+                            f"({wT / w0:.1f}x, steps {s0}-{sT}) and was still growing at the end (the second half "
+                            f"added {late:.1f}x what the first half did): nothing bounds the weights"
+                            + (" (no weight decay)" if not any(wd) else ""),
+                            where=names_list(x[0] for x in grown), step=sT,
+                            evidence={"layers": [x[0] for x in grown], "initial_norm": w0, "final_norm": wT,
+                                      "late_growth": late}))
+    return hits[:1]
+
+
+# ----------------------------------------------------------------------------- G406 / G408 / G409
+
+
+def _chance_level(sig: Signals) -> tuple[float, str] | None:
+    """The loss of a model that predicts the target distribution and ignores the input."""
+    calls = [c for c in sig.loss_calls if c.reduction == "mean" and math.isfinite(c.value)]
+    if not calls:
+        return None
+    fns = {c.fn for c in calls}
+    if len(fns) != 1:
+        return None
+    fn = fns.pop()
+    if fn in ("cross_entropy", "nll_loss"):
+        total = sum(sig.class_counts.values())
+        if total and len(sig.class_counts) >= 2:
+            h = -sum(n / total * math.log(n / total) for n in sig.class_counts.values() if n)
+            return h, f"the entropy of the class frequencies ({len(sig.class_counts)} classes) = {h:.3f}"
+        classes = calls[0].classes
+        if classes and classes > 1:
+            return math.log(classes), f"ln({classes}) = {math.log(classes):.3f}"
+        return None
+    if fn in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
+        targets = [c.target for c in calls if c.target is not None and c.target.min >= 0 and c.target.max <= 1]
+        if not targets or any(c.has_pos_weight or c.has_weight for c in calls):
+            return None
+        p = min(max(statistics.mean(t.mean for t in targets), 1e-6), 1 - 1e-6)
+        h = -(p * math.log(p) + (1 - p) * math.log(1 - p))
+        return h, f"the entropy of the targets (mean {p:.2f}) = {h:.3f}"
+    if fn == "mse_loss":
+        targets = [c.target for c in calls if c.target is not None and c.target.numel > 1
+                   and tuple(c.target.shape) == tuple(c.input.shape)]
+        if not targets:
+            return None
+        var = statistics.mean(t.std ** 2 for t in targets)
+        return (var, f"the variance of the targets = {fmt(var)}") if var > 0 else None
+    return None
+
+
+def _loss_is_single_term(sig: Signals, curve: list[tuple[int, float]]) -> bool:
+    """The backpropagated loss is the loss function's value (no extra terms added to it)."""
+    by_step = dict(curve)
+    checked = [(c.value, by_step[c.step]) for c in sig.loss_calls if c.step in by_step and math.isfinite(c.value)]
+    if not checked:
+        return False
+    same = sum(1 for a, b in checked if abs(a - b) <= 0.02 * max(abs(a), abs(b), 1e-12))
+    return same * 2 > len(checked) and not sig.loss_terms
+
+
+@rule("G406", stage=END)
+def loss_plateau(ctx: Context):
+    """The loss never decreased from its start, or it sits at the level of a model that ignores its input."""
+    sig, th = ctx.signals, ctx.th
+    if adversarial(sig):
+        return None
+    curve = step_curve(sig)
+    if len(curve) < th["min_steps"]:
+        return None
+    start = initial_level(curve)
+    wins = windows(curve)
+    if len(wins) < 4 or not math.isfinite(start) or start == 0:
+        return None
+    best = min(w[2] for w in wins)
+    tail = wins[-max(2, len(wins) // 4):]
+    final = _median(w[2] for w in tail)
+    if not math.isfinite(final):
+        return None
+    decrease = (start - best) / abs(start)
+    if decrease < th["min_decrease"] and start > 0:
+        return Hit(f"the loss never decreased: {fmt(start)} at the start, best window median {fmt(best)} "
+                   f"({decrease:+.1%}), {fmt(final)} over steps {tail[0][0]}-{tail[-1][1]}, after "
+                   f"{curve[-1][0] + 1} steps",
+                   where="training loss", step=curve[-1][0],
+                   evidence={"initial_loss": start, "best_loss": best, "final_loss": final, "decrease": decrease})
+    chance = _chance_level(sig) if _loss_is_single_term(sig, curve) else None
+    if chance is None:
+        return None
+    level, label = chance
+    if level <= 0:
+        return None
+    lowest_tail = min(w[2] for w in tail)
+    if lowest_tail >= th["chance_fraction"] * level:
+        return Hit(f"the loss is stuck at the level of a model that ignores its input: {fmt(final)} over steps "
+                   f"{tail[0][0]}-{tail[-1][1]} (started at {fmt(start)}), against {label}; the model predicts "
+                   "the average target, not something learned from the inputs",
+                   where="training loss", step=tail[0][0],
+                   evidence={"initial_loss": start, "final_loss": final, "chance_level": level})
+    return None
+
+
+def _eval_curve(sig: Signals) -> tuple[list[tuple[int, float]], str]:
+    """The validation curve: the user's val_loss metric, else the gradient-free loss calls.
+
+    When several gradient-free losses share a step (a validation set in several batches, a test set
+    evaluated once at the end), the usual count per step is kept: the validation pass is the one
+    that repeats.
+    """
+    for name in ("val_loss", "valid_loss", "validation_loss", "eval_loss"):
+        if len(sig.metrics.get(name, ())) >= 2:
+            return [(s, v) for s, v in sig.metrics[name] if math.isfinite(v)], name
+    per: dict[int, list[float]] = {}
+    for step, value in sig.eval_losses:
+        per.setdefault(step, []).append(value)
+    if not per:
+        return [], ""
+    counts = [len(v) for v in per.values()]
+    usual = max(set(counts), key=counts.count)
+    out = []
+    for step in sorted(per):
+        vals = per[step]
+        if len(vals) >= usual and all(math.isfinite(v) for v in vals[:usual]):
+            out.append((step, statistics.mean(vals[:usual])))
+    return out, "loss computed without gradients"
+
+
+@rule("G408", stage=END)
+def overfitting(ctx: Context):
+    """The validation loss rose for good after its minimum while the training loss kept falling."""
+    sig, th = ctx.signals, ctx.th
+    val, source = _eval_curve(sig)
+    if len(val) < th["min_points"]:
+        return None
+    # Smooth with a running median of three evaluations.
+    smooth = [(val[i][0], statistics.median(v for _, v in val[max(0, i - 1):i + 2])) for i in range(len(val))]
+    best_i = min(range(len(smooth)), key=lambda i: smooth[i][1])
+    best_step, best = smooth[best_i]
+    after = smooth[best_i + 1:]
+    if best <= 0 or len(after) < 2 or best_i == 0 and len(val) < th["min_points"]:
+        return None
+    tail = after[-max(2, len(after) // 2):]
+    final = _median(v for _, v in tail)
+    rise = (final - best) / best
+    if rise < th["min_rise"] or sum(1 for _, v in after if v > best * (1 + th["min_rise"])) < 2:
+        return None
+    curve = step_curve(sig)
+    train_then = [v for s, v in curve if s <= best_step][-10:]
+    train_end = [v for _, v in curve[-max(5, len(curve) // 20):]]
+    if not train_then or not train_end:
+        return None
+    t_then, t_end = statistics.median(train_then), statistics.median(train_end)
+    if not t_end < t_then:
+        return None
+    loud = t_end > 0 and final >= th["warn_gap"] * t_end
+    return Hit(f"validation loss ({source}) bottomed out at {fmt(best)} at step {best_step} and rose to "
+               f"{fmt(final)} (+{rise:.0%}) by step {tail[-1][0]}, while the training loss kept falling from "
+               f"{fmt(t_then)} to {fmt(t_end)}"
+               + (f": the validation loss is {final / t_end:.0f}x the training loss" if loud else ""),
+               where="validation loss", step=best_step, severity="warning" if loud else "info",
+               evidence={"best_val_loss": best, "best_step": best_step, "final_val_loss": final, "rise": rise,
+                         "train_loss_at_best": t_then, "final_train_loss": t_end})
+
+
+@rule("G409", stage=END)
+def undertrained(ctx: Context):
+    """The loss was still falling steadily when training stopped."""
+    sig, th = ctx.signals, ctx.th
+    if adversarial(sig):
+        return None
+    curve = step_curve(sig)
+    if len(curve) < th["min_steps"]:
+        return None
+    start = initial_level(curve)
+    wins = windows(curve, n_windows=20)
+    k = th["last_windows"]
+    if len(wins) < k + 2 or not math.isfinite(start):
+        return None
+    last = [w[2] for w in wins[-k:]]
+    if not all(math.isfinite(v) for v in last):
+        return None
+    falls = sum(1 for a, b in zip(last, last[1:]) if b < a)
+    if falls < len(last) - 2 or last[-1] >= last[0]:
+        return None
+    recent = last[0] - last[-1]
+    total = start - last[-1]
+    if total <= 0 or recent < th["min_recent_share"] * total or recent < th["min_recent_drop"] * abs(last[-1]):
+        return None
+    span = wins[-1][1] - wins[-k][0] + 1
+    return Hit(f"the loss was still falling when training stopped: {fmt(last[0])} -> {fmt(last[-1])} over the last "
+               f"{span} steps (steps {wins[-k][0]}-{wins[-1][1]}), {recent / total:.0%} of the whole decrease from "
+               f"{fmt(start)}; more steps (epochs) would likely help",
+               where="training loss", step=wins[-k][0],
+               evidence={"recent_drop": recent, "total_drop": total, "initial_loss": start, "final_loss": last[-1]})
+
+
+# ----------------------------------------------------------------------------- G410
+
+ADAM_LIKE = ("adam", "adamw", "nadam", "radam", "adamax", "sparseadam", "rmsprop", "adagrad")
+
+
+@rule("G410", stage=LIVE)
+def bad_optimizer_config(ctx: Context):
+    """Optimizer hyperparameters outside their valid range, or so large that they dominate the update."""
+    sig, th = ctx.signals, ctx.th
+    hits = []
+    for opt in sig.optimizers:
+        kind = opt.kind.lower()
+        early = [s for s in sig.step_stats if s.optimizer == opt.index and s.step < sig.steps][:10]
+        for gi, group in enumerate(opt.groups):
+            where = f"{opt.kind} param_groups[{gi}]"
+            problems, severity = [], "error"
+            lr = _num(group.get("lr"))
+            if lr is not None and lr < 0:
+                problems.append(f"lr={fmt(lr)} is negative: every step climbs the loss")
+            momentum = _num(group.get("momentum"))
+            if momentum is not None and not 0 <= momentum < 1:
+                problems.append(f"momentum={fmt(momentum)} is outside [0, 1): the velocity never decays and the "
+                                "steps grow without bound" if momentum >= 1 else f"momentum={fmt(momentum)} is negative")
+            dampening = _num(group.get("dampening"))
+            if momentum and dampening is not None and dampening >= 1:
+                problems.append(f"dampening={fmt(dampening)} with momentum: the gradient is multiplied by "
+                                f"1 - dampening = {fmt(1 - dampening)}, so it never enters the update")
+            betas = group.get("betas")
+            if isinstance(betas, (list, tuple)) and len(betas) == 2:
+                b1, b2 = _num(betas[0]), _num(betas[1])
+                if b1 is not None and not 0 <= b1 < 1:
+                    problems.append(f"betas[0]={fmt(b1)} is outside [0, 1)")
+                if b2 is not None and not 0 < b2 < 1:
+                    problems.append(f"betas[1]={fmt(b2)} is outside (0, 1)")
+            alpha = _num(group.get("alpha"))
+            if kind == "rmsprop" and alpha is not None and not 0 < alpha < 1:
+                problems.append(f"alpha={fmt(alpha)} (the RMSprop smoothing constant) is outside (0, 1)")
+            wd = _num(group.get("weight_decay"))
+            if wd is not None and wd < 0:
+                problems.append(f"weight_decay={fmt(wd)} is negative: the weights are pushed to grow")
+            if not problems:
+                severity = "warning"
+                eps = _num(group.get("eps"))
+                if kind in ADAM_LIKE and eps and early:
+                    rms = _grad_rms(sig, early)
+                    if rms and eps >= th["eps_over_grad"] * rms:
+                        problems.append(f"eps={fmt(eps)} is {eps / rms:.0f}x the typical gradient entry ({fmt(rms)}): "
+                                        f"the denominator sqrt(v) + eps is ~eps, so {opt.kind} loses its per-parameter "
+                                        f"scaling and degenerates into SGD with lr/eps = {fmt((lr or 0) / eps)}")
+                if wd and wd > 0 and lr:
+                    decoupled = bool(group.get("decoupled_weight_decay")) or kind == "adamw"
+                    if decoupled and lr * wd >= th["max_decoupled_decay"]:
+                        problems.append(f"lr x weight_decay = {fmt(lr * wd)}: the weights shrink by "
+                                        f"{lr * wd:.0%} every step from the decay alone")
+                    elif not decoupled and early:
+                        dom = _median(wd * w / g for _, g, w in _norm_totals(early) if g > 0)
+                        if dom >= th["max_decay_over_grad"]:
+                            problems.append(f"weight_decay={fmt(wd)} makes the decay term (weight_decay x weight "
+                                            f"norm) {dom:.0f}x the loss gradient in the first steps: the "
+                                            "regularization, not the data, drives the updates")
+            if problems:
+                hits.append(Hit(f"{where}: " + "; ".join(problems), where=where, severity=severity,
+                                step=early[0].step if early else None,
+                                evidence={"optimizer": opt.kind, "param_group": gi,
+                                          "settings": {k: v for k, v in group.items() if isinstance(v, (int, float, list))
+                                                       and not isinstance(v, bool)}}))
+    hits.sort(key=lambda h: h.severity != "error")
+    return hits[:1]
+
+
+def _num(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _grad_rms(sig: Signals, stats: list[StepStats]) -> float | None:
+    """Typical size of one gradient entry: median over parameters of ||g|| / sqrt(numel)."""
+    vals = []
+    for s in stats:
+        for name, g in s.grad_norm.items():
+            p = sig.params.get(name)
+            if p is not None and p.numel and g and math.isfinite(g):
+                vals.append(g / math.sqrt(p.numel))
+    return statistics.median(vals) if vals else None
+
+
+def _norm_totals(stats: list[StepStats]) -> list[tuple[int, float, float]]:
+    out = []
+    for s in stats:
+        g = math.sqrt(sum(v * v for v in s.grad_norm.values() if math.isfinite(v)))
+        w = math.sqrt(sum(s.param_norm.get(k, 0.0) ** 2 for k in s.grad_norm))
+        out.append((s.step, g, w))
+    return out

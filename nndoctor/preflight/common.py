@@ -1,0 +1,415 @@
+"""What every pre-flight experiment shares: the captured set-up, copies, the loss, budgets, training loops.
+
+Nothing here touches the user's objects except to read them: models and optimizers are
+deep-copied, tensors are cloned before anything writes into them.
+"""
+from __future__ import annotations
+
+import copy
+import inspect
+import math
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+# Sizes of the experiments at default settings (not judgments: those live in nndoctor/thresholds.py).
+MAX_BATCH = 64  # samples kept from the captured batch
+OVERFIT_SAMPLES = 16  # TheDeepChecker / Karpathy: overfit a tiny batch
+TOTAL_BUDGET_S = 12.0  # the whole pre-flight, for models up to ~1M parameters
+REFERENCE_PARAMS = 1_000_000  # above this many parameters, step counts shrink proportionally
+
+DROPOUT = (nn.modules.dropout._DropoutNd, nn.AlphaDropout)
+
+
+@contextmanager
+def hooks_hidden():
+    """torch's global module and optimizer hooks (the user's, a library's, nndoctor's own probe)
+    see nothing of the experiments: the tables are emptied for their duration, then restored
+    exactly, in order, with the same handles."""
+    from torch.nn.modules import module as module_mod
+    from torch.optim import optimizer as optim_mod
+
+    tables = [getattr(module_mod, name) for name in dir(module_mod)
+              if name.startswith("_global_") and name.endswith("hooks") and isinstance(getattr(module_mod, name), dict)]
+    tables += [getattr(optim_mod, name) for name in ("_global_optimizer_pre_hooks", "_global_optimizer_post_hooks")
+               if isinstance(getattr(optim_mod, name, None), dict)]
+    saved = [dict(t) for t in tables]
+    for t in tables:
+        t.clear()
+    try:
+        yield
+    finally:
+        for t, items in zip(tables, saved):
+            t.clear()
+            t.update(items)
+
+
+class Skip(Exception):
+    """An experiment that cannot run on this set-up: recorded as skipped, with the reason."""
+
+
+@dataclass
+class LossSpec:
+    name: str  # functional name ("cross_entropy") or the user's callable's name
+    fn: Callable[[Any, torch.Tensor], torch.Tensor]  # (model output, target) -> scalar loss
+    inferred: bool = False  # True: nndoctor chose it (the user's loss could not be reused)
+    reason: str = ""
+
+
+@dataclass
+class Setup:
+    """The model, optimizer, batch and loss the experiments work from (the user's, never modified)."""
+
+    model: nn.Module
+    args: tuple  # positional model inputs of the captured batch (capped to MAX_BATCH samples)
+    target: torch.Tensor | None
+    loss: LossSpec | None
+    optimizer: Any = None
+    batch_dim: int = 0  # the sample dimension of args[0]
+    n: int = 0  # samples in the capped batch
+    n_full: int = 0  # samples in the captured batch
+    dataset: Any = None  # a map-style dataset (for the augmentation experiment), with its collate function
+    collate: Callable | None = None
+    budget: "Budget" = None  # type: ignore[assignment]
+    n_params: int = 0
+    log: Callable[[str], None] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def scale(self) -> float:
+        """1 for models up to REFERENCE_PARAMS parameters, less for bigger ones (fewer steps)."""
+        return min(1.0, REFERENCE_PARAMS / max(1, self.n_params))
+
+    def steps(self, base: int, floor: int = 5) -> int:
+        return max(floor, int(round(base * self.scale)))
+
+
+def now() -> float:
+    """The clock budgets are kept in: this process's CPU time, so a machine loaded by other work
+    gives the same experiments (same step counts) as an idle one, only later."""
+    return time.process_time()
+
+
+class Budget:
+    """CPU-time budget for the whole pre-flight; each experiment gets a share as a deadline."""
+
+    def __init__(self, total_s: float) -> None:
+        self.total = total_s
+        self.start = now()
+
+    def left(self) -> float:
+        return self.total - (now() - self.start)
+
+    def deadline(self, share_s: float) -> float:
+        return now() + max(0.05, min(share_s, self.left()))
+
+
+# ---------------------------------------------------------------------------------------------- tensors
+def first_tensor(obj: Any) -> torch.Tensor | None:
+    if isinstance(obj, torch.Tensor):
+        return obj
+    if isinstance(obj, (list, tuple)):
+        for item in obj:
+            t = first_tensor(item)
+            if t is not None:
+                return t
+    if isinstance(obj, dict):
+        for item in obj.values():
+            t = first_tensor(item)
+            if t is not None:
+                return t
+    return None
+
+
+def find_batch_dim(x: torch.Tensor, n: int | None) -> int:
+    """The sample dimension of ``x``: dim 0 unless only another dimension has ``n`` entries."""
+    if n is None or x.dim() == 0 or x.shape[0] == n:
+        return 0
+    for d in range(1, x.dim()):
+        if x.shape[d] == n:
+            return d
+    return 0
+
+
+def take(t: Any, idx: torch.Tensor, n: int, dim: int | None = None) -> Any:
+    """Rows ``idx`` (of ``n`` samples) of a tensor whose sample dimension is ``dim`` (found when None)."""
+    if not isinstance(t, torch.Tensor) or t.dim() == 0:
+        return t
+    if dim is None:
+        if t.shape[0] == n:
+            dim = 0
+        elif t.shape[0] % n == 0 and t.shape[0] > n:  # flattened (sample, position) rows, sample-major
+            k = t.shape[0] // n
+            return t.reshape(n, k, *t.shape[1:]).index_select(0, idx.to(t.device)).reshape(-1, *t.shape[1:])
+        else:
+            dim = next((d for d in range(1, t.dim()) if t.shape[d] == n), None)
+            if dim is None:
+                return t
+    return t.index_select(dim, idx.to(t.device))
+
+
+def take_args(args: tuple, idx: torch.Tensor, n: int, batch_dim: int) -> tuple:
+    out = []
+    for i, a in enumerate(args):
+        out.append(take(a, idx, n, batch_dim if i == 0 else None))
+    return tuple(out)
+
+
+def is_class_target(target: torch.Tensor | None) -> bool:
+    return target is not None and not target.is_floating_point() and not target.is_complex()
+
+
+# ---------------------------------------------------------------------------------------------- copies
+def n_params(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def clone_model(model: nn.Module, *, dtype: torch.dtype | None = None, no_dropout: bool = False) -> nn.Module:
+    """A deep copy of the model that shares nothing with it (parameters, buffers, running stats)."""
+    twin = copy.deepcopy(model)
+    for p in twin.parameters():
+        p.grad = None
+    if dtype is not None:
+        twin = twin.to(dtype)
+    if no_dropout:
+        for m in twin.modules():
+            if isinstance(m, DROPOUT):
+                m.p = 0.0
+    return twin
+
+
+def to_dtype(args: tuple, dtype: torch.dtype) -> tuple:
+    return tuple(a.to(dtype) if isinstance(a, torch.Tensor) and a.is_floating_point() else a for a in args)
+
+
+def trainable(model: nn.Module) -> list[torch.Tensor]:
+    return [p for p in model.parameters() if p.requires_grad]
+
+
+def user_lr(optimizer: Any) -> float | None:
+    try:
+        return float(optimizer.param_groups[0]["lr"])
+    except Exception:
+        return None
+
+
+def rebuild_optimizer(optimizer: Any, model: nn.Module, twin: nn.Module, **overrides: Any):
+    """The user's optimizer class and hyperparameters, on the twin's parameters (a fresh state)."""
+    if optimizer is None:
+        return None
+    mapping = {id(p): q for p, q in zip(model.parameters(), twin.parameters())}
+    groups = []
+    for g in optimizer.param_groups:
+        params = [mapping[id(p)] for p in g["params"] if id(p) in mapping]
+        if params:
+            hyper = {k: (v.clone() if isinstance(v, torch.Tensor) else copy.deepcopy(v))
+                     for k, v in g.items() if k != "params"}
+            for key, value in overrides.items():
+                if key in hyper or key != "weight_decay":
+                    hyper[key] = value
+            groups.append({**hyper, "params": params})
+    if not groups:
+        return None
+    try:
+        return type(optimizer)(groups)
+    except Exception:
+        return None
+
+
+def default_optimizer(twin: nn.Module, lr: float = 3e-3):
+    params = trainable(twin)
+    if not params:
+        raise Skip("the model has no trainable parameters")
+    return torch.optim.Adam(params, lr=lr)
+
+
+# ---------------------------------------------------------------------------------------------- the loss
+def _loss_signature(name: str):
+    fn = getattr(F, name, None)
+    return None if fn is None else inspect.signature(fn)
+
+
+def loss_from_capture(name: str, args: tuple, kwargs: dict, model_out: Any,
+                      batch_n: int) -> tuple[LossSpec, Any] | None:
+    """Rebuild the user's functional loss call as (output, target) -> loss; also return the captured target.
+
+    The captured call's input must be the model output or a reshape of it (``.squeeze()``,
+    ``.view(-1, C)``); otherwise (a slice, a second head) None: the caller infers a default.
+    """
+    sig = _loss_signature(name)
+    if sig is None:
+        return None
+    try:
+        bound = dict(sig.bind_partial(*args, **kwargs).arguments)
+    except TypeError:
+        return None
+    inp, target = bound.pop("input", None), bound.pop("target", None)
+    if not isinstance(inp, torch.Tensor) or not isinstance(target, torch.Tensor):
+        return None
+    out = first_tensor(model_out)
+    if out is None:
+        return None
+    if tuple(out.shape) == tuple(inp.shape):
+        adapt = _identity
+    elif out.numel() == inp.numel():
+        tail = tuple(inp.shape[1:])
+        adapt = (lambda o, tail=tail: first_tensor(o).reshape(-1, *tail))
+    else:
+        return None
+    fn = getattr(F, name)
+
+    def loss(output: Any, tgt: torch.Tensor, _fn=fn, _adapt=adapt, _kw=bound) -> torch.Tensor:
+        return _fn(_adapt(output), tgt, **_kw)
+
+    return LossSpec(name=name, fn=loss), target
+
+
+def _identity(o: Any) -> torch.Tensor:
+    return first_tensor(o)
+
+
+def infer_loss(out: Any, target: torch.Tensor | None) -> LossSpec | None:
+    """A sensible default loss from the shapes and values of outputs and targets."""
+    out = first_tensor(out)
+    if out is None or target is None or not out.is_floating_point():
+        return None
+    if is_class_target(target):
+        if out.dim() >= 2 and out.shape[1] > 1 and target.dim() == out.dim() - 1 \
+                and target.shape[0] == out.shape[0]:
+            return LossSpec("cross_entropy", lambda o, t: F.cross_entropy(first_tensor(o), t), inferred=True)
+        if out.numel() == target.numel():
+            values = target.unique()
+            if values.numel() <= 2 and bool(((values == 0) | (values == 1)).all()):
+                return LossSpec("binary_cross_entropy_with_logits",
+                                lambda o, t: F.binary_cross_entropy_with_logits(
+                                    first_tensor(o), t.reshape(first_tensor(o).shape).to(first_tensor(o).dtype)),
+                                inferred=True)
+        return None
+    if target.is_floating_point() and out.numel() == target.numel():
+        binary = bool(((target == 0) | (target == 1)).all())
+        bounded = bool(((out >= 0) & (out <= 1)).all())
+        if binary and not bounded:
+            return LossSpec("binary_cross_entropy_with_logits",
+                            lambda o, t: F.binary_cross_entropy_with_logits(first_tensor(o),
+                                                                            t.reshape(first_tensor(o).shape)),
+                            inferred=True)
+        if binary and bounded:
+            return LossSpec("binary_cross_entropy",
+                            lambda o, t: F.binary_cross_entropy(first_tensor(o), t.reshape(first_tensor(o).shape)),
+                            inferred=True)
+        return LossSpec("mse_loss", lambda o, t: F.mse_loss(first_tensor(o), t.reshape(first_tensor(o).shape)),
+                        inferred=True)
+    return None
+
+
+def chance_level(loss: LossSpec, out: torch.Tensor, target: torch.Tensor) -> tuple[float | None, int, str]:
+    """(expected loss at initialization, classes, what it is) for the common losses, mean reduction."""
+    name = loss.name
+    if name in ("cross_entropy", "nll_loss") and out.dim() >= 2 and out.shape[1] > 1:
+        c = int(out.shape[1])
+        return math.log(c), c, f"ln({c}) for {c} classes"
+    if name in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
+        return math.log(2), 2, "ln 2 per binary output"
+    if name in ("mse_loss",) and target.is_floating_point():
+        t = target.detach().double()
+        return float(((t - t.mean()) ** 2).mean()), 0, "variance of the targets (predicting their mean)"
+    return None, 0, ""
+
+
+# ---------------------------------------------------------------------------------------------- training
+def compute_loss(setup: Setup, model: nn.Module, args: tuple, target: torch.Tensor) -> torch.Tensor:
+    out = model(*args)
+    loss = setup.loss.fn(out, target)
+    if not isinstance(loss, torch.Tensor):
+        raise Skip("the loss function did not return a tensor")
+    return loss if loss.numel() == 1 else loss.mean()
+
+
+def train(setup: Setup, model: nn.Module, opt: Any, batches: Callable[[int], tuple[tuple, torch.Tensor]],
+          steps: int, deadline: float, *, stop: Callable[[float, int], bool] | None = None,
+          record: int = 1) -> list[tuple[int, float]]:
+    """Plain training on a twin: (step, loss before that step's update) every ``record`` steps."""
+    curve = []
+    for k in range(steps):
+        args, target = batches(k)
+        opt.zero_grad(set_to_none=True)
+        loss = compute_loss(setup, model, args, target)
+        value = float(loss.detach())
+        if k % record == 0 or k == steps - 1:
+            curve.append((k, value))
+        if not math.isfinite(value):
+            break
+        if stop is not None and stop(value, k):
+            break
+        loss.backward()
+        opt.step()
+        if now() > deadline:
+            break
+    return curve
+
+
+@torch.no_grad()
+def eval_loss(setup: Setup, model: nn.Module, args: tuple, target: torch.Tensor) -> float:
+    was = model.training
+    model.eval()
+    try:
+        return float(compute_loss(setup, model, args, target))
+    finally:
+        model.train(was)
+
+
+def accuracy(model_out: Any, target: torch.Tensor) -> float | None:
+    out = first_tensor(model_out)
+    if out is None or not is_class_target(target) or out.dim() < 2 or target.shape[0] != out.shape[0] \
+            or target.dim() != out.dim() - 1:
+        return None
+    return float((out.argmax(1) == target).float().mean())
+
+
+def rounded(curve: list[tuple[Any, float]], digits: int = 5) -> list[list[float]]:
+    return [[float(f"{a:.4g}") if isinstance(a, float) else a, float(f"{b:.{digits}g}")] for a, b in curve]
+
+
+def isolated(dataset: Any) -> Any:
+    """A copy of a dataset that shares its (big) arrays and tensors but not its state: private
+    random generators (numpy Generator/RandomState, torch.Generator, random.Random), counters,
+    caches are copied, so drawing items from it leaves the user's dataset exactly as it was."""
+    memo: dict[int, Any] = {}
+    try:
+        import numpy as np
+
+        arrays: tuple = (torch.Tensor, np.ndarray)
+    except ImportError:  # pragma: no cover
+        arrays = (torch.Tensor,)
+    seen: set[int] = set()
+
+    def walk(obj: Any, depth: int) -> None:
+        if id(obj) in seen or depth > 4:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, arrays):
+            memo[id(obj)] = obj
+        elif isinstance(obj, (list, tuple)):
+            if len(obj) > 64 and all(isinstance(o, arrays) for o in obj[:8]):
+                for o in obj:
+                    memo[id(o)] = o
+            else:
+                for o in obj[:64]:
+                    walk(o, depth + 1)
+        elif isinstance(obj, dict):
+            for o in list(obj.values())[:64]:
+                walk(o, depth + 1)
+        elif hasattr(obj, "__dict__") and not isinstance(obj, type):
+            for o in vars(obj).values():
+                walk(o, depth + 1)
+
+    walk(dataset, 0)
+    try:
+        return copy.deepcopy(dataset, memo)
+    except Exception as exc:
+        raise Skip(f"the dataset cannot be copied ({type(exc).__name__})") from None

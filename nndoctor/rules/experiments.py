@@ -1,0 +1,229 @@
+"""Active codes: judges of the pre-flight experiments (``signals.experiments``, filled by
+``nndoctor.preflight`` on copies of the model at the first training step or by ``nndoctor.check``).
+
+Each rule reads one experiment's result; a skipped experiment (``{"skipped": reason}``) or a
+missing one leaves its rule silent. G401/G402 (``lr_range``) and L201 (``initial_loss``) are
+judged in their own families.
+"""
+from __future__ import annotations
+
+import math
+
+from nndoctor.rules.base import LIVE, Context, Hit, fmt, names_list, rule
+
+
+ACTIVATIONS = {"ReLU", "ReLU6", "LeakyReLU", "ELU", "GELU", "SiLU", "Tanh", "Sigmoid", "Softplus", "Mish", "Hardtanh",
+               "PReLU", "SELU", "CELU", "Hardswish", "Hardsigmoid", "Softsign", "Threshold", "LogSigmoid"}
+
+
+SEQUENCE_LAYERS = {"RNN", "LSTM", "GRU", "MultiheadAttention", "TransformerEncoder", "TransformerDecoder",
+                   "TransformerEncoderLayer", "TransformerDecoderLayer", "Transformer", "Conv1d"}
+
+
+def _result(ctx: Context, name: str) -> dict | None:
+    r = ctx.signals.experiments.get(name)
+    return r if isinstance(r, dict) and "skipped" not in r else None
+
+
+def _curve_text(curve: list, limit: int = 6) -> str:
+    if not curve:
+        return ""
+    step = max(1, len(curve) // limit)
+    picks = curve[::step][:limit] + ([curve[-1]] if (len(curve) - 1) % step else [])
+    return ", ".join(f"{int(k)}: {fmt(v)}" for k, v in picks)
+
+
+@rule("M308", stage=LIVE)
+def cannot_overfit(ctx: Context):
+    """A copy of the model, trained alone on one small batch (dropout off, Adam, no weight decay),
+    must drive the loss near zero within a few hundred steps (Karpathy's "overfit one batch";
+    TheDeepChecker: 16 samples). If it cannot, the model, the loss or the data pipeline has a bug,
+    or the model is far too small."""
+    r = _result(ctx, "overfit")
+    if r is None or r.get("ratio") is None or not math.isfinite(r["ratio"]):
+        return None
+    th = ctx.th
+    fitted = r["ratio"] <= th["max_ratio"] or (r.get("accuracy") is not None and r["accuracy"] >= 1.0
+                                                 and r["ratio"] <= th["max_ratio_when_accurate"])
+    if fitted or r["steps"] < min(th["min_steps"], r.get("max_steps", th["min_steps"])):
+        return None
+    acc = f", accuracy {100 * r['accuracy']:.0f}%" if r.get("accuracy") is not None else ""
+    return Hit(f"a copy trained alone on {r['samples']} samples for {r['steps']} steps ({r['optimizer']}, dropout off) "
+               f"only took the loss from {fmt(r['loss_start'])} to {fmt(r['loss_end'])} "
+               f"({100 * r['ratio']:.0f}% of the start{acc}); a healthy model memorizes so few samples. "
+               f"Loss by step: {_curve_text(r.get('curve', []))}",
+               where="pre-flight: overfit one batch", step=0, evidence=r)
+
+
+@rule("M309", stage=LIVE)
+def input_ignored(ctx: Context):
+    """The model's output does not change when its input is replaced by zeros or by random values
+    of the same shape: the input is multiplied away, overwritten, or never used."""
+    r = _result(ctx, "input_ignored")
+    if r is None:
+        return None
+    states = [r[k] for k in ("init", "trained") if k in r]
+    if not states or any(not s["sensitivity"] <= ctx.th["max_sensitivity"] for s in states):
+        return None  # (a NaN sensitivity is no evidence either)
+    last = states[-1]
+    if last.get("lost_at_kind") in ACTIVATIONS:
+        return None  # dead or saturated units swallow the input: M306/M307's business
+    if not last.get("lost_at") and last["sensitivity"] > 1e-9:
+        return None  # the dependence fades layer by layer (vanishing signal, G404), it is not cut
+    if last.get("lost_at"):
+        where_lost = f"; the dependence is cut at `{last['lost_at']}` ({last['lost_at_kind']}), its output is identical"
+    else:
+        where_lost = "; no layer sees the input change (it is replaced or multiplied away in forward)"
+    after = " even after training on the batch" if "trained" in r else ""
+    loss = (f"; loss {fmt(last['loss_real'])} with the real inputs, {fmt(last['loss_zeros'])} with zeros"
+            if "loss_real" in last else "")
+    return Hit(f"the model's outputs are the same with the real inputs, all-zero inputs and random inputs{after} "
+               f"(mean relative change {fmt(last['sensitivity'])}){loss}{where_lost}: the model ignores its input",
+               where="pre-flight: real vs zero/random inputs", step=0, evidence=r)
+
+
+@rule("M304", stage=LIVE)
+def batch_mixing(ctx: Context):
+    """In eval mode (so BatchNorm's legitimate coupling is off), an output of sample i must not
+    change when only sample j's input changes (Karpathy's batch-independence test)."""
+    r = _result(ctx, "batch_mixing")
+    if r is None or not r["output_mixing_fraction"] > ctx.th["max_mixing_fraction"]:
+        return None
+    layer = r.get("first_mixing_layer")
+    if layer and r.get("mixed_before_layer"):
+        where = f"before `{layer}`: its input already mixes samples (a view/reshape in forward?)"
+    elif layer and r.get("first_mixing_kind") in SEQUENCE_LAYERS:
+        where = (f"in `{layer}` ({r['first_mixing_kind']}): it gets each sample's values unmixed but combines "
+                 "them across what it takes for the batch dimension; the input's layout does not match its "
+                 "batch_first setting (a view/reshape where a transpose was meant?)")
+    elif layer:
+        where = f"in `{layer}` ({r.get('first_mixing_kind')}): its input is clean, its output mixes samples"
+    else:
+        where = "in the forward code"
+    return Hit(f"{100 * r['output_mixing_fraction']:.0f}% of the model's outputs depend on the inputs of more than "
+               f"one sample of the batch (eval mode, {r['samples']} samples perturbed one at a time); "
+               f"the mixing starts {where}",
+               where=layer or "", step=0, evidence=r)
+
+
+@rule("M301", stage=LIVE)
+def custom_gradient_wrong(ctx: Context):
+    """torch.autograd.gradcheck (float64, fast mode, at two nearby points) fails on a custom
+    autograd.Function or on a module class defined outside torch."""
+    r = _result(ctx, "gradcheck")
+    if r is None or not r["failed"]:
+        return None
+    # A failing autograd.Function is the culprit; a failing hand-written module without one has
+    # its gradient cut (detach, .data, numpy: M303's business) or computed in lower precision,
+    # so it stays in the evidence but is not raised here.
+    culprits = [f for f in r["failed"] if f["kind"] == "function"]
+    if not culprits:
+        return None
+    worst = culprits[0]
+    names = [f"autograd.Function {c['name']}" for c in culprits]
+    used_in = [m["name"] for m in r["failed"] if m["kind"] == "module" and set(m.get("functions", ())) &
+               {c["name"] for c in culprits}]
+    if used_in:
+        names[-1] += f" (used in `{names_list(used_in, 3)}`)"
+    return Hit(f"numerical gradient check failed for {names_list(names)}: along a random direction the backward "
+               f"gives {fmt(worst.get('analytic', 0.0))}, finite differences give {fmt(worst.get('numerical', 0.0))}",
+               where=worst["name"], step=0, evidence=r)
+
+
+@rule("D104", stage=LIVE)
+def labels_unlearnable(ctx: Context):
+    """Copies learn the true targets no faster than random permutations of them, and trained on
+    one half of the captured samples they predict the other, held-out half no better than the
+    label frequencies (or mean target) do: the targets carry no signal from the inputs (shuffled
+    apart, misaligned or random)."""
+    r = _result(ctx, "labels")
+    if r is None or not (r["advantage"] < ctx.th["min_advantage"] and r["heldout_gain"] < ctx.th["min_heldout_gain"]
+                         and r["heldout_advantage"] < ctx.th["min_heldout_advantage"]):
+        return None
+    if r.get("label_diversity") is not None and r["label_diversity"] < ctx.th["min_label_diversity"]:
+        return None  # nearly one class: a permutation hardly changes the labels, nothing to compare
+    if min(r["true_auc"], r["permuted_auc"]) > ctx.th["max_auc_learned"]:
+        return None  # the copy learns nothing at all in the experiment: no verdict on the labels
+    # The model itself must be able to learn: a model that cannot fit one batch, ignores its
+    # input or mixes samples learns no labels, true or not (M308/M309/M304 say why).
+    fit = ctx.signals.experiments.get("overfit") or {}
+    if "ratio" in fit and not (fit["ratio"] is not None and (fit["ratio"] <= 0.1 or fit.get("accuracy") == 1.0)):
+        return None
+    aug = ctx.signals.experiments.get("augmentation") or {}
+    if aug.get("augmented") and aug.get("drop_fixed", 0) > 0 and aug.get("drop_augmented", 1) < 0.2 * aug["drop_fixed"]:
+        return None  # the captured samples are augmented beyond recognition: D114's business
+    mixing = ctx.signals.experiments.get("batch_mixing") or {}
+    if mixing.get("output_mixing_fraction"):
+        return None
+    ignored = (ctx.signals.experiments.get("input_ignored") or {}).get("trained") or {}
+    if ignored.get("sensitivity") is not None and ignored["sensitivity"] <= 1e-4:
+        return None
+    return Hit(f"on {r['samples']} captured samples, copies learn the true labels no faster than shuffled ones "
+               f"(mean loss over {r['steps']} steps {fmt(r['true_auc'])} vs {fmt(r['permuted_auc'])} of the start) "
+               f"and on held-out samples they do no better than predicting the label frequencies (loss "
+               f"{fmt(r['heldout_true'])} vs {fmt(r['heldout_baseline'])}): the labels do not go with the inputs",
+               where="pre-flight: true vs shuffled labels", step=0, evidence=r)
+
+
+@rule("L207", stage=LIVE)
+def regularization_insane(ctx: Context):
+    """Regularization must change the outcome (CS231n: turned up, the loss must go up). A copy
+    trained with the configured weight decay must end elsewhere than one trained without it, and
+    one with weight decay turned far up must differ from the configured one; bit-identical
+    weights mean the decay is not wired in (a decay group with no parameters, an optimizer that
+    ignores the setting)."""
+    r = _result(ctx, "regularization")
+    if r is None or "weight_decay_up" not in r or not r.get("user_changed_weights"):
+        return None
+    if r.get("configured_decay_changed_weights") is False:
+        empty = r.get("decay_groups_empty") or []
+        why = (f"the parameter group{'s' if len(empty) > 1 else ''} with weight decay "
+               f"({', '.join(str(i) for i in empty)}) hold{'' if len(empty) > 1 else 's'} no parameters"
+               if empty else "the optimizer does not apply it")
+        return Hit(f"weight_decay={fmt(r['weight_decay'])} is configured in {r['optimizer']}, but a copy trained with it "
+                   f"ends bit-identical to one trained with weight_decay=0: {why}",
+                   where=f"{r['optimizer']} param_groups", step=0, evidence=r)
+    if r["decay_changed_weights"]:
+        return None
+    return Hit(f"turning weight decay up to {fmt(r['weight_decay_up'])} in {r['optimizer']} left the weights "
+               f"bit-identical to a run with the configured weight_decay={fmt(r['weight_decay'])}; "
+               f"loss {fmt(r['loss_decay_up'])} vs {fmt(r['loss_user'])} as configured: the regularization is not "
+               "wired into the update", where=f"{r['optimizer']} weight_decay", step=0, evidence=r)
+
+
+@rule("G407", stage=LIVE)
+def over_regularized(ctx: Context):
+    """Copies trained with the user's optimizer on one batch: with the user's dropout and weight
+    decay the loss barely falls, with them off it falls: the regularization makes the model underfit."""
+    r = _result(ctx, "regularization")
+    if r is None or "loss_unregularized" not in r or not r["loss_start"]:
+        return None
+    drop_user = (r["loss_start"] - r["loss_user"]) / r["loss_start"]
+    drop_free = (r["loss_start"] - r["loss_unregularized"]) / r["loss_start"]
+    if not (drop_free >= ctx.th["min_free_drop"] and drop_user <= ctx.th["max_drop_share"] * drop_free):
+        return None
+    reg = []
+    if r["weight_decay"]:
+        reg.append(f"weight_decay={fmt(r['weight_decay'])}")
+    if r["dropout"]:
+        reg.append(f"dropout p={names_list(fmt(p) for p in r['dropout'])}")
+    return Hit(f"in {r['steps']} steps on {r['samples']} samples the loss falls {100 * drop_free:.0f}% without "
+               f"regularization but only {100 * drop_user:.0f}% with {', '.join(reg)}: the model is over-regularized",
+               where=", ".join(reg), step=0, evidence=r)
+
+
+@rule("D114", stage=LIVE)
+def excessive_augmentation(ctx: Context):
+    """The same sample index gives different tensors (augmentation); a copy fits fixed draws of
+    the samples but learns nothing from fresh augmented draws: the augmentation destroys the signal."""
+    r = _result(ctx, "augmentation")
+    if r is None or not r.get("augmented") or "drop_fixed" not in r:
+        return None
+    if not (r["drop_fixed"] >= ctx.th["min_fixed_drop"]
+            and r["drop_augmented"] <= ctx.th["max_drop_share"] * r["drop_fixed"]):
+        return None
+    return Hit(f"dataset items change from one access to the next (augmentation, relative change "
+               f"{fmt(r['augmentation_change'])}); in {r['steps']} steps a copy's loss falls "
+               f"{100 * r['drop_fixed']:.0f}% on fixed draws but {100 * r['drop_augmented']:.0f}% on fresh "
+               "augmented draws: the augmentation is too strong to learn from",
+               where="dataset augmentation", step=0, evidence=r)

@@ -1,0 +1,398 @@
+"""Pre-flight experiments: each on tiny healthy and broken models built here, the rules that judge
+them, ``nndoctor.check``, and non-interference with the user's training under ``nndoctor run``."""
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import nndoctor
+from conftest import ROOT, ZOO
+from nndoctor.config import Config
+from nndoctor.engine import Engine
+from nndoctor.preflight import LossSpec, make_setup, run_preflight
+from nndoctor.preflight.common import isolated
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def blobs(n=128, d=10, classes=4, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    centers = torch.randn(classes, d, generator=g) * 3
+    y = torch.arange(n) % classes
+    x = centers[y] + torch.randn(n, d, generator=g)
+    return x, y
+
+
+def mlp(d=10, classes=4, hidden=32):
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(d, hidden), nn.ReLU(), nn.Linear(hidden, classes))
+
+
+def ce():
+    return LossSpec("cross_entropy", lambda o, t: F.cross_entropy(o, t))
+
+
+def diagnose(model, x, y, only, *, loss=None, optimizer=None, dataset=None, collate=None):
+    engine = Engine(Config())
+    opt = optimizer or torch.optim.Adam(model.parameters(), lr=1e-3)
+    setup = make_setup(model, (x,), target=y, loss=loss or ce(), optimizer=opt, dataset=dataset, collate=collate)
+    run_preflight(setup, engine, only=set(only))
+    engine.evaluate("end")
+    return engine
+
+
+def codes(engine):
+    return set(engine.findings)
+
+
+# ---------------------------------------------------------------------------------------------- M308
+def test_overfit_healthy_model_fits_one_batch():
+    x, y = blobs()
+    engine = diagnose(mlp(), x, y, ["overfit"])
+    r = engine.signals.experiments["overfit"]
+    assert r["ratio"] < 0.1 and r["curve"], r
+    assert "M308" not in codes(engine)
+
+
+def test_overfit_bottleneck_cannot_fit():
+    x, y = blobs(classes=8)
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(10, 1), nn.ReLU(), nn.Linear(1, 8))
+    engine = diagnose(model, x, y, ["overfit"])
+    assert "M308" in codes(engine), engine.signals.experiments["overfit"]
+
+
+# ---------------------------------------------------------------------------------------------- M309
+class IgnoresInput(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.mask = nn.Parameter(torch.zeros(10), requires_grad=False)
+        self.net = mlp()
+
+    def forward(self, x):
+        return self.net(x * self.mask)
+
+
+def test_input_ignored_raises_m309_and_healthy_stays_silent():
+    x, y = blobs()
+    engine = diagnose(IgnoresInput(), x, y, ["overfit", "input_ignored"])
+    assert "M309" in codes(engine)
+    engine = diagnose(mlp(), x, y, ["overfit", "input_ignored"])
+    assert "M309" not in codes(engine)
+
+
+def test_input_ignored_by_dead_units_is_left_to_m306():
+    x, y = blobs()
+    model = mlp()
+    with torch.no_grad():
+        model[0].bias.fill_(-100.0)  # every ReLU dead: the input is swallowed at an activation
+    engine = diagnose(model, x, y, ["input_ignored"])
+    assert engine.signals.experiments["input_ignored"]["init"]["lost_at_kind"] == "ReLU"
+    assert "M309" not in codes(engine)
+
+
+# ---------------------------------------------------------------------------------------------- M304
+class MixesBatch(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, 4)
+
+    def forward(self, x):
+        return self.fc(x - x.mean(0, keepdim=True))  # hand-made "normalization" over the batch
+
+
+class SeqViewBug(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(3, 8)
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        b, t, f = x.shape
+        out, h = self.rnn(x.view(t, b, f))  # should be x.transpose(0, 1)
+        return self.fc(h[-1])
+
+
+def test_batch_mixing_found_and_located():
+    x, y = blobs()
+    engine = diagnose(MixesBatch(), x, y, ["batch_mixing"])
+    assert "M304" in codes(engine)
+    xs = torch.randn(64, 5, 3)
+    engine = diagnose(SeqViewBug(), xs, y[:64], ["batch_mixing"])
+    r = engine.signals.experiments["batch_mixing"]
+    assert "M304" in codes(engine) and r["first_mixing_layer"] == "rnn" and r["mixed_before_layer"] is False
+    assert "batch_first" in engine.findings["M304"].message
+
+
+def test_batchnorm_is_not_batch_mixing_in_eval_mode():
+    x, y = blobs()
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(10, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Linear(16, 4))
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    engine = diagnose(model, x, y, ["batch_mixing", "overfit"])
+    assert "M304" not in codes(engine)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())  # running stats untouched
+
+
+# ---------------------------------------------------------------------------------------------- M301
+class BadSwish(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * torch.sigmoid(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * torch.sigmoid(x)  # wrong: misses the derivative of the sigmoid
+
+
+class GoodSwish(BadSwish):
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        s = torch.sigmoid(x)
+        return g * s * (1 + x * (1 - s))
+
+
+class SwishNet(nn.Module):
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+        self.a, self.b = nn.Linear(10, 16), nn.Linear(16, 4)
+
+    def forward(self, x):
+        return self.b(self.fn.apply(self.a(x)))
+
+
+class DetachNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a, self.b = nn.Linear(10, 16), nn.Linear(16, 4)
+
+    def forward(self, x):
+        return self.b(torch.relu(self.a(x)).detach())
+
+
+def test_gradcheck_finds_wrong_custom_backward():
+    x, y = blobs()
+    engine = diagnose(SwishNet(BadSwish), x, y, ["gradcheck"])
+    assert "M301" in codes(engine)
+    assert engine.findings["M301"].where == "BadSwish"
+    engine = diagnose(SwishNet(GoodSwish), x, y, ["gradcheck"])
+    assert "M301" not in codes(engine), engine.signals.experiments["gradcheck"]
+    assert "GoodSwish" in engine.signals.experiments["gradcheck"]["custom_functions"]
+
+
+def test_gradcheck_leaves_a_blocked_gradient_to_m303():
+    x, y = blobs()
+    engine = diagnose(DetachNet(), x, y, ["gradcheck"])
+    failed = engine.signals.experiments["gradcheck"]["failed"]
+    assert failed and failed[0]["blocked"]
+    assert "M301" not in codes(engine)
+
+
+# ---------------------------------------------------------------------------------------------- D104
+def test_shuffled_labels_raise_d104_true_labels_do_not():
+    x, y = blobs(n=64)
+    engine = diagnose(mlp(), x, y, ["overfit", "labels"])
+    assert "D104" not in codes(engine), engine.signals.experiments["labels"]
+    for seed in (0, 3):  # (on 64 samples, a random labelling is sometimes learned ~5% faster by chance)
+        g = torch.Generator().manual_seed(seed)
+        engine = diagnose(mlp(), x, y[torch.randperm(64, generator=g)], ["overfit", "labels"])
+        assert "D104" in codes(engine), engine.signals.experiments["labels"]
+
+
+def test_labels_not_judged_when_one_class_dominates():
+    x, _ = blobs(n=64)
+    y = torch.zeros(64, dtype=torch.long)
+    y[:3] = 1
+    engine = diagnose(mlp(), x, y, ["overfit", "labels"])
+    assert "D104" not in codes(engine)
+
+
+# ---------------------------------------------------------------------------------------------- G407 / L207
+@pytest.mark.parametrize("p,wd,expected", [(0.5, 3.0, True), (0.2, 1e-4, False), (0.0, 0.0, False)])
+def test_over_regularized(p, wd, expected):
+    x, y = blobs()
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(10, 64), nn.ReLU(), nn.Dropout(p), nn.Linear(64, 4))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)
+    engine = diagnose(model, x, y, ["regularization"], optimizer=opt)
+    assert ("G407" in codes(engine)) is expected, engine.signals.experiments["regularization"]
+
+
+class SGDIgnoringDecay(torch.optim.Optimizer):
+    """A hand-written SGD that accepts weight_decay and never applies it."""
+
+    def __init__(self, params, lr=0.1, weight_decay=0.0):
+        super().__init__(params, {"lr": lr, "weight_decay": weight_decay})
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    p.add_(p.grad, alpha=-group["lr"])
+
+
+def test_weight_decay_not_wired_raises_l207():
+    x, y = blobs()
+    model = mlp()
+    engine = diagnose(model, x, y, ["regularization"], optimizer=SGDIgnoringDecay(model.parameters(), 0.1, 1e-4))
+    assert "L207" in codes(engine), engine.signals.experiments["regularization"]
+    engine = diagnose(model, x, y, ["regularization"], optimizer=torch.optim.SGD(model.parameters(), 0.1,
+                                                                                 weight_decay=1e-4))
+    assert "L207" not in codes(engine)
+
+
+# ---------------------------------------------------------------------------------------------- D114
+class NoisyBlobs(torch.utils.data.Dataset):
+    def __init__(self, x, y, noise):
+        self.x, self.y, self.noise = x, y, noise
+        self.rng = np.random.default_rng(0)  # a private generator: must not be advanced by nndoctor
+
+    def __len__(self):
+        return len(self.x)
+
+    def __getitem__(self, i):
+        noise = torch.from_numpy(self.rng.normal(0, 4.0, size=self.x.shape[1]).astype(np.float32))
+        return (1 - self.noise) * self.x[i] + self.noise * noise, self.y[i]  # same scale, less signal
+
+
+@pytest.mark.parametrize("noise,expected", [(0.97, True), (0.1, False)])
+def test_excessive_augmentation(noise, expected):
+    x, y = blobs()
+    ds = NoisyBlobs(x, y, noise)
+    state = ds.rng.bit_generator.state
+    model = mlp()
+    engine = diagnose(model, x[:32], y[:32], ["augmentation"], dataset=ds,
+                      collate=torch.utils.data.default_collate,
+                      optimizer=torch.optim.Adam(model.parameters(), lr=3e-3))
+    r = engine.signals.experiments["augmentation"]
+    assert r["augmented"]
+    assert ("D114" in codes(engine)) is expected, r
+    assert ds.rng.bit_generator.state == state  # the user's augmentation stream is untouched
+
+
+def test_isolated_dataset_shares_arrays_not_generators():
+    ds = NoisyBlobs(*blobs(), 0.5)
+    twin = isolated(ds)
+    assert twin.x is ds.x and twin.rng is not ds.rng
+
+
+# ---------------------------------------------------------------------------------------------- L201 / G401 data
+def test_initial_loss_and_lr_range_results():
+    x, y = blobs()
+    engine = diagnose(mlp(), x, y, ["initial_loss", "lr_range"])
+    init = engine.signals.experiments["initial_loss"]
+    assert init["classes"] == 4 and abs(init["expected"] - np.log(4)) < 1e-9 and init["loss_fn"] == "cross_entropy"
+    lr = engine.signals.experiments["lr_range"]
+    assert lr["lr_in_use"] == 1e-3 and lr["good_range"][0] <= lr["best_lr"] <= lr["good_range"][1]
+    assert len(lr["curve"]) >= 8 and all(len(p) == 2 for p in lr["curve"])
+
+
+def test_crashing_experiment_is_an_internal_error():
+    x, y = blobs()
+
+    def bad_loss(out, target):
+        raise RuntimeError("boom")
+
+    engine = diagnose(mlp(), x, y, ["initial_loss", "overfit"], loss=LossSpec("bad", bad_loss))
+    assert "preflight:initial_loss" in engine.errors
+    assert "skipped" in engine.signals.experiments["overfit"]
+
+
+# ---------------------------------------------------------------------------------------------- check()
+def test_check_leaves_model_and_random_streams_alone():
+    x, y = blobs()
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(10, 16), nn.BatchNorm1d(16), nn.ReLU(), nn.Dropout(0.1), nn.Linear(16, 4))
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    states = (torch.get_rng_state(), np.random.get_state()[1].copy(), random.getstate())
+    report = nndoctor.check(model, (x, y))
+    assert isinstance(report, nndoctor.Report)
+    assert not {f.code for f in report.findings if f.severity != "info"}, [f.message for f in report.findings]
+    assert any("inferred" in n for n in report.notes)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    assert torch.equal(states[0], torch.get_rng_state())
+    assert (states[1] == np.random.get_state()[1]).all() and states[2] == random.getstate()
+
+
+def test_check_on_a_dataloader_finds_shuffled_labels():
+    x, y = blobs(n=256)
+    y = y[torch.randperm(256, generator=torch.Generator().manual_seed(1))]
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=64, shuffle=True)
+    report = nndoctor.check(mlp(), loader, loss_fn=nn.CrossEntropyLoss())
+    assert "D104" in {f.code for f in report.findings}
+
+
+# ---------------------------------------------------------------------------------------------- nndoctor run
+SAVER = textwrap.dedent('''
+    """Run a script as __main__ and save the final state of every model an optimizer stepped."""
+    import gc, runpy, sys, torch
+    from torch import nn
+    from torch.optim.optimizer import register_optimizer_step_post_hook
+    torch.use_deterministic_algorithms(True)
+    script, out = sys.argv[1], sys.argv[2]
+    models = []
+    def remember(opt, args, kwargs):  # the first optimizer stepped: its modules, in parameter order
+        if models:
+            return
+        owner = {}
+        for obj in gc.get_objects():
+            if isinstance(obj, nn.Module):
+                for p in obj.parameters(recurse=False):
+                    owner[id(p)] = obj
+        for p in (p for g in opt.param_groups for p in g["params"]):
+            m = owner.get(id(p))
+            if m is not None and all(m is not k for k in models):
+                models.append(m)
+    register_optimizer_step_post_hook(remember)
+    sys.argv = [script]
+    runpy.run_path(script, run_name="__main__")
+    torch.save([{k: v.clone() for k, v in m.state_dict().items()} for m in models], out)
+''')
+SAME_WEIGHTS = ["mlp_digits_dataloader_adam.py", "breast_cancer_batchnorm_dropout_bce.py",
+                "cnn_digits_manual_batches_sgd.py", "transformer_token_count_warmup_cosine.py"]
+
+
+@pytest.mark.parametrize("name", SAME_WEIGHTS)
+def test_run_with_preflight_ends_with_bit_identical_weights(name, tmp_path):
+    script = ZOO / "healthy" / name
+    if not script.exists():
+        pytest.skip(f"{name} not in the zoo")
+    saver = tmp_path / "saver.py"
+    saver.write_text(SAVER)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+    plain, watched = tmp_path / "plain.pt", tmp_path / "watched.pt"
+    p1 = subprocess.run([sys.executable, str(saver), str(script), str(plain)], cwd=ROOT, env=env,
+                        capture_output=True, text=True, timeout=600)
+    assert p1.returncode == 0, p1.stderr[-2000:]
+    p2 = subprocess.run([sys.executable, "-m", "nndoctor", "run", str(saver), str(script), str(watched)], cwd=ROOT,
+                        env=env, capture_output=True, text=True, timeout=600)
+    assert watched.exists(), p2.stderr[-3000:]
+    assert "pre-flight overfit one small batch" in p2.stderr, p2.stderr[-3000:]  # the experiments did run
+    a, b = torch.load(plain), torch.load(watched)
+    assert a and len(a) == len(b)
+    for sa, sb in zip(a, b):
+        assert sa.keys() == sb.keys()
+        for k in sa:
+            assert torch.equal(sa[k], sb[k]), f"{name}: {k} differs after nndoctor run"
+
+
+def test_no_preflight_flag(tmp_path):
+    script = ZOO / "healthy" / "mlp_digits_dataloader_adam.py"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "nndoctor", "run", "--no-preflight", "--max-steps", "3", str(script)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "pre-flight" not in proc.stderr

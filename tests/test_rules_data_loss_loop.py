@@ -1,0 +1,527 @@
+"""Unit tests of D106-D115, L205-L210, T504-T505 on hand-built Signals (healthy and broken numbers)."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from nndoctor.rules.base import Context, Hit, load_rules
+from nndoctor.signals import BatchSignal, LoaderInfo, LossCall, OptimizerInfo, Signals, TensorStats
+from nndoctor.thresholds import DEFAULTS
+
+RULES = load_rules()
+
+
+def judge(code: str, sig: Signals, final: bool = True) -> list[Hit]:
+    result = RULES[code].check(Context(sig, dict(DEFAULTS[code]), final))
+    return [] if result is None else [result] if isinstance(result, Hit) else list(result)
+
+
+def stats(shape, *, mn=-1.0, mx=1.0, mean=0.0, std=1.0, integral=False, floating=True, dtype=None):
+    numel = 1
+    for s in shape:
+        numel *= s
+    return TensorStats(shape=tuple(shape), dtype=dtype or ("float32" if floating else "int64"), numel=numel,
+                       min=mn, max=mx, mean=mean, std=std, integral=integral or not floating, is_floating=floating)
+
+
+def batch(step, shape=(32, 10), *, fstd=(0.8, 1.2), fmean=0.5, fp=None, view=None, **kw):
+    return BatchSignal(step=step, model="Net", inputs=stats(shape, **kw), n_features=shape[1] if len(shape) > 1 else 0,
+                       feature_std_min=fstd[0], feature_std_max=fstd[1], feature_mean_absmax_in_std=fmean,
+                       fingerprint=fp if fp is not None else (step, 1.0), view_of_rows=view)
+
+
+def ce_call(step, maj_class, maj_frac=0.3, *, n=32, classes=10, acc=None, value=2.3, weight=False, tmax=None):
+    return LossCall(step=step, fn="cross_entropy", reduction="mean", value=value,
+                    input=stats((n, classes)), target=stats((n,), mn=0, mx=tmax if tmax is not None else classes - 1,
+                                                            floating=False),
+                    classes=classes, input_is_model_output=True, accuracy=acc, has_weight=weight,
+                    target_majority_frac=maj_frac, target_majority_class=maj_class)
+
+
+def sampled_steps(n_steps=300, full=20, every=10):
+    return [s for s in range(n_steps) if s < full or s % every == 0]
+
+
+# ----------------------------------------------------------------------------------------- D106
+def _labels_signals(majority_of_step, fracs=None):
+    sig = Signals(steps=max(majority_of_step) + 1)
+    for s, m in majority_of_step.items():
+        sig.loss_calls.append(ce_call(s, m, (fracs or {}).get(s, 1.0)))
+        sig.batches.append(batch(s))
+    return sig
+
+
+def test_d106_sorted_batches_raise():
+    steps = sampled_steps()
+    sig = _labels_signals({s: (s // 7) % 6 for s in steps})  # 7 batches per class, in order
+    sig.loaders.append(LoaderInfo(1440, 32, False, "SequentialSampler", False))
+    hits = judge("D106", sig)
+    assert hits and hits[0].evidence["agreement"] > 0.8
+    assert "shuffle=False" in hits[0].message
+
+
+def test_d106_long_runs_and_fixed_epoch_order():
+    # Two classes of 1000 batches each: the first 20 steps are all class 0, later samples show the runs.
+    steps = sampled_steps(4000, every=50)
+    early = _labels_signals({s: 0 for s in steps if s < 20})
+    assert not judge("D106", early, final=False)  # one class so far: nothing to compare yet
+    sig = _labels_signals({s: (s // 1000) % 2 for s in steps})
+    hits = judge("D106", sig)
+    assert hits and hits[0].evidence["agreement"] > 0.9
+    # an unshuffled but unsorted data set sampled at the same place of every epoch: labels repeat per epoch
+    rng = random.Random(1)
+    order = [rng.randrange(10) for _ in range(10)]
+    fixed = _labels_signals({s: order[s % 10] for s in sampled_steps(400, full=1, every=10)})
+    assert not judge("D106", fixed)
+
+
+@pytest.mark.parametrize("n_classes, batch_size", [(10, 64), (2, 16), (3, 1), (10, 10)])
+def test_d106_shuffled_batches_stay_silent(n_classes, batch_size):
+    rng = random.Random(n_classes * 100 + batch_size)
+    for trial in range(20):
+        majority = {}
+        for s in sampled_steps():
+            labels = [rng.randrange(n_classes) for _ in range(batch_size)]
+            majority[s] = max(range(n_classes), key=labels.count)
+        assert not judge("D106", _labels_signals(majority)), (trial, majority)
+
+
+def test_d106_imbalanced_but_shuffled_is_not_order():
+    sig = _labels_signals({s: 0 for s in sampled_steps()}, {s: 0.97 for s in sampled_steps()})
+    assert not judge("D106", sig)
+
+
+def test_d106_same_batch_reused_is_not_order():
+    steps = sampled_steps()
+    sig = _labels_signals({s: (s // 7) % 6 for s in steps})
+    for b in sig.batches:
+        b.fingerprint = (b.step // 7, 1.0)  # the same content 7 steps in a row: D103's business
+    assert not judge("D106", sig)
+
+
+# ----------------------------------------------------------------------------------------- D107
+def test_d107_imbalance_raises_and_weights_silence_it():
+    sig = Signals(steps=300)
+    sig.loss_calls = [ce_call(s, 0, 0.97, classes=2) for s in range(50)]
+    sig.class_counts = {0: 3157, 1: 99}
+    hits = judge("D107", sig)
+    assert hits and hits[0].evidence["ratio"] > 30
+    for c in sig.loss_calls:
+        c.has_weight = True
+    assert not judge("D107", sig)
+
+
+def test_d107_balanced_and_segmentation_are_silent():
+    sig = Signals(steps=300)
+    sig.loss_calls = [ce_call(s, 0, classes=3) for s in range(50)]
+    sig.class_counts = {0: 500, 1: 420, 2: 380}
+    assert not judge("D107", sig)
+    seg = Signals(steps=100)
+    for s in range(20):
+        c = ce_call(s, 0, 0.95, classes=4)
+        c.target = stats((8, 32, 32), mn=0, mx=3, floating=False)
+        seg.loss_calls.append(c)
+    seg.class_counts = {0: 100000, 1: 500, 2: 300, 3: 200}
+    assert not judge("D107", seg)
+
+
+def test_d107_binary_bce_positive_share():
+    sig = Signals(steps=100)
+    for s in range(40):
+        sig.loss_calls.append(LossCall(step=s, fn="binary_cross_entropy_with_logits", reduction="mean", value=0.3,
+                                       input=stats((64,)), target=stats((64,), mn=0, mx=1, mean=0.02, integral=True)))
+    assert judge("D107", sig)
+    for c in sig.loss_calls:
+        c.target.mean = 0.4
+    assert not judge("D107", sig)
+
+
+# ----------------------------------------------------------------------------------------- D108 / D115
+def test_d108_tiny_tabular_and_image_sets():
+    sig = Signals(steps=300)
+    sig.loaders.append(LoaderInfo(50, 10, True, "RandomSampler", False))
+    sig.batches = [batch(s, (10, 64)) for s in range(30)]
+    sig.loss_calls = [ce_call(s, 0, classes=10, n=10) for s in range(30)]
+    hits = judge("D108", sig)
+    assert hits and hits[0].evidence["per_class"] == 5
+    # iris: 120 samples, 3 classes = 40 per class is fine for a tabular model
+    iris = Signals(steps=300)
+    iris.loaders.append(LoaderInfo(120, 16, True, "RandomSampler", False))
+    iris.batches = [batch(s, (16, 4)) for s in range(30)]
+    iris.loss_calls = [ce_call(s, 0, classes=3, n=16) for s in range(30)]
+    assert not judge("D108", iris)
+    # images: 3000 images for 10 classes is below the ~1000 per class of the checklist (info)
+    images = Signals(steps=300)
+    images.loaders.append(LoaderInfo(3000, 64, True, "RandomSampler", False))
+    images.batches = [batch(s, (64, 3, 32, 32), mn=-2, mx=2) for s in range(30)]
+    images.loss_calls = [ce_call(s, 0, classes=10, n=64) for s in range(30)]
+    assert judge("D108", images)
+
+
+def test_d115_large_share_is_info_and_small_full_batch_silent():
+    sig = Signals(steps=160)
+    sig.loaders.append(LoaderInfo(1437, 1024, True, "RandomSampler", False))
+    sig.batches = [batch(s, (1024 if s % 2 == 0 else 413, 64)) for s in range(40)]
+    hits = judge("D115", sig)
+    assert hits and hits[0].evidence["share"] > 0.7 and hits[0].severity in (None, "info")
+    # wine, full batch every step (no loader, same content): small data set, trained full-batch on purpose
+    wine = Signals(steps=300)
+    wine.batches = [batch(s, (133, 13), fp=(1.0, 2.0)) for s in range(40)]
+    assert not judge("D115", wine)
+    # a mini-batch loader is fine
+    ok = Signals(steps=300)
+    ok.loaders.append(LoaderInfo(1437, 64, True, "RandomSampler", False))
+    ok.batches = [batch(s, (64, 64)) for s in range(40)]
+    assert not judge("D115", ok)
+
+
+def test_d115_lbfgs_full_batch_is_silent():
+    sig = Signals(steps=50)
+    sig.batches = [batch(s, (1000, 8), fp=(1.0,)) for s in range(30)]
+    sig.optimizers.append(OptimizerInfo(0, "LBFGS", [{}], 4))
+    assert not judge("D115", sig)
+    sig.optimizers[0].kind = "Adam"
+    hits = judge("D115", sig)
+    assert hits and "full-batch" in hits[0].message
+
+
+# ----------------------------------------------------------------------------------------- D109 / D110
+def test_d109_raw_tabular_features():
+    sig = Signals(steps=50)
+    sig.batches = [batch(s, (16, 13), fstd=(0.13, 320.0), mn=0.13, mx=1285, mean=68, std=213) for s in range(20)]
+    hits = judge("D109", sig)
+    assert hits and hits[0].evidence["feature_std_max"] == 320.0
+
+
+@pytest.mark.parametrize("kw", [
+    dict(shape=(32, 10), fstd=(0.0, 1.3), mn=-3, mx=4, mean=0.0, std=1.0, fmean=2e11),  # standardized, sparse
+    dict(shape=(64, 64), fstd=(0.0, 0.45), mn=0, mx=1, mean=0.3, std=0.37),  # digits / 16
+    dict(shape=(64, 1, 28, 28), fstd=(0.3, 0.3), mn=0, mx=1, mean=0.13, std=0.3),  # MNIST ToTensor
+    dict(shape=(32, 8, 1), fstd=(0.7, 0.7), mn=-1, mx=1, mean=0.0, std=0.7),  # sine sequence
+    dict(shape=(64, 8, 8), fstd=(0.5, 1.6), mn=-1.5, mx=3.2, mean=0.0, std=1.0),  # GRU rows, standardized
+])
+def test_d109_d110_healthy_inputs_silent(kw):
+    shape = kw.pop("shape")
+    sig = Signals(steps=50)
+    sig.batches = [batch(s, shape, **kw) for s in range(20)]
+    assert not judge("D109", sig)
+    assert not judge("D110", sig)
+
+
+def test_d109_offset_feature():
+    sig = Signals(steps=50)
+    sig.batches = [batch(s, (32, 1), fstd=(3.0, 3.0), mn=1990, mx=2020, mean=2005, std=8) for s in range(20)]
+    assert judge("D109", sig)
+
+
+def test_d110_pixels_0_255_and_not_d109():
+    sig = Signals(steps=50)
+    sig.batches = [batch(s, (64, 1, 8, 8), fstd=(100.0, 100.0), mn=0, mx=255, mean=80, std=100) for s in range(20)]
+    hits = judge("D110", sig)
+    assert hits and hits[0].evidence["max"] == 255
+    assert not judge("D109", sig)
+    flat = Signals(steps=50)
+    flat.batches = [batch(s, (64, 784), fstd=(0.0, 110.0), mn=0, mx=255, mean=33, std=78) for s in range(20)]
+    assert judge("D110", flat)
+
+
+def test_d110_live_needs_several_batches():
+    sig = Signals(steps=2)
+    sig.batches = [batch(0, (64, 3, 32, 32), mn=0, mx=255, mean=120, std=60)]
+    assert not judge("D110", sig, final=False)
+
+
+# ----------------------------------------------------------------------------------------- D112
+def test_d112_channels_last_into_conv():
+    sig = Signals(steps=20)
+    sig.module_order = [("0", "Conv2d"), ("1", "ReLU")]
+    sig.batches = [batch(s, (32, 32, 32, 3), mn=0, mx=1) for s in range(10)]
+    hits = judge("D112", sig)
+    assert hits and "channels-last" in hits[0].message
+    sig.batches = [batch(s, (32, 3, 32, 32), mn=0, mx=1) for s in range(10)]
+    assert not judge("D112", sig)
+
+
+def test_d112_view_instead_of_permute_from_width_autocorrelation():
+    sig = Signals(steps=20)
+    sig.module_order = [("0", "Conv2d")]
+    sig.batches = [batch(s, (32, 3, 12, 12)) for s in range(10)]
+    assert not judge("D112", sig)  # without the probe's correlations the rule stays silent
+    for b in sig.batches:
+        b.width_corr_lag1, b.width_corr_lag_c = 0.16, 0.55  # measured on a viewed (N, H, W, 3) buffer
+    assert judge("D112", sig)
+    for b in sig.batches:
+        b.width_corr_lag1, b.width_corr_lag_c = 0.58, 0.14  # the same images permuted
+    assert not judge("D112", sig)
+
+
+def test_d112_shuffled_batch_as_one_sequence():
+    sig = Signals(steps=20)
+    sig.loaders.append(LoaderInfo(1000, 32, True, "RandomSampler", False))
+    sig.batches = [batch(s, (1, 32, 5)) for s in range(10)]
+    assert judge("D112", sig)
+    sig.loaders[0].shuffle = False  # one long ordered series cut in windows: legitimate
+    assert not judge("D112", sig)
+
+
+# ----------------------------------------------------------------------------------------- D113
+def _regression(target, pred=None, n=20, fn="mse_loss", value=1.0):
+    sig = Signals(steps=n)
+    for s in range(n):
+        sig.loss_calls.append(LossCall(step=s, fn=fn, reduction="mean", value=value,
+                                       input=pred or stats((32, 1), mn=-0.3, mx=0.3, mean=0.05, std=0.1),
+                                       target=target, input_is_model_output=True))
+    return sig
+
+
+def test_d113_huge_regression_targets():
+    sig = _regression(stats((32, 1), mn=1e5, mx=6e5, mean=3.1e5, std=9e4), value=1e11)
+    hits = judge("D113", sig)
+    assert hits and hits[0].evidence["target_mean"] == 3.1e5
+    assert not judge("D113", _regression(stats((32, 1), mn=-2.5, mx=3, mean=0.0, std=1.0)))
+    # raw but moderate targets (diabetes progression 25..346) are not "huge"
+    assert not judge("D113", _regression(stats((32, 1), mn=25, mx=346, mean=150, std=77)))
+
+
+def test_d113_binary_targets_outside_0_1():
+    sig = Signals(steps=10)
+    for s in range(10):
+        sig.loss_calls.append(LossCall(step=s, fn="binary_cross_entropy_with_logits", reduction="mean", value=0.7,
+                                       input=stats((32,)), target=stats((32,), mn=-1, mx=1, mean=0.1, integral=True)))
+    assert judge("D113", sig)
+    for c in sig.loss_calls:
+        c.target.mn = c.target.min = 0
+    assert not judge("D113", sig)
+
+
+def test_d113_soft_targets_must_be_probabilities():
+    sig = Signals(steps=10)
+    for s in range(10):
+        sig.loss_calls.append(LossCall(step=s, fn="cross_entropy", reduction="mean", value=2.0, classes=5,
+                                       input=stats((32, 5)), target=stats((32, 5), mn=0, mx=1, mean=0.2,
+                                                                          integral=True)))
+    assert not judge("D113", sig)  # one-hot float rows: valid probabilities
+    for c in sig.loss_calls:
+        c.target.mean = 0.5  # rows sum to 2.5
+    assert judge("D113", sig)
+
+
+# ----------------------------------------------------------------------------------------- L205
+def _terms(values, weights, n=15):
+    sig = Signals(steps=n)
+    rng = random.Random(0)
+    for s in range(n):
+        vals = [(fn, v * (1 + 0.3 * rng.random())) for fn, v in values]
+        sig.loss_terms.append((s, vals, sum(w * v for w, (_, v) in zip(weights, vals))))
+    return sig
+
+
+def test_l205_weighted_term_dominates():
+    hits = judge("L205", _terms([("cross_entropy", 2.3), ("mse_loss", 1.0)], [1.0, 1000.0]))
+    assert hits and hits[0].evidence["dominant"] == "mse_loss"
+    assert abs(hits[0].evidence["weights"][1] - 1000) < 1
+
+
+def test_l205_raw_scales_far_apart():
+    hits = judge("L205", _terms([("mse_loss", 5e4), ("kl_div", 0.5)], [1.0, 1.0]))
+    assert hits and hits[0].evidence["dominated"] == "kl_div"
+
+
+def test_l205_balanced_and_monitoring_terms_silent():
+    assert not judge("L205", _terms([("cross_entropy", 2.3), ("mse_loss", 1.0)], [1.0, 1.0]))
+    assert not judge("L205", _terms([("cross_entropy", 2.3), ("mse_loss", 1.0)], [1.0, 0.5]))
+    # a loss computed with gradients on but not backpropagated (weight 0) is not a term
+    assert not judge("L205", _terms([("cross_entropy", 2.3), ("l1_loss", 1e-5)], [1.0, 0.0]))
+
+
+# ----------------------------------------------------------------------------------------- L206
+def test_l206_loss_falls_accuracy_flat():
+    sig = Signals(steps=200)
+    sig.losses = [(s, 2.3 * (0.5 + 0.5 * (1 - s / 200))) for s in range(200)]
+    sig.loss_calls = [ce_call(s, 0, acc=0.1 + 0.005 * (s % 3)) for s in sampled_steps(200)]
+    hits = judge("L206", sig)
+    assert hits and hits[0].evidence["metric"] == "training batch accuracy"
+
+
+def test_l206_accuracy_rises_silent_and_user_metric():
+    sig = Signals(steps=200)
+    sig.losses = [(s, 2.3 * (1 - 0.9 * s / 200)) for s in range(200)]
+    sig.loss_calls = [ce_call(s, 0, acc=min(1.0, 0.1 + s / 150)) for s in sampled_steps(200)]
+    assert not judge("L206", sig)
+    sig.metrics["val_acc"] = [(s, 0.11) for s in range(0, 200, 20)]
+    hits = judge("L206", sig)
+    assert hits and hits[0].evidence["metric"] == "val_acc"
+    sig.metrics["val_acc"] = [(s, 0.1 + s / 250) for s in range(0, 200, 20)]
+    assert not judge("L206", sig)
+
+
+def test_l206_flat_loss_is_not_disagreement():
+    sig = Signals(steps=200)
+    sig.losses = [(s, 2.3) for s in range(200)]
+    sig.loss_calls = [ce_call(s, 0, acc=0.1) for s in sampled_steps(200)]
+    assert not judge("L206", sig)
+
+
+# ----------------------------------------------------------------------------------------- L209
+def test_l209_relu_output_with_negative_targets():
+    sig = _regression(stats((32, 1), mn=-2.1, mx=2.6, mean=0.0, std=1.0),
+                      pred=stats((32, 1), mn=0.0, mx=0.8, mean=0.2, std=0.2))
+    sig.output_activation = ("net.3", "ReLU")
+    hits = judge("L209", sig)
+    assert hits and hits[0].evidence["activation"] == "ReLU"
+
+
+def test_l209_functional_relu_detected_from_exact_zero_minimum():
+    sig = _regression(stats((32, 1), mn=-2.1, mx=2.6, mean=0.0, std=1.0),
+                      pred=stats((32, 1), mn=0.0, mx=0.8, mean=0.2, std=0.2))
+    assert judge("L209", sig)
+    sig = _regression(stats((32, 1), mn=-2.1, mx=2.6, mean=0.0, std=1.0),
+                      pred=stats((32, 1), mn=-0.4, mx=0.8, mean=0.2, std=0.2))
+    assert not judge("L209", sig)
+
+
+def test_l209_sigmoid_output_regression_beyond_one():
+    sig = _regression(stats((32, 1), mn=25, mx=346, mean=150, std=77),
+                      pred=stats((32, 1), mn=0.4, mx=0.6, mean=0.5, std=0.05))
+    sig.output_activation = ("head.1", "Sigmoid")
+    assert judge("L209", sig)
+    ok = _regression(stats((32, 1), mn=0.0, mx=1.0, mean=0.4, std=0.3),
+                     pred=stats((32, 1), mn=0.4, mx=0.6, mean=0.5, std=0.05))
+    ok.output_activation = ("head.1", "Sigmoid")
+    assert not judge("L209", ok)
+
+
+def test_l209_relu_on_logits():
+    sig = Signals(steps=10)
+    sig.loss_calls = [ce_call(s, 0) for s in range(10)]
+    for c in sig.loss_calls:
+        c.input = stats((32, 10), mn=0.0, mx=3.0, mean=0.5, std=0.6)
+    sig.output_activation = ("fc.relu", "ReLU")
+    assert judge("L209", sig)
+    sig.output_activation = None
+    assert not judge("L209", sig)
+
+
+def test_l209_sigmoid_before_bce_with_logits_is_l208s():
+    sig = Signals(steps=10)
+    for s in range(10):
+        sig.loss_calls.append(LossCall(step=s, fn="binary_cross_entropy_with_logits", reduction="mean", value=0.7,
+                                       input=stats((32, 1), mn=0.1, mx=0.9, mean=0.5, std=0.2),
+                                       target=stats((32, 1), mn=0, mx=1, mean=0.5, integral=True),
+                                       input_is_model_output=True))
+    sig.output_activation = ("out", "Sigmoid")
+    assert not judge("L209", sig)
+
+
+# ----------------------------------------------------------------------------------------- L210
+def test_l210_mse_on_class_indices():
+    sig = _regression(stats((32,), mn=0, mx=9, mean=4.5, std=2.9, integral=True),
+                      pred=stats((32,), mn=-0.3, mx=0.3, mean=0.0, std=0.1))
+    hits = judge("L210", sig)
+    assert hits and hits[0].evidence["target_max"] == 9
+
+
+def test_l210_mse_on_one_hot():
+    sig = _regression(stats((32, 10), mn=0, mx=1, mean=0.1, std=0.3, integral=True),
+                      pred=stats((32, 10), mn=0, mx=1, mean=0.1, std=0.1))
+    assert judge("L210", sig)
+
+
+def test_l210_continuous_regression_and_reconstruction_silent():
+    assert not judge("L210", _regression(stats((32, 1), mn=-2, mx=2.5, mean=0.0, std=1.0)))
+    # an autoencoder reconstructing whole-number pixels: many outputs per sample, not class indices
+    assert not judge("L210", _regression(stats((32, 64), mn=0, mx=16, mean=5, std=6, integral=True),
+                                         pred=stats((32, 64))))
+
+
+def test_l210_bce_on_continuous_targets():
+    sig = Signals(steps=10)
+    for s in range(10):
+        sig.loss_calls.append(LossCall(step=s, fn="binary_cross_entropy_with_logits", reduction="mean", value=5.0,
+                                       input=stats((32,)), target=stats((32,), mn=-1.7, mx=3.2, mean=0.0, std=1.0)))
+    assert judge("L210", sig)
+    for c in sig.loss_calls:
+        c.target = stats((32,), mn=0.05, mx=0.95, mean=0.5, std=0.2)  # soft labels are fine
+    assert not judge("L210", sig)
+
+
+# ----------------------------------------------------------------------------------------- T504 / T505
+def test_t504_validation_in_train_mode():
+    sig = Signals(steps=300, eval_forwards_train_mode=6, first_train_mode_eval_step=45,
+                  mode_dependent_layers=["net.3"])
+    sig.eval_losses = [(45, 0.5)]
+    hits = judge("T504", sig)
+    assert hits and hits[0].step == 45 and "net.3" in hits[0].message
+
+
+def test_t504_eval_mode_validation_and_gan_generator_silent():
+    sig = Signals(steps=300, eval_forwards_eval_mode=12, mode_dependent_layers=["net.3"])
+    assert not judge("T504", sig)
+    # a GAN generator called under no_grad in train mode at every step to make fakes for the discriminator
+    gan = Signals(steps=300, eval_forwards_train_mode=300, first_train_mode_eval_step=0,
+                  mode_dependent_layers=["G.bn1"])
+    assert not judge("T504", gan)
+
+
+def test_t505_tiny_batches_and_short_last_batch():
+    sig = Signals(steps=100)
+    sig.batchnorm_batches = [("net.1", s, 2) for s in range(20)]
+    sig.batches = [batch(s, (2, 16)) for s in range(20)]
+    hits = judge("T505", sig)
+    assert hits and hits[0].severity is None and hits[0].evidence["samples"] == 2
+    # conv BatchNorm: many values per channel, but from 2 images
+    conv = Signals(steps=100)
+    conv.batchnorm_batches = [("conv.bn", s, 2 * 16 * 16) for s in range(20)]
+    conv.batches = [batch(s, (2, 3, 16, 16)) for s in range(20)]
+    assert judge("T505", conv)
+    ok = Signals(steps=100)
+    ok.batchnorm_batches = [("net.1", s, 64) for s in range(20)] + [("net.1", 20, 2)]
+    ok.batches = [batch(s, (64, 16)) for s in range(20)] + [batch(20, (2, 16))]
+    hits = judge("T505", ok)
+    assert hits and hits[0].severity == "info"
+    assert not judge("T505", ok, final=False)
+    ok.batchnorm_batches.pop()
+    assert not judge("T505", ok)
+
+
+def test_l205_term_growing_from_zero_is_judged_by_its_size_later():
+    sig = Signals(steps=12)
+    for s in range(12):
+        kl = 0.001 if s == 0 else min(5.0, 0.5 * s)  # KL ~0 at initialization, then grows
+        sig.loss_terms.append((s, [("binary_cross_entropy", 200.0 - s), ("kl_div", kl)], 200.0 - s + kl))
+    assert not judge("L205", sig)
+
+
+def test_l206_accuracy_already_at_ceiling_is_silent():
+    sig = Signals(steps=400)
+    sig.losses = [(s, 0.02 * (1 - 0.6 * s / 400)) for s in range(400)]
+    sig.loss_calls = [ce_call(s, 0, acc=1.0) for s in sampled_steps(400)]
+    assert not judge("L206", sig)
+
+
+def _bce_run(late_loss, p=0.05, n=300):
+    sig = Signals(steps=n)
+    sig.losses = [(s, 0.69 + (late_loss - 0.69) * min(1.0, s / (0.6 * n))) for s in range(n)]
+    for s in sampled_steps(n):
+        sig.loss_calls.append(LossCall(step=s, fn="binary_cross_entropy_with_logits", reduction="mean", value=0.5,
+                                       input=stats((64, 20)),
+                                       target=stats((64, 20), mn=0, mx=1, mean=p, integral=True),
+                                       input_is_model_output=True))
+    return sig
+
+
+def test_l206_loss_falls_only_to_the_prior_level():
+    hits = judge("L206", _bce_run(0.21))  # binary entropy of 5% = 0.199
+    assert hits and abs(hits[0].evidence["prior_level"] - 0.1985) < 1e-3
+    assert not judge("L206", _bce_run(0.05))  # learned beyond the prior
+
+
+def test_l206_imbalanced_ce_below_prior_is_silent():
+    sig = Signals(steps=300)
+    sig.losses = [(s, 0.75 if s < 10 else 0.09) for s in range(300)]
+    sig.loss_calls = [ce_call(s, 0, 0.97, classes=2) for s in sampled_steps(300)]
+    sig.class_counts = {0: 3157, 1: 99}
+    assert not judge("L206", sig)
+    sig.losses = [(s, 0.75 if s < 10 else 0.14) for s in range(300)]  # stuck at the prior (0.135)
+    assert judge("L206", sig)

@@ -1,0 +1,413 @@
+"""Unit tests of the training-dynamics rules (G4xx, M305-M311) on hand-built ``Signals``.
+
+Each rule gets a broken case (the numbers of the mechanism) and a healthy twin that must stay silent.
+"""
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from nndoctor.rules.base import Context, Hit, load_rules
+from nndoctor.signals import (BatchSignal, LayerStats, LossCall, OptimizerInfo, ParamInfo, Signals, StepStats,
+                              TensorStats)
+from nndoctor.thresholds import DEFAULTS
+
+RULES = load_rules()
+
+
+def judge(code: str, sig: Signals, final: bool = True) -> list[Hit]:
+    out = RULES[code].check(Context(sig, dict(DEFAULTS[code]), final))
+    return [] if out is None else [out] if isinstance(out, Hit) else list(out)
+
+
+# ----------------------------------------------------------------------------- builders
+
+LAYERS = ["fc1", "fc2", "fc3"]
+
+
+def make_sig(losses, *, layers=LAYERS, ratio=1e-3, grad=0.05, weight=5.0, sample=lambda s: s < 20 or s % 10 == 0,
+             grads=None, weights=None, ratios=None, kind="SGD", group=None, models=("Net",)) -> Signals:
+    """A run of len(losses) steps on a model of Linear layers; norms per layer may be functions of the step."""
+    sig = Signals()
+    sig.models = list(models)
+    n = len(losses)
+    sig.steps = n
+    sig.losses = [(s, v) for s, v in enumerate(losses)]
+    sig.module_order = [(m, "Linear") for m in layers]
+    for i, m in enumerate(layers):
+        for p, numel in (("weight", 64 * 64), ("bias", 64)):
+            sig.params[f"{m}.{p}"] = ParamInfo(name=f"{m}.{p}", module=m, numel=numel, requires_grad=True,
+                                               in_optimizer=True, in_output_layer=i == len(layers) - 1)
+    sig.optimizers = [OptimizerInfo(index=0, kind=kind, groups=[group or {"lr": 0.01, "momentum": 0.0,
+                                                                         "weight_decay": 0}],
+                                    n_params=2 * len(layers), steps=n)]
+    for s in range(n):
+        if not sample(s):
+            continue
+        st = StepStats(step=s, optimizer=0, lrs=[0.01])
+        for i, m in enumerate(layers):
+            w = weights(s, i) if weights else weight
+            g = grads(s, i) if grads else grad
+            r = ratios(s, i) if ratios else ratio
+            st.param_norm[f"{m}.weight"] = w
+            st.param_norm[f"{m}.bias"] = 0.0 if s == 0 else w / 10  # zero-initialised bias
+            st.grad_norm[f"{m}.weight"] = g
+            st.grad_norm[f"{m}.bias"] = g / 10
+            st.update_norm[f"{m}.weight"] = r * w
+            st.update_norm[f"{m}.bias"] = r * w / 10
+        sig.step_stats.append(st)
+    return sig
+
+
+def decaying(n=300, start=2.3, end=0.05, noise=0.05, seed=0):
+    rng = random.Random(seed)
+    return [end + (start - end) * math.exp(-s / (n / 8)) * (1 + noise * rng.uniform(-1, 1)) for s in range(n)]
+
+
+def flat(n=300, level=2.3, noise=0.01, seed=0):
+    rng = random.Random(seed)
+    return [level * (1 + noise * rng.uniform(-1, 1)) for _ in range(n)]
+
+
+# ----------------------------------------------------------------------------- G401
+
+
+def test_g401_divergence_with_large_updates():
+    losses = decaying(200)
+    losses[10:40] = [2.3 * (2 + k / 10) for k in range(30)]  # rises to >5x its start
+    sig = make_sig(losses, ratio=0.3)
+    hits = judge("G401", sig, final=False)
+    assert hits and "rose from" in hits[0].message and "0.3" in hits[0].message
+    assert hits[0].step is not None and hits[0].evidence["update_ratio"] >= 0.1
+
+
+def test_g401_rebound_after_progress():
+    losses = decaying(300, end=0.2)[:100] + [1.2 + 0.1 * math.sin(s) for s in range(200)]
+    hits = judge("G401", make_sig(losses, ratio=0.03))
+    assert hits and "climbed back" in hits[0].message
+
+
+def test_g401_silent_on_healthy_curves_and_small_ratios():
+    assert not judge("G401", make_sig(decaying(300), ratio=0.05))
+    # A loss bump with healthy-sized updates is not the learning rate.
+    losses = decaying(200)
+    losses[10:40] = [2.3 * 2] * 30
+    assert not judge("G401", make_sig(losses, ratio=2e-3))
+    # A single huge outlier (an extra backward for a saliency map) sharing a step is absorbed per step.
+    sig = make_sig(decaying(300), ratio=0.05)
+    sig.losses += [(s, 80.0) for s in range(50, 300, 50)]
+    sig.losses.sort(key=lambda x: x[0])
+    assert not judge("G401", sig)
+
+
+def test_g401_silent_for_adversarial_losses():
+    losses = decaying(200)
+    losses[10:40] = [2.3 * 3] * 30
+    sig = make_sig(losses, ratio=0.3, models=("G", "D"))
+    sig.optimizers.append(OptimizerInfo(index=1, kind="Adam", groups=[{"lr": 1e-3}], n_params=2, steps=200))
+    assert not judge("G401", sig)
+
+
+# ----------------------------------------------------------------------------- G402
+
+
+def test_g402_tiny_updates_and_flat_loss():
+    hits = judge("G402", make_sig(flat(), ratio=1e-6, grad=0.3), final=False)
+    assert hits and "1.00e-06" in hits[0].message
+
+
+def test_g402_silent_when_loss_moves_or_gradients_vanish():
+    assert not judge("G402", make_sig(decaying(), ratio=1e-6, grad=0.3))  # fine-tuning: small but effective
+    assert not judge("G402", make_sig(flat(), ratio=1e-6, grad=1e-6))  # vanishing gradients: G404's
+    assert not judge("G402", make_sig(flat(), ratio=1e-3, grad=0.3))  # healthy ratio
+
+
+# ----------------------------------------------------------------------------- G403
+
+
+def test_g403_spike_of_orders_of_magnitude():
+    sig = make_sig(decaying(100), grads=lambda s, i: 500.0 if s == 5 else 0.5)
+    hits = judge("G403", sig, final=False)
+    assert hits and hits[0].step == 5 and hits[0].evidence["spike_factor"] >= 100
+
+
+def test_g403_silent_on_converging_gradients():
+    # Gradients decaying by orders of magnitude as the loss converges are not a spike.
+    sig = make_sig(decaying(300), grads=lambda s, i: 1.0 * math.exp(-s / 30) + 1e-4)
+    assert not judge("G403", sig)
+    sig = make_sig(decaying(100), grads=lambda s, i: 10.0 if s == 5 else 0.5)  # one order: occasional spike
+    assert not judge("G403", sig)
+
+
+def test_g403_sustained_growth():
+    sig = make_sig(decaying(300), grads=lambda s, i: 0.1 * 1.05 ** s)
+    hits = judge("G403", sig)
+    assert hits and "grew" in hits[0].message
+
+
+# ----------------------------------------------------------------------------- G404
+
+
+def test_g404_first_layer_gradients_vanish():
+    # SGD: the updates shrink with the gradients.
+    sig = make_sig(flat(), grads=lambda s, i: 1e-8 if i == 0 else 0.5, ratios=lambda s, i: 1e-11 if i == 0 else 1e-3)
+    hits = judge("G404", sig, final=False)
+    assert hits and "fc1" in hits[0].message and hits[0].evidence["median_gap"] < 1e-3
+
+
+def test_g404_silent_when_an_adaptive_optimizer_keeps_the_first_layers_moving():
+    # Adam rescales per parameter: tiny gradients, normal updates (e.g. BERT's post-LayerNorm stack).
+    sig = make_sig(flat(), grads=lambda s, i: 1e-8 if i == 0 else 0.5, ratio=1e-3, kind="Adam")
+    assert not judge("G404", sig, final=False)
+
+
+def test_g404_silent_on_ordinary_depth_profile():
+    # Early layers a few times smaller than later ones is normal (default init, CNNs).
+    sig = make_sig(decaying(), grads=lambda s, i: 0.05 * 3 ** i)
+    assert not judge("G404", sig)
+
+
+# ----------------------------------------------------------------------------- G405
+
+
+def test_g405_weights_grow_linearly():
+    sig = make_sig([0.8 - s * 0.01 for s in range(300)], weights=lambda s, i: 0.5 + 0.02 * s)
+    hits = judge("G405", sig)
+    assert hits and "still growing" in hits[0].message
+
+
+def test_g405_silent_on_sqrt_growth_and_levelling_off():
+    assert not judge("G405", make_sig(decaying(), weights=lambda s, i: 1 + 0.6 * math.sqrt(s)))
+    assert not judge("G405", make_sig(decaying(), weights=lambda s, i: 1 + 9 * (1 - math.exp(-s / 20))))
+
+
+# ----------------------------------------------------------------------------- G406
+
+
+def test_g406_no_decrease_from_start():
+    hits = judge("G406", make_sig(flat()))
+    assert hits and "never decreased" in hits[0].message
+
+
+def test_g406_stuck_at_chance_level():
+    losses = [0.9 - 0.2 * min(s, 20) / 20 + 0.003 * math.sin(s) for s in range(300)]  # 0.9 -> ~0.69, then flat
+    sig = make_sig(losses)
+    sig.loss_calls = [LossCall(step=s, fn="cross_entropy", reduction="mean", value=losses[s],
+                               input=TensorStats((32, 2), "float32", 64), target=None, classes=2)
+                      for s in range(0, 300, 10)]
+    sig.class_counts = {0: 500, 1: 500}
+    hits = judge("G406", sig)
+    assert hits and "ignores its input" in hits[0].message and "0.693" in hits[0].message
+
+
+def test_g406_silent_on_natural_plateau_near_convergence():
+    # Falls from 1.1 to ~0.02 in the first tenth, then flat for a long time: converged, not stuck.
+    losses = [0.02 + 1.1 * math.exp(-s / 30) for s in range(2000)]
+    sig = make_sig(losses)
+    sig.loss_calls = [LossCall(step=s, fn="cross_entropy", reduction="mean", value=losses[s],
+                               input=TensorStats((16, 3), "float32", 48), target=None, classes=3)
+                      for s in range(0, 2000, 100)]
+    assert not judge("G406", sig)
+    assert not judge("G406", make_sig(decaying()))
+
+
+# ----------------------------------------------------------------------------- G408
+
+
+def _with_eval(sig, values, every=10, per_step=2):
+    for k, v in enumerate(values):
+        sig.eval_losses += [((k + 1) * every, v * f) for f in ((0.9, 1.1) if per_step == 2 else (1.0,))]
+    return sig
+
+
+def test_g408_validation_rises_while_training_falls():
+    val = [1.5, 1.0, 0.7, 0.6, 0.62, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3]
+    sig = _with_eval(make_sig(decaying(130, end=1e-3)), val)
+    hits = judge("G408", sig)
+    assert hits and hits[0].severity == "warning" and hits[0].evidence["best_step"] == 40
+
+
+def test_g408_info_when_gap_small_and_silent_when_val_keeps_falling():
+    val = [1.5, 1.0, 0.7, 0.6, 0.62, 0.7, 0.8, 0.8, 0.8, 0.82]
+    sig = _with_eval(make_sig(decaying(110, end=0.5)), val)
+    hits = judge("G408", sig)
+    assert hits and hits[0].severity == "info"
+    sig = _with_eval(make_sig(decaying(130)), [1.5 * 0.8 ** k for k in range(12)])
+    assert not judge("G408", sig)
+
+
+def test_g408_final_test_set_evaluation_is_not_a_rise():
+    # One val loss per evaluation; at the very end a test-set loss (much higher) shares the last step.
+    val = [1.0 * 0.8 ** k for k in range(12)]
+    sig = _with_eval(make_sig(decaying(130)), val, per_step=1)
+    sig.eval_losses.append((120, 5.0))
+    assert not judge("G408", sig)
+
+
+# ----------------------------------------------------------------------------- G409
+
+
+def test_g409_still_falling_at_the_end():
+    losses = [2.3 - 0.012 * s for s in range(60)]
+    hits = judge("G409", make_sig(losses))
+    assert hits and hits[0].severity is None  # the catalog's info
+
+
+def test_g409_silent_when_converged_or_flat():
+    assert not judge("G409", make_sig([0.005 + 1.0 * math.exp(-s / 20) for s in range(300)]))
+    assert not judge("G409", make_sig(flat()))
+
+
+# ----------------------------------------------------------------------------- G410
+
+
+def test_g410_out_of_range_values():
+    sig = make_sig(decaying(50), group={"lr": 0.01, "momentum": 1.0, "weight_decay": 0})
+    hits = judge("G410", sig, final=False)
+    assert hits and hits[0].severity == "error" and "momentum=1" in hits[0].message
+    sig = make_sig(decaying(50), kind="Adam", group={"lr": 1e-3, "betas": [0.9, 1.0], "eps": 1e-8, "weight_decay": 0})
+    assert "betas[1]" in judge("G410", sig)[0].message
+
+
+def test_g410_eps_dominating_the_denominator():
+    sig = make_sig(flat(50), kind="Adam", grad=0.3,
+                   group={"lr": 1e-3, "betas": [0.9, 0.999], "eps": 1.0, "weight_decay": 0})
+    hits = judge("G410", sig, final=False)
+    assert hits and "eps=1" in hits[0].message
+    sig.optimizers[0].groups[0]["eps"] = 1e-8
+    assert not judge("G410", sig)
+
+
+def test_g410_weight_decay_judged_with_the_optimizer():
+    # SGD: the decay gradient wd * |w| is 100x the loss gradient.
+    sig = make_sig(flat(50), grad=0.05, weight=5.0, group={"lr": 0.01, "momentum": 0.9, "weight_decay": 1.0})
+    assert "weight_decay=1" in judge("G410", sig)[0].message
+    # AdamW's usual 0.01-0.1 with lr 1e-3 is fine; GAN betas (0.5, 0.999) and beta1 = 0 are fine.
+    for group in ({"lr": 1e-3, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.1},
+                  {"lr": 2e-4, "betas": [0.5, 0.999], "eps": 1e-8, "weight_decay": 0},
+                  {"lr": 2e-4, "betas": [0.0, 0.99], "eps": 1e-8, "weight_decay": 0}):
+        assert not judge("G410", make_sig(decaying(50), kind="AdamW", group=group))
+
+
+# ----------------------------------------------------------------------------- M305-M311 (layer statistics)
+
+
+def layer_run(blocks, steps=range(6), dead=None, sat=None, batch=64):
+    """Layer records per step for Linear -> activation blocks: (name, act kind, in_std, out_std, act mean, act std)."""
+    sig = Signals()
+    sig.steps = max(steps) + 1
+    for s in steps:
+        sig.batches.append(BatchSignal(step=s, model="Net", inputs=TensorStats((batch, 16), "float32", batch * 16)))
+        for i, (name, act, in_std, out_std, a_mean, a_std) in enumerate(blocks):
+            sig.layer_stats.append(LayerStats(step=s, module=name, kind="Linear:input", in_std=in_std,
+                                              in_dead_frac=(dead or {}).get(name, 0.0),
+                                              in_saturated_frac=(sat or {}).get(name, 0.0)))
+            sig.layer_stats.append(LayerStats(step=s, module=name, kind="Linear", out_mean=0.0, out_std=out_std))
+            if act:
+                sig.layer_stats.append(LayerStats(step=s, module=f"act{i}", kind=act, out_mean=a_mean, out_std=a_std))
+    for name, *_ in blocks:
+        sig.params[f"{name}.weight"] = ParamInfo(name=f"{name}.weight", module=name, numel=100, requires_grad=True)
+    sig.params[f"{blocks[-1][0]}.weight"].in_output_layer = True
+    return sig
+
+
+def test_m305_geometric_shrink_with_depth():
+    blocks = [("l0", "ReLU", 1.0, 0.08, 0.03, 0.046), ("l1", "ReLU", 0.046, 0.006, 0.0024, 0.0038),
+              ("l2", "ReLU", 0.0038, 0.0005, 0.0002, 0.0003), ("out", None, 0.0003, 0.00004, 0, 0)]
+    hits = judge("M305", layer_run(blocks), final=False)
+    assert hits and hits[0].evidence["direction"] == "shrink" and hits[0].evidence["layers"] == ["l0", "l1", "l2"]
+
+
+def test_m305_silent_on_pytorch_default_init():
+    # Default init: ~x0.58 per Linear on a [0, 1] input (first layer std 0.1-0.6), ReLU halves the power.
+    blocks = [("l0", "ReLU", 0.3, 0.35, 0.14, 0.2), ("l1", "ReLU", 0.2, 0.14, 0.056, 0.08),
+              ("l2", "ReLU", 0.08, 0.056, 0.022, 0.033), ("out", None, 0.033, 0.02, 0, 0)]
+    assert not judge("M305", layer_run(blocks))
+    # Sigmoid inputs have a large mean: judged against the input's rms, the default gain is still ~0.6.
+    blocks = [("l0", "Sigmoid", 1.0, 0.55, 0.5, 0.13), ("l1", "Sigmoid", 0.13, 0.27, 0.5, 0.066),
+              ("l2", "Sigmoid", 0.066, 0.34, 0.5, 0.08), ("out", None, 0.08, 0.3, 0, 0)]
+    assert not judge("M305", layer_run(blocks))
+
+
+def test_m305_blow_up():
+    blocks = [("l0", "Tanh", 1.0, 4.5, 0.0, 0.9), ("l1", "Tanh", 0.9, 8.3, 0.0, 0.95),
+              ("l2", "Tanh", 0.95, 8.9, 0.0, 0.95), ("out", None, 0.95, 0.6, 0, 0)]
+    hits = judge("M305", layer_run(blocks))
+    assert hits and hits[0].evidence["direction"] == "grow"
+
+
+def test_m306_dead_relu_units():
+    blocks = [("l0", "ReLU", 1.0, 0.5, 0.001, 0.01), ("l1", "ReLU", 0.01, 0.01, 0.0, 0.0), ("out", None, 0, 0, 0, 0)]
+    hits = judge("M306", layer_run(blocks, dead={"l0": 0.02, "l1": 0.86, "out": 1.0}), final=False)
+    assert hits and "out" in hits[0].message and "100%" in hits[0].message
+    assert "l0" not in hits[0].evidence["layers"]  # the model's input (dead pixels) is not a ReLU's
+
+
+def test_m306_silent_on_normal_sparsity_and_tiny_batches():
+    blocks = [("l0", "ReLU", 1.0, 0.5, 0.2, 0.3), ("l1", "ReLU", 0.3, 0.2, 0.08, 0.12), ("out", None, 0.12, 0.1, 0, 0)]
+    assert not judge("M306", layer_run(blocks, dead={"l1": 0.05, "out": 0.1}))
+    assert not judge("M306", layer_run(blocks, dead={"l1": 0.9, "out": 0.9}, batch=4))
+    assert not judge("M306", layer_run(blocks, dead={"l1": 0.9, "out": 0.9}, steps=range(2)))  # too few batches
+
+
+def test_m307_saturated_hidden_tanh():
+    blocks = [("l0", "Tanh", 1.0, 4.5, 0.0, 0.9), ("l1", "Tanh", 0.9, 8.3, 0.0, 0.95), ("out", None, 0.95, 1, 0, 0)]
+    hits = judge("M307", layer_run(blocks, sat={"l1": 0.52, "out": 0.77}), final=False)
+    assert hits and "77%" in hits[0].message and "act1" in hits[0].where
+
+
+def test_m307_only_behind_squashing_modules():
+    # ReLU outputs below 1 count as "near 0" in in_saturated_frac: not saturation.
+    blocks = [("l0", "ReLU", 1.0, 0.5, 0.2, 0.3), ("l1", "ReLU", 0.3, 0.2, 0.08, 0.12), ("out", None, 0.12, 0.1, 0, 0)]
+    assert not judge("M307", layer_run(blocks, sat={"l1": 0.6, "out": 0.6}))
+    # The model's input in [-1, 1] with a saturated background is not a Tanh.
+    blocks = [("l0", "Tanh", 1.0, 1.0, 0.0, 0.6), ("out", None, 0.6, 1, 0, 0)]
+    assert not judge("M307", layer_run(blocks, sat={"l0": 0.8, "out": 0.05}))
+
+
+def test_m310_off_centre_activations():
+    blocks = [("l0", "Sigmoid", 1.0, 0.52, 0.5, 0.12), ("l1", "Sigmoid", 0.12, 0.27, 0.51, 0.066),
+              ("out", None, 0.066, 0.27, 0, 0)]
+    hits = judge("M310", layer_run(blocks), final=False)
+    assert hits and hits[0].evidence["layers"]["act1"] > 7
+
+
+def test_m310_silent_on_relu():
+    blocks = [("l0", "ReLU", 1.0, 0.5, 0.2, 0.3), ("l1", "ReLU", 0.3, 0.2, 0.08, 0.12), ("out", None, 0.12, 0.1, 0, 0)]
+    assert not judge("M310", layer_run(blocks))
+
+
+def test_m311_missing_activation_and_low_rank():
+    sig = Signals()
+    sig.linear_chains = [("fc1", "fc2"), ("fc2", "fc3")]
+    for name, out, inp in (("fc1", 64, 2), ("fc2", 64, 64), ("fc3", 2, 64)):
+        sig.params[f"{name}.weight"] = ParamInfo(f"{name}.weight", name, out * inp, True)
+        sig.params[f"{name}.bias"] = ParamInfo(f"{name}.bias", name, out, True)
+    hits = judge("M311", sig, final=False)
+    assert hits and hits[0].where == "fc1 -> fc2 -> fc3" and hits[0].severity is None
+    # LoRA-like: 512 -> 8 -> 512 is a deliberate factorization: info.
+    sig = Signals()
+    sig.linear_chains = [("lora_A", "lora_B")]
+    sig.params["lora_A.weight"] = ParamInfo("lora_A.weight", "lora_A", 8 * 512, True)
+    sig.params["lora_A.bias"] = ParamInfo("lora_A.bias", "lora_A", 8, True)
+    sig.params["lora_B.weight"] = ParamInfo("lora_B.weight", "lora_B", 512 * 8, True)
+    assert judge("M311", sig)[0].severity == "info"
+    assert not judge("M311", Signals())
+
+
+# ----------------------------------------------------------------------------- cost
+
+
+@pytest.mark.parametrize("code", ["G401", "G402", "G403", "G404", "M306", "M307", "M310"])
+def test_live_rules_are_incremental(code):
+    """Repeated LIVE evaluation on a growing run reads only what is new (a long run stays cheap)."""
+    import time
+
+    sig = make_sig(decaying(20000), sample=lambda s: s < 20 or s % 50 == 0)
+    judge(code, sig, final=False)
+    t0 = time.perf_counter()
+    for _ in range(20):
+        judge(code, sig, final=False)
+    assert (time.perf_counter() - t0) / 20 < 0.05
