@@ -22,8 +22,8 @@ from test_engine import _global_state
 
 INTEGRATIONS = ZOO / "integrations"
 # False alarms of other rule families on a standard Hugging Face BERT (initializer_range 0.02,
-# post-LayerNorm): reported to their owners; the test xfails while they remain, passes once fixed.
-KNOWN_BERT_FALSE_ALARMS = {"M305", "G404"}
+# post-LayerNorm) would be listed here and xfail; none remain.
+KNOWN_BERT_FALSE_ALARMS: set[str] = set()  # M305 and G404 false alarms on BERT are fixed
 
 
 @pytest.fixture

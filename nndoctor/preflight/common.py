@@ -20,7 +20,7 @@ from torch import nn
 # Sizes of the experiments at default settings (not judgments: those live in nndoctor/thresholds.py).
 MAX_BATCH = 64  # samples kept from the captured batch
 OVERFIT_SAMPLES = 16  # TheDeepChecker / Karpathy: overfit a tiny batch
-TOTAL_BUDGET_S = 12.0  # the whole pre-flight, for models up to ~1M parameters
+TOTAL_BUDGET_S = 10.0  # CPU seconds for the whole pre-flight (experiments past their share stop early)
 REFERENCE_PARAMS = 1_000_000  # above this many parameters, step counts shrink proportionally
 
 DROPOUT = (nn.modules.dropout._DropoutNd, nn.AlphaDropout)

@@ -97,9 +97,11 @@ def _n(target: torch.Tensor) -> range:
 def input_ignored(setup: Setup, trained: nn.Module | None = None) -> dict:
     """Outputs with the real inputs vs all-zero and random inputs of the same shape and type."""
     result: dict[str, Any] = {}
-    x = setup.args[0] if setup.args else None
-    if not isinstance(x, torch.Tensor):
+    if not setup.args or not isinstance(setup.args[0], torch.Tensor):
         raise Skip("the model's first input is not a tensor")
+    sub_args, sub_target, _ = _subset(setup, OVERFIT_SAMPLES)
+    x = sub_args[0]
+    setup_args, target = sub_args, sub_target
     gen = torch.Generator(device="cpu").manual_seed(0)
     zeros = torch.zeros_like(x)
     if x.is_floating_point():
@@ -117,18 +119,29 @@ def input_ignored(setup: Setup, trained: nn.Module | None = None) -> dict:
         names = {m: n for n, m in model.named_modules()}
 
         def hook(module, inputs, output, _layers=layers, _order=order, _names=names):
+            # Per layer: [kind, output with the real input, calls seen, largest relative change].
             out = first_tensor(output)
             name = _names.get(module, "?")
             if name not in _layers:
                 _order.append(name)
-                _layers[name] = [type(module).__name__]
-            if len(_layers[name]) < 4 and isinstance(out, torch.Tensor) and out.is_floating_point():
-                _layers[name].append(out.detach().double())
+                _layers[name] = [type(module).__name__, None, 0, 0.0]
+            entry = _layers[name]
+            entry[2] += 1
+            if not isinstance(out, torch.Tensor) or not out.is_floating_point() or entry[2] > 3:
+                return
+            if entry[2] == 1:
+                entry[1] = out.detach().clone()
+            elif entry[1] is not None and entry[1].shape == out.shape:
+                base = entry[1]
+                change = float((out.detach() - base).abs().mean()) / (float(base.abs().mean()) + 1e-12)
+                entry[3] = max(entry[3], change)
+            else:
+                entry[3] = float("inf")
 
         handles = [m.register_forward_hook(hook) for m in model.modules() if not m._modules and m is not model]
         try:
             with torch.no_grad():
-                outs = [first_tensor(model(v, *setup.args[1:])) for v in (x, zeros, rand)]
+                outs = [first_tensor(model(v, *setup_args[1:])) for v in (x, zeros, rand)]
         finally:
             for h in handles:
                 h.remove()
@@ -141,17 +154,14 @@ def input_ignored(setup: Setup, trained: nn.Module | None = None) -> dict:
         entry = {"change_zeros": d_zero, "change_random": d_rand, "sensitivity": max(d_zero, d_rand)}
         # The first leaf layer (in execution order) whose output no longer depends on the input at all.
         for name in order:
-            kind, *vals = layers[name]
-            if len(vals) == 3 and vals[0].shape == vals[1].shape == vals[2].shape:
-                sc = float(vals[0].abs().mean()) + 1e-12
-                sens = max(float((vals[i] - vals[0]).abs().mean()) / sc for i in (1, 2))
-                if sens <= 1e-9:  # cut, not faded: exactly the same output (up to rounding)
-                    entry["lost_at"], entry["lost_at_kind"] = name, kind
-                    break
-        if setup.loss is not None and setup.target is not None:
+            kind, _, calls, sens = layers[name]
+            if calls >= 3 and sens <= 1e-9:  # cut, not faded: exactly the same output (up to rounding)
+                entry["lost_at"], entry["lost_at_kind"] = name, kind
+                break
+        if setup.loss is not None and target is not None:
             with torch.no_grad():
-                entry["loss_real"] = float(_as_scalar(setup.loss.fn(model(x, *setup.args[1:]), setup.target)))
-                entry["loss_zeros"] = float(_as_scalar(setup.loss.fn(model(zeros, *setup.args[1:]), setup.target)))
+                entry["loss_real"] = float(_as_scalar(setup.loss.fn(model(x, *setup_args[1:]), target)))
+                entry["loss_zeros"] = float(_as_scalar(setup.loss.fn(model(zeros, *setup_args[1:]), target)))
         result[label] = entry
     return result
 
@@ -166,8 +176,11 @@ def batch_mixing(setup: Setup, samples: int = 4) -> dict:
     if b < 2:
         raise Skip("fewer than 2 samples in the captured batch")
     idx = torch.arange(b)
-    args = to_dtype(take_args(setup.args, idx, setup.n, setup.batch_dim), torch.float64)
-    twin = clone_model(setup.model, dtype=torch.float64)
+    # float64 where cheap (exact comparisons); big models in float32 with a looser tolerance.
+    dtype = torch.float64 if setup.n_params <= 200_000 else torch.float32
+    tol_rel = 1e-7 if dtype == torch.float64 else 1e-5
+    args = to_dtype(take_args(setup.args, idx, setup.n, setup.batch_dim), dtype)
+    twin = clone_model(setup.model, dtype=dtype)
     twin.eval()
     order: list[str] = []
     seen: dict[str, list] = {}
@@ -197,7 +210,7 @@ def batch_mixing(setup: Setup, samples: int = 4) -> dict:
                     sl = xj.select(bd, j)
                     if xj.is_floating_point():
                         scale = float(x0.std()) if x0.numel() > 1 else 1.0
-                        sl.add_((torch.randn(sl.shape, generator=gen, dtype=torch.float64) * (scale or 1.0))
+                        sl.add_((torch.randn(sl.shape, generator=gen, dtype=sl.dtype) * (scale or 1.0))
                                 .to(sl.device))
                     else:
                         hi = int(x0.max())
@@ -212,7 +225,7 @@ def batch_mixing(setup: Setup, samples: int = 4) -> dict:
         base = tensors[0]
         if base is None or any(t is None or t.shape != base.shape for t in tensors):
             return None
-        tol = 1e-7 * (float(base.abs().max()) + 1e-30)
+        tol = tol_rel * (float(base.abs().max()) + 1e-30)
         count = sum(((t - base).abs() > tol).to(torch.int32) for t in tensors[1:])
         return float((count >= 2).double().mean())
 
@@ -439,10 +452,17 @@ def label_signal(setup: Setup, deadline: float, steps: int = 40, perms: int = 2,
     steps = setup.steps(steps, floor=15)
     gen = torch.Generator().manual_seed(2)
 
+    share = max(0.0, deadline - now()) / (perms + 1)
+    fixed: list[int] = []
+
     def run(tgt) -> tuple[list[tuple[int, float]], float]:
+        # The first run sets the step count within its share of the time; the others match it.
         twin = clone_model(setup.model, no_dropout=True)
         twin.train()
-        curve = train(setup, twin, default_optimizer(twin, lr), lambda k: (args_a, tgt), steps, deadline)
+        curve = train(setup, twin, default_optimizer(twin, lr), lambda k: (args_a, tgt), fixed[0] if fixed else steps,
+                      float("inf") if fixed else now() + share)
+        if not fixed:
+            fixed.append(len(curve))
         return curve, eval_loss(setup, twin, args_b, tgt_b)
 
     if bool((tgt_a == tgt_a.reshape(tgt_a.shape[0], -1)[0].reshape(tgt_a.shape[1:])).all()):
@@ -506,6 +526,12 @@ def lr_range(setup: Setup, deadline: float, steps: int = 60, samples: int = 32) 
         raise Skip(f"{type(setup.optimizer).__name__} cannot be rebuilt on a copy")
     base = [float(g["lr"]) for g in opt.param_groups]
     steps = setup.steps(steps, floor=25)
+    t0 = now()
+    probe_twin = clone_model(setup.model)
+    compute_loss(setup, probe_twin, args, target).backward()
+    per_step = max(now() - t0, 1e-6) * 1.3  # forward, backward and the update
+    del probe_twin
+    steps = int(max(12, min(steps, (deadline - now()) / per_step)))
     lo, hi = min(1e-7, lr0 / 1e4), max(10.0, lr0 * 100)
     factors = [lo / lr0 * (hi / lo) ** (k / (steps - 1)) for k in range(steps)]
     curve, raw, smooth, best = [], [], None, float("inf")
@@ -525,7 +551,7 @@ def lr_range(setup: Setup, deadline: float, steps: int = 60, samples: int = 32) 
             break
         loss.backward()
         opt.step()
-        if now() > deadline:
+        if now() > deadline + 2 * per_step * 12:  # a hard stop only well past the share
             break
     if len(curve) < 8:
         raise Skip("too few learning rates tried within the time budget")

@@ -582,8 +582,16 @@ class TorchProbe:
         def scheduler_step_wrapper(sched, *args, **kwargs):
             # _step_count is 0 during the scheduler's own initial step in __init__.
             if not probe._paused and getattr(sched, "_step_count", 0) >= 1:
-                info = probe._optimizers.get(getattr(sched, "optimizer", None))
-                if info is None or info.steps == 0:
+                # Wrappers (accelerate's AcceleratedOptimizer, Lightning's) hold the stepped optimizer
+                # as .optimizer: look through them.
+                opt, stepped = getattr(sched, "optimizer", None), False
+                for _ in range(4):
+                    if opt is None:
+                        break
+                    info = probe._optimizers.get(opt) if _weakrefable(opt) else None
+                    stepped = stepped or (info is not None and info.steps > 0)
+                    opt = getattr(opt, "optimizer", None)
+                if not stepped:
                     probe.sig.scheduler_steps_before_optimizer += 1
             return original(sched, *args, **kwargs)
 
@@ -799,6 +807,14 @@ class TorchProbe:
             sums = torch.stack([p.detach().float().sum().cpu() for p, _ in names]).tolist()
             for (_, name), now in zip(names, sums):
                 self.sig.params[name].changed = now != self._initial_sums[name]
+
+
+def _weakrefable(obj: Any) -> bool:
+    try:
+        weakref.ref(obj)
+        return True
+    except TypeError:
+        return False
 
 
 def _feature_axes(t: torch.Tensor) -> tuple[int, ...] | None:
