@@ -118,10 +118,16 @@ def input_ignored(setup: Setup, trained: nn.Module | None = None) -> dict:
         order: list[str] = []
         names = {m: n for n, m in model.named_modules()}
 
-        def hook(module, inputs, output, _layers=layers, _order=order, _names=names):
-            # Per layer: [kind, output with the real input, calls seen, largest relative change].
+        per_forward: dict[str, int] = {}
+
+        def hook(module, inputs, output, _layers=layers, _order=order, _names=names, _calls=per_forward):
+            # Per layer call (a module called twice in one forward, like a shared ReLU, is two
+            # entries): [kind, output with the real input, forwards seen, largest relative change].
             out = first_tensor(output)
-            name = _names.get(module, "?")
+            base_name = _names.get(module, "?")
+            nth = _calls.get(base_name, 0)
+            _calls[base_name] = nth + 1
+            name = base_name if nth == 0 else f"{base_name} (call {nth + 1})"
             if name not in _layers:
                 _order.append(name)
                 _layers[name] = [type(module).__name__, None, 0, 0.0]
@@ -141,7 +147,10 @@ def input_ignored(setup: Setup, trained: nn.Module | None = None) -> dict:
         handles = [m.register_forward_hook(hook) for m in model.modules() if not m._modules and m is not model]
         try:
             with torch.no_grad():
-                outs = [first_tensor(model(v, *setup_args[1:])) for v in (x, zeros, rand)]
+                outs = []
+                for v in (x, zeros, rand):
+                    per_forward.clear()
+                    outs.append(first_tensor(model(v, *setup_args[1:])))
         finally:
             for h in handles:
                 h.remove()
