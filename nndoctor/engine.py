@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 import traceback
-from typing import Callable, Iterable
+from typing import Callable
 
 from nndoctor.catalog import RULE_INFO, matches
 from nndoctor.config import Config
@@ -137,6 +137,3 @@ def exit_code(report: Report, fail_on: str) -> int:
     floor = severity_rank(fail_on)
     return 1 if any(severity_rank(f.severity) >= floor for f in report.findings) else 0
 
-
-def codes_of(findings: Iterable[Finding]) -> set[str]:
-    return {f.code for f in findings}

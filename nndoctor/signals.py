@@ -200,10 +200,3 @@ class Signals:
     # Results of nndoctor's own experiments on copies (pre-flight): name -> result dict.
     experiments: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-
-    def last_step(self) -> int:
-        return self.steps
-
-    def chance_losses(self) -> list[LossCall]:
-        return [c for c in self.loss_calls if c.fn in ("cross_entropy", "nll_loss", "binary_cross_entropy",
-                                                       "binary_cross_entropy_with_logits")]
