@@ -442,23 +442,26 @@ CATALOG: tuple[dict, ...] = (
                 "Mislabeled samples, such as images scraped from the web under the "
                 "wrong category, put a ceiling on accuracy and, when frequent, stop "
                 "the network from learning at all. nndoctor estimates label noise with "
-                "confident learning (Northcutt et al. 2021): using predicted "
-                "probabilities for samples the model was not trained on (held-out "
-                "folds, or predictions recorded before the model first saw the sample),"
-                " it counts samples whose given label has a probability below that "
-                "class's average self-confidence while another class is above its own. "
-                "It reports the estimated noise rate and the indices of the most "
-                "suspicious samples."
+                "confident learning (Northcutt et al. 2021, through cleanlab) on the "
+                "training samples it captured: a quick model (logistic regression on the "
+                "inputs, or on RBF kernel features) is cross-validated on them, so every "
+                "sample gets predicted probabilities from a model that never saw its "
+                "label, and a sample is counted as mislabeled when its given label's "
+                "probability is below that class's average self-confidence while another "
+                "class is above its own. It reports the estimated noise rate and the "
+                "indices of the most suspicious samples with their given and likely "
+                "labels. Needs `pip install nndoctor[labels]`."
             ),
             "zh": (
                 "标错的样本(例如从网上抓取的图片被归到了错误的类别)会限制准确率的上限;"
                 "错误标签太多时,网络甚至完全学不动。nndoctor 用置信学习(confident "
                 "learning,Northcutt et al. 2021)估计标签噪声:"
-                "利用模型没有在其上训练过的样本的预测概率(留出的折,"
-                "或模型第一次见到该样本之前记录的预测),"
+                "在捕获的训练样本上交叉验证一个快速模型(对输入或 RBF 核特征做逻辑回归,"
+                "通过 cleanlab),使每个样本的预测概率都来自没见过其标签的模型,"
                 "统计那些给定标签的概率低于该类平均自信度、"
                 "而另一个类别高于其自身阈值的样本。"
-                "报告估计的噪声比例和最可疑样本的索引。"
+                "报告估计的噪声比例,以及最可疑样本的索引及其给定标签和可能的标签。"
+                "需要 `pip install nndoctor[labels]`。"
             ),
         },
         fix={
@@ -498,14 +501,17 @@ CATALOG: tuple[dict, ...] = (
                 "model that is still undertrained all give low confidence to the given "
                 "label. nndoctor uses only out-of-sample predictions (in-sample "
                 "predictions hide noise because the model memorizes it), estimates "
-                "only once the model clearly beats chance, and presents the indices as "
-                "candidates to inspect, not as verdicts."
+                "only once the model clearly beats chance, reports the finding as info "
+                "when the quick model also misses many samples it does not flag "
+                "(overlapping classes), and presents the indices as candidates to "
+                "inspect, not as verdicts."
             ),
             "zh": (
                 "困难但标注正确的样本、本身就有歧义的类别,以及尚未训练充分的模型,"
                 "都会让给定标签的置信度偏低。nndoctor "
                 "只使用样本外预测(样本内预测会掩盖噪声,因为模型会把它记住),"
                 "只在模型明显优于随机猜测之后才做估计,"
+                "当快速模型在未被标记的样本上也错很多(类别重叠)时只报告为 info,"
                 "并且列出的索引只是供人工检查的候选,而不是定论。"
             ),
         },
@@ -518,6 +524,11 @@ CATALOG: tuple[dict, ...] = (
             (
                 "Northcutt, Jiang & Chuang 2021, Confident Learning: Estimating Uncertainty in "
                 "Dataset Labels, JAIR 70 (https://arxiv.org/abs/1911.00068)"
+            ),
+            (
+                "Northcutt, Athalye & Mueller 2021, Pervasive Label Errors in Test Sets "
+                "Destabilize Machine Learning Benchmarks, NeurIPS Datasets and Benchmarks "
+                "(https://arxiv.org/abs/2103.14749)"
             ),
             (
                 "Karpathy 2019, A Recipe for Training Neural Networks, 'become one with the "
@@ -1001,18 +1012,19 @@ CATALOG: tuple[dict, ...] = (
                 "whole data set before splitting, leak information about the "
                 "evaluation data into training, so validation scores overstate how "
                 "well the model generalizes. CS231n calls computing the mean over all "
-                "data and then splitting a common pitfall. nndoctor hashes samples "
-                "from the training and evaluation loaders to find exact duplicates, "
-                "and compares the statistics of a `Normalize` transform with those of "
-                "the training split alone."
+                "data and then splitting a common pitfall. nndoctor hashes the training "
+                "samples and those the model sees with gradients off (validation) to find "
+                "copies, and checks whether the two splits pooled have per-feature mean 0 "
+                "and std 1 exactly while the training split alone does not."
             ),
             "zh": (
                 "训练集与评估集之间的重复样本,"
                 "以及在划分前对整个数据集拟合的预处理统计量(均值、标准差、词表、PCA),"
                 "都会把评估数据的信息泄漏进训练,使验证分数高估模型的泛化能力。CS231n "
                 "把「先在全部数据上计算均值再划分数据集」列为典型错误。nndoctor "
-                "对训练和评估 loader 中的样本计算哈希以查找完全重复的样本,并把 "
-                "`Normalize` 变换的统计量与仅用训练集算出的统计量进行比较。"
+                "对训练样本和模型在关闭梯度时看到的样本(验证)计算哈希以查找副本,"
+                "并检查两个集合合并后各特征的均值是否恰好为 0、标准差恰好为 1,"
+                "而训练集单独并非如此。"
             ),
         },
         fix={
@@ -1056,16 +1068,16 @@ CATALOG: tuple[dict, ...] = (
                 "constant tabular rows), and normalization constants taken from a "
                 "published reference (such as the ImageNet mean and std) rather than "
                 "computed from your data. nndoctor reports the number of duplicates "
-                "relative to the split size, and compares `Normalize` statistics only "
-                "when they could have been computed from the user's data; it knows the "
-                "standard ImageNet constants."
+                "relative to the split size, stays silent on inputs with few distinct "
+                "values, and treats a gradient-free pass made entirely of training "
+                "samples (train accuracy) as evaluation on training data, not leakage."
             ),
             "zh": (
                 "有些数据集中存在正当的完全重复(相同的短文本、相同的表格行);"
                 "归一化常数也可能来自公开的参考值(例如 ImageNet 的均值和标准差),"
                 "而不是从你的数据算出来的。nndoctor 报告重复样本数相对于集合大小的比例;"
-                "只有当 `Normalize` 的统计量可能是从用户数据算出来的时候才做比较,"
-                "它认识标准的 ImageNet 常数。"
+                "输入取值很少时不报告;完全由训练样本组成的无梯度前向(计算训练准确率)"
+                "被视为在训练数据上评估,而不是泄漏。"
             ),
         },
         references=(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -36,15 +37,21 @@ def main() -> None:
 @click.option("--quiet", is_flag=True, help="No live warnings while the script runs.")
 @click.option("--no-preflight", is_flag=True,
               help="Skip the pre-flight experiments on copies of the model at the first training step.")
+@click.option("--try-fixes", is_flag=True, default=None,
+              help="At the end, try each finding's remedy on copies of the set-up and report whether it helped.")
+@click.option("--trial-steps", type=int, default=None, help="Steps of each trial run (default 200).")
+@click.option("--trial-seconds", type=float, default=None, help="Time limit of each trial (default 30 s).")
 @click.option("--tensorboard", "tensorboard_dir", type=click.Path(file_okay=False), default=None,
               help="Write nndoctor's per-layer statistics and findings as TensorBoard events into DIR.")
 @click.argument("script", type=click.Path(dir_okay=True))
 @click.argument("script_args", nargs=-1, type=click.UNPROCESSED)
 def run(json_path, select, ignore, fail_on, max_steps, lang, sample_every, quiet, script, script_args,
-        no_preflight=False, html_path=None, tensorboard_dir=None) -> None:
+        no_preflight=False, html_path=None, tensorboard_dir=None, try_fixes=None, trial_steps=None,
+        trial_seconds=None) -> None:
     """Run SCRIPT [ARGS...] unmodified, watching its training, and diagnose it."""
     from nndoctor.config import load_config
     from nndoctor.engine import exit_code
+    from nndoctor.i18n import tr
     from nndoctor.report.terminal import LiveSink, console_for, render
     from nndoctor.runner import ScriptError, compile_script, run_script
     from nndoctor.session import Session, StopTraining
@@ -53,7 +60,8 @@ def run(json_path, select, ignore, fail_on, max_steps, lang, sample_every, quiet
         code = compile_script(script)
         config = load_config(Path(script).resolve().parent)
         config.update(select=_codes(select) or None, ignore=(config.ignore + _codes(ignore)) or None,
-                      fail_on=fail_on, lang=lang, sample_every=sample_every, live=not quiet)
+                      fail_on=fail_on, lang=lang, sample_every=sample_every, live=not quiet,
+                      try_fixes=try_fixes, trial_steps=trial_steps, trial_seconds=trial_seconds)
         if no_preflight:
             config.preflight = False
         if tensorboard_dir:
@@ -63,6 +71,9 @@ def run(json_path, select, ignore, fail_on, max_steps, lang, sample_every, quiet
     except (ScriptError, ValueError, ImportError) as exc:
         click.echo(f"nndoctor: error: {exc}", err=True)
         sys.exit(TOOL_ERROR)
+    # Output paths are relative to where nndoctor was started, even if the script changes directory.
+    json_path, html_path, tensorboard_dir = (os.path.abspath(p) if p else p
+                                             for p in (json_path, html_path, tensorboard_dir))
     console = console_for(sys.stderr)
     live = LiveSink(console, config.lang) if config.live else None
     session = Session(config, max_steps=max_steps, live_sink=live, tensorboard=tensorboard_dir)
@@ -74,12 +85,22 @@ def run(json_path, select, ignore, fail_on, max_steps, lang, sample_every, quiet
             live.close()
     report = session.report(script=script, argv=[script, *script_args], exit_status=result.exit_status)
     if result.stopped_early:
-        report.notes.append(f"stopped after {max_steps} optimizer steps (--max-steps)")
+        report.notes.append(tr("stopped after {max_steps} optimizer steps (--max-steps)",
+                               max_steps=max_steps))
     if session.ranks is not None and session.ranks.rank != 0:
         sys.exit(result.exit_status)  # torchrun: rank 0 reports for every rank; the others stay quiet
     trained = session.engine.signals
     if not (trained.backward_calls or trained.steps or trained.root_calls):
-        report.notes.append("no PyTorch training was seen: no model forward, backward() or optimizer step")
+        report.notes.append(tr("no PyTorch training was seen: no model forward, backward() or optimizer "
+                               "step"))
+    elif not (trained.backward_calls or trained.steps):
+        report.notes.append(tr("no training step was seen (no backward() or optimizer step), only "
+                               "{root_calls} model forward(s): inference only, nothing to diagnose "
+                               "about training",
+                               root_calls=trained.root_calls))
+    if config.try_fixes and session.capture is not None:
+        # After the script: the trials train copies, and the user's run is over.
+        session.try_fixes(report, log=None if quiet else (lambda line: click.echo(line, err=True)))
     outputs = {}
     if json_path:
         Path(json_path).write_text(report.to_json(), encoding="utf-8")

@@ -25,6 +25,9 @@ class Config:
     full_steps: int = 20  # every one of the first steps gets full statistics
     preflight: bool = True
     live: bool = True
+    try_fixes: bool = False  # --try-fixes: try each finding's remedy on copies at the end of the run
+    trial_steps: int = 200  # steps of each trial run (the unchanged and the remedied set-up)
+    trial_seconds: float = 30.0  # and at most this long for each trial
     thresholds: dict[str, dict[str, Any]] = field(default_factory=thresholds.merged)
     source: str | None = None
 
@@ -37,6 +40,10 @@ class Config:
                 setattr(self, key, value)
         if self.fail_on not in SEVERITIES:
             raise ValueError(f"fail_on must be one of {', '.join(SEVERITIES)}, not {self.fail_on!r}")
+        if not (isinstance(self.trial_steps, int) and self.trial_steps >= 1):
+            raise ValueError(f"trial_steps must be a positive integer, not {self.trial_steps!r}")
+        if not (isinstance(self.trial_seconds, (int, float)) and self.trial_seconds > 0):
+            raise ValueError(f"trial_seconds must be a positive number, not {self.trial_seconds!r}")
         if self.lang not in ("en", "zh"):
             raise ValueError(f"lang must be 'en' or 'zh', not {self.lang!r}")
         return self

@@ -24,6 +24,8 @@ import weakref
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from nndoctor.i18n import tr
+
 if TYPE_CHECKING:
     from nndoctor.session import Session
 
@@ -199,8 +201,9 @@ class RankWatcher:
         store = _store()
         if store is None:
             self.session.engine.signals.notes.append(
-                "torch.distributed: no process group or torchrun store at the end, so this report is rank "
-                f"{self.rank}'s alone")
+                tr("torch.distributed: no process group or torchrun store at the end, so this report is "
+                   "rank {rank}'s alone",
+                   rank=self.rank))
             return
         prefix = "nndoctor/{}/{}/".format(os.environ.get("TORCHELASTIC_RUN_ID", "run"),
                                           os.environ.get("TORCHELASTIC_RESTART_COUNT", "0"))
@@ -228,8 +231,9 @@ class RankWatcher:
         if self.rank != 0:
             return
         if self.missing:
-            sig.notes.append(f"torch.distributed: rank(s) {', '.join(map(str, self.missing))} sent no report "
-                             f"within {GATHER_TIMEOUT_S:.0f} s (crashed or still running?)")
+            sig.notes.append(tr("torch.distributed: rank(s) {ranks} sent no report within "
+                                "{timeout:.0f} s (crashed or still running?)",
+                                ranks=", ".join(map(str, self.missing)), timeout=GATHER_TIMEOUT_S))
         if not self.gathered:
             return
         ranks = sorted(self.gathered, key=lambda p: p["rank"])
@@ -267,10 +271,13 @@ class RankWatcher:
             label = _ranks_label(where_seen, n)
             engine.findings[code] = Finding(**{
                 **base.__dict__, "message": f"{base.message} ({label})",
+                "messages": {lang: f"{text} ({label})" for lang, text in base.messages.items()},
                 "where": base.where if len(where_seen) == n else f"{_ranks_short(where_seen)}: {base.where}".rstrip(": "),
                 "evidence": {**base.evidence, "ranks": where_seen}})
-        sig.notes.append(f"torch.distributed: {n} ranks watched; one report gathered on rank 0"
-                         + (f" ({self.world - n} missing)" if n < self.world else ""))
+        sig.notes.append(tr("torch.distributed: {n} ranks watched; one report gathered on rank 0",
+                            n=n)
+                         + (tr(" ({world} missing)",
+                               world=self.world - n) if n < self.world else ""))
 
 
 def _ranks_short(ranks: list[int]) -> str:

@@ -14,10 +14,12 @@ from typing import Callable
 from nndoctor.catalog import RULE_INFO, matches
 from nndoctor.config import Config
 from nndoctor.findings import Finding, InternalError, Report, severity_rank
+from nndoctor.i18n import in_langs, render, tr, words
 from nndoctor.rules.base import END, LIVE, Context, Hit, load_rules
 from nndoctor.signals import Signals
 
 LIVE_EVERY_S = 0.5  # live rules run at most this often once the first steps are past
+LIVE_SHARE = 0.01  # ... and take at most this share of wall time (their cost grows with the run's signals)
 
 # A root cause explains its consequences: when the cause is found, these codes are kept but shown
 # as info, "probably a consequence of" the cause, so the report points at the bug, not its echoes.
@@ -45,8 +47,9 @@ class Engine:
         self.rules = {code: spec for code, spec in load_rules().items() if self.enabled(code)}
         self.findings: dict[str, Finding] = {}
         self.errors: dict[str, InternalError] = {}
-        self.live_sink = live_sink if live_sink is not None else (_stderr if self.config.live else None)
-        self._last_live = 0.0
+        self.live_sink = live_sink if live_sink is not None else (
+            (lambda line: _stderr(render(line, self.config.lang))) if self.config.live else None)
+        self._next_live = 0.0
         self._broken_rules: set[str] = set()
 
     def enabled(self, code: str) -> bool:
@@ -57,10 +60,11 @@ class Engine:
     # Called by probes.
     def on_step_end(self) -> None:
         now = time.perf_counter()
-        if self.signals.steps > 20 and now - self._last_live < LIVE_EVERY_S:
+        if self.signals.steps > 20 and now < self._next_live:
             return
-        self._last_live = now
         self.evaluate(LIVE)
+        spent = time.perf_counter() - now
+        self._next_live = now + max(LIVE_EVERY_S, spent / LIVE_SHARE)
 
     def internal_error(self, component: str, exc: BaseException) -> None:
         if component in self.errors:
@@ -69,8 +73,8 @@ class Engine:
         where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
         self.errors[component] = InternalError(component, f"{type(exc).__name__}: {exc}{where}")
         if self.live_sink:
-            self.live_sink(f"nndoctor: internal error in {component} ({type(exc).__name__}: {exc}); "
-                           "training goes on, that check is skipped")
+            self.live_sink(tr("nndoctor: internal error in {component} ({error}); training goes on, that check "
+                              "is skipped", component=component, error=f"{type(exc).__name__}: {exc}"))
 
     def evaluate(self, stage: str) -> None:
         final = stage == END
@@ -91,13 +95,15 @@ class Engine:
         """Record a hit as the finding of ``code`` (one per code; a later, fuller hit replaces it)."""
         info = RULE_INFO[code]
         lang = self.config.lang
-        finding = Finding(code=code, name=info.name, severity=hit.severity or info.severity, message=hit.message,
-                          where=hit.where, step=hit.step, fix=info.text("fix", lang), evidence=dict(hit.evidence))
+        messages = in_langs(hit.message)  # a rule's ``tr(...)`` message in every language; a plain str in English
+        finding = Finding(code=code, name=info.name, severity=hit.severity or info.severity,
+                          message=messages.get(lang, messages["en"]), where=hit.where, step=hit.step,
+                          fix=info.text("fix", lang), evidence=dict(hit.evidence), messages=messages)
         first = code not in self.findings
         if first or severity_rank(finding.severity) >= severity_rank(self.findings[code].severity):
             self.findings[code] = finding
         if first and self.live_sink:
-            self.live_sink(format_live(finding))
+            self.live_sink(format_live(finding, lang))
         return finding
 
     def report(self, **meta) -> Report:
@@ -109,8 +115,16 @@ class Engine:
         except Exception as exc:
             self.internal_error("series", exc)
             series = {}
+        try:
+            from nndoctor.data_summary import summarize
+
+            data_summary = summarize(self.signals)
+        except Exception as exc:
+            self.internal_error("data summary", exc)
+            data_summary = {}
         return Report(findings=findings, internal_errors=list(self.errors.values()),
-                      steps_seen=self.signals.steps, notes=list(self.signals.notes), series=series, **meta)
+                      steps_seen=self.signals.steps, notes=list(self.signals.notes), series=series,
+                      data_summary=data_summary, **meta)
 
     def _explained(self, finding: Finding) -> Finding:
         causes = [c for c, effects in CONSEQUENCES.items()
@@ -118,15 +132,19 @@ class Engine:
                   and self.findings[c].severity != "info"]
         if not causes or finding.severity == "info":
             return finding
+        messages = {lang: text + words(lang)["consequence_suffix"].format(causes=", ".join(causes))
+                    for lang, text in (finding.messages or {self.config.lang: finding.message}).items()}
         return Finding(**{**finding.__dict__, "severity": "info",
-                          "message": f"{finding.message} (probably a consequence of {', '.join(causes)})",
-                          "evidence": {**finding.evidence, "consequence_of": causes}})
+                          "message": messages.get(self.config.lang) or next(iter(messages.values())),
+                          "messages": messages, "evidence": {**finding.evidence, "consequence_of": causes}})
 
 
-def format_live(finding: Finding) -> str:
+def format_live(finding: Finding, lang: str = "en") -> str:
+    """The live line of a new finding, in ``lang`` (LiveSink colours it by its severity word)."""
+    w = words(lang)
     where = f" [{finding.where}]" if finding.where else ""
-    step = f" (step {finding.step})" if finding.step is not None else ""
-    return f"nndoctor: {finding.severity} {finding.code} {finding.name}{where}{step}: {finding.message}"
+    step = f" ({w['at_step'].format(step=finding.step)})" if finding.step is not None else ""
+    return f"nndoctor: {w[finding.severity]} {finding.code} {finding.name}{where}{step}: {finding.message_in(lang)}"
 
 
 def _stderr(line: str) -> None:

@@ -31,8 +31,18 @@ class Finding:
     step: int | None = None
     fix: str = ""
     evidence: dict[str, Any] = field(default_factory=dict)
+    # --try-fixes: {"remedy", "metric", "before", "after", "steps", "helped", ...} when a remedy was tried
+    trial: dict[str, Any] | None = None
+    # The message in every language it was rendered in ({"en": ..., "zh": ...}); ``message`` is the
+    # report's language. Empty for findings read from JSON written before messages were translated.
+    messages: dict[str, str] = field(default_factory=dict)
+
+    def message_in(self, lang: str) -> str:
+        """The message in ``lang`` when it was rendered in it, else the report's own message."""
+        return self.messages.get(lang) or self.message
 
     def to_dict(self) -> dict[str, Any]:
+        extra = {"trial": _jsonable(self.trial)} if self.trial is not None else {}
         return {
             "code": self.code,
             "name": self.name,
@@ -42,12 +52,15 @@ class Finding:
             "step": self.step,
             "fix": self.fix,
             "evidence": _jsonable(self.evidence),
+            **extra,
+            **({"messages": dict(self.messages)} if self.messages else {}),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Finding":
         return cls(**{k: data.get(k) for k in ("code", "name", "severity", "message", "where", "step", "fix")},
-                   evidence=data.get("evidence") or {})
+                   evidence=data.get("evidence") or {}, trial=data.get("trial"),
+                   messages=dict(data.get("messages") or {}))
 
 
 @dataclass
@@ -71,9 +84,23 @@ class Report:
     internal_errors: list[InternalError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     series: dict[str, Any] = field(default_factory=dict)
+    data_summary: dict[str, Any] = field(default_factory=dict)  # nndoctor/data_summary.py
+    # Runs the trials on the set-up captured by the session (not serialized): see try_fixes.
+    _trials: Any = field(default=None, repr=False, compare=False)
 
     def sorted_findings(self) -> list[Finding]:
-        return sorted(self.findings, key=lambda f: (-severity_rank(f.severity), f.code))
+        # Within a severity, a trial is evidence: remedy tried and helped first, untried next,
+        # tried and did not help last.
+        return sorted(self.findings, key=lambda f: (-severity_rank(f.severity), _trial_rank(f), f.code))
+
+    def try_fixes(self, *, steps: int | None = None, seconds: float | None = None) -> list[dict]:
+        """Try the remedy of each finding on copies of the set-up captured while training (``watch``
+        or ``check`` with ``try_fixes=True``); each finding tried gets ``trial``. A report without a
+        captured set-up (read back from JSON, or watched without ``try_fixes``) raises ValueError."""
+        if self._trials is None:
+            raise ValueError("this report holds no captured training set-up: pass try_fixes=True to "
+                             "nndoctor.watch(...) or nndoctor.check(...), or use `nndoctor run --try-fixes`")
+        return self._trials(self, steps, seconds)
 
     def codes(self, min_severity: str = "info") -> set[str]:
         floor = severity_rank(min_severity)
@@ -92,8 +119,10 @@ class Report:
             "steps_seen": self.steps_seen,
             "findings": [f.to_dict() for f in self.sorted_findings()],
             "internal_errors": [e.to_dict() for e in self.internal_errors],
-            "notes": list(self.notes),
+            "notes": [str(n) for n in self.notes],
+            **_notes_by_lang(self.notes),
             "series": _jsonable(self.series),
+            "data_summary": _jsonable(self.data_summary),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -108,9 +137,59 @@ class Report:
             exit_status=data.get("exit_status"),
             steps_seen=data.get("steps_seen", 0),
             internal_errors=[InternalError(**e) for e in data.get("internal_errors", [])],
-            notes=list(data.get("notes", [])),
+            notes=_notes_from(data),
             series=data.get("series", {}),
+            data_summary=data.get("data_summary") or {},
         )
+
+
+def trial_summary(trial: dict[str, Any], lang: str = "en") -> str:
+    """One line for a finding's trial (--try-fixes): the remedy, its result, the unchanged run's."""
+    from nndoctor.i18n import render, tr
+
+    def num(value: Any) -> str:
+        return f"{value:.3g}" if isinstance(value, (int, float)) else str(value)
+
+    unchanged = tr("unchanged: {value}", value=num(trial.get("before")))
+    if trial.get("diverged_before") is not None:
+        unchanged = tr("unchanged: diverged (non-finite loss) at step {step}", step=trial["diverged_before"])
+    after = num(trial.get("after")) if trial.get("diverged_after") is None else \
+        tr("diverged at step {step}", step=trial["diverged_after"])
+    # The remedy's description is saved in English (the JSON holds it as measured).
+    remedy, metric, steps = trial.get("remedy"), trial.get("metric"), trial.get("steps")
+    if trial.get("helped"):
+        return render(tr("helped: with {remedy} the {metric} reached {after} in {steps} steps ({unchanged})",
+                         remedy=remedy, metric=metric, after=after, steps=steps, unchanged=unchanged), lang)
+    return render(tr("did not help: with {remedy} the {metric} reached {after} in {steps} steps ({unchanged})",
+                     remedy=remedy, metric=metric, after=after, steps=steps, unchanged=unchanged), lang)
+
+
+def _notes_by_lang(notes: list) -> dict[str, Any]:
+    """{"notes_by_lang": {"zh": [...]}} when a note is translatable (``nndoctor.i18n.tr``), else {}."""
+    from nndoctor.i18n import LANGS, Text, render
+
+    if not any(isinstance(n, Text) for n in notes):
+        return {}
+    return {"notes_by_lang": {lang: [render(n, lang) for n in notes] for lang in LANGS if lang != "en"}}
+
+
+def _notes_from(data: dict[str, Any]) -> list:
+    """The notes of a saved report, each renderable again in the languages it was saved in."""
+    from nndoctor.i18n import from_langs
+
+    notes = [str(n) for n in data.get("notes", [])]
+    by_lang = {lang: texts for lang, texts in (data.get("notes_by_lang") or {}).items()
+               if isinstance(texts, list) and len(texts) == len(notes)}
+    if not by_lang:
+        return notes
+    return [from_langs({"en": note, **{lang: str(texts[i]) for lang, texts in by_lang.items()}})
+            for i, note in enumerate(notes)]
+
+
+def _trial_rank(finding: Finding) -> int:
+    if finding.trial is None:
+        return 1
+    return 0 if finding.trial.get("helped") else 2
 
 
 def _jsonable(value: Any) -> Any:

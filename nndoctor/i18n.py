@@ -1,8 +1,9 @@
 """User-interface strings of the reports (terminal and HTML), in English and Simplified Chinese.
 
 Rule texts (summary, why, fix...) live in the catalog (``nndoctor/catalog_text.py``); this module
-holds only the words around them. Finding messages are produced by the rules in English; in Chinese
-mode the reports show the Chinese catalog summary and fix next to the English evidence message.
+holds the words around them, and the message mechanism (``tr``/``Text``, end of this module) through
+which the rules, the pre-flight and the probes word their findings, live lines and notes: each renders
+in English or, through ``nndoctor/messages_zh.py``, in Chinese.
 """
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "none": "no problems found",
         "steps": "steps seen",
         "fix": "fix",
+        "trial": "tried",
+        "trial_unchanged": "unchanged",
+        "trial_remedied": "with the fix",
         "internal": "internal errors (these checks were skipped)",
         "where": "where",
         "code": "code",
@@ -40,7 +44,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "evidence": "Evidence",
         "why": "Why it matters",
         "first_seen": "first seen at step {step}",
+        "at_step": "step {step}",
+        "note": "note",
+        "data_line": "data: {line}",
         "consequence_of": "probably a consequence of {causes}",
+        "consequence_suffix": " (probably a consequence of {causes})",
         "notes": "Notes",
         "training": "Training",
         "loss_curve": "Loss",
@@ -67,6 +75,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "class_counts": "Class counts (sampled training targets)",
         "samples": "Sample grid",
         "no_samples": "No input samples were recorded in this report.",
+        "split_train": "training data",
+        "split_val": "validation data",
+        "kept_of_seen": "{kept} distinct samples kept of {seen} seen",
+        "per_feature": "per-feature mean / std",
+        "classes": "classes",
+        "values_in": "values in",
+        "label_autocorr": "label autocorrelation",
+        "label_autocorr_text": "consecutive batches share their majority class {agreement} of the time ({expected} if shuffled)",
         "inputs": "Input batches",
         "experiments": "Pre-flight experiments",
         "exp_caption": "Short experiments on copies of the model before training (the user's model, "
@@ -112,6 +128,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "none": "未发现问题",
         "steps": "已观察步数",
         "fix": "修复",
+        "trial": "试验",
+        "trial_unchanged": "原样",
+        "trial_remedied": "修复后",
         "internal": "内部错误(这些检查已跳过)",
         "where": "位置",
         "code": "代码",
@@ -136,7 +155,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "evidence": "证据",
         "why": "为什么重要",
         "first_seen": "首次出现于第 {step} 步",
+        "at_step": "第 {step} 步",
+        "note": "备注",
+        "data_line": "数据:{line}",
         "consequence_of": "可能是 {causes} 的后果",
+        "consequence_suffix": "(可能是 {causes} 的后果)",
         "notes": "备注",
         "training": "训练过程",
         "loss_curve": "损失",
@@ -160,6 +183,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "class_counts": "各类别样本数(采样的训练目标)",
         "samples": "样本网格",
         "no_samples": "本报告没有记录输入样本。",
+        "split_train": "训练数据",
+        "split_val": "验证数据",
+        "kept_of_seen": "在看到的 {seen} 个样本中保留了 {kept} 个不同的样本",
+        "per_feature": "各特征的均值 / 标准差",
+        "classes": "类别",
+        "values_in": "取值范围",
+        "label_autocorr": "标签自相关",
+        "label_autocorr_text": "相邻批量的多数类别相同的比例为 {agreement}(打乱时应为 {expected})",
         "inputs": "输入批量",
         "experiments": "预检实验",
         "exp_caption": "训练前在模型副本上进行的简短实验(不改变用户的模型、优化器和随机数流)。",
@@ -222,3 +253,127 @@ def rule_text(code: str, field: str, lang: str = "en", default: str = "") -> str
 
     info = RULE_INFO.get(code)
     return info.text(field, lang) if info is not None else default
+
+
+# --- Translatable messages -------------------------------------------------------------------------
+# A rule builds its finding message as ``tr("template with {n} and {value:.3g}", n=..., value=...)``:
+# a ``Text`` that *is* the English string (a str subclass, so every caller that expects a str keeps
+# working) and renders to another language with ``Text.render(lang)``, through the template table of
+# that language (``nndoctor/messages_zh.py``: English template -> Chinese template, same placeholders).
+# Numbers are formatted by the format specs of the template, the same in every language.
+
+
+class Text(str):
+    """A message that renders in English (its str value) or in any language in ``LANGS``."""
+
+    __slots__ = ("template", "params", "parts", "sep")
+
+    def __new__(cls, template: str = "", params: dict | None = None, *, parts: tuple | None = None,
+                sep: "str | Text" = "") -> "Text":
+        self = str.__new__(cls, _render_one(template, params or {}, parts, sep, "en"))
+        self.template, self.params, self.parts, self.sep = template, dict(params or {}), parts, sep
+        return self
+
+    def render(self, lang: str = "en") -> str:
+        """This message in ``lang``; English for English or a language without a template."""
+        return _render_one(self.template, self.params, self.parts, self.sep, lang)
+
+    def __add__(self, other):  # Text + str keeps both parts translatable
+        return Text(parts=(self, other)) if isinstance(other, str) else NotImplemented
+
+    def __radd__(self, other):  # str + Text (Python tries this first: Text subclasses str)
+        return Text(parts=(other, self)) if isinstance(other, str) else NotImplemented
+
+    def __reduce__(self):  # pickling (a report sent across processes) keeps the translations
+        return (_rebuild, (self.template, self.params, self.parts, self.sep))
+
+
+def _rebuild(template, params, parts, sep) -> Text:
+    return Text(template, params, parts=parts, sep=sep)
+
+
+def render(value, lang: str = "en") -> str:
+    """``value`` in ``lang``: a ``Text`` is translated, anything else is its plain str."""
+    return value.render(lang) if isinstance(value, Text) else str(value)
+
+
+def _templates(lang: str) -> dict[str, str]:
+    if lang == "zh":
+        from nndoctor.messages_zh import ZH
+
+        return ZH
+    return {}
+
+
+def _render_one(template: str, params: dict, parts, sep, lang: str) -> str:
+    if parts is not None:
+        return render(sep, lang).join(render(part, lang) for part in parts)
+    text = _templates(lang).get(template, template) if lang != "en" else template
+    values = {k: render(v, lang) if isinstance(v, Text) else v for k, v in params.items()}
+    return text.format(**values) if values or "{" in text else text
+
+
+def tr(template: str, **params) -> Text:
+    """A translatable message: ``template`` (English, ``str.format`` syntax) filled with ``params``.
+
+    Every ``template`` passed here needs an entry in ``nndoctor/messages_zh.py`` (tests/test_i18n.py
+    finds them all). A parameter that is itself a ``Text`` is rendered in the same language."""
+    return Text(template, params)
+
+
+def tjoin(sep: "str | Text", parts) -> Text:
+    """``sep.join(parts)`` that keeps each part (and the separator) translatable."""
+    return Text(parts=tuple(parts), sep=sep)
+
+
+def in_langs(value) -> dict[str, str]:
+    """``value`` rendered in every language: {"en": ..., "zh": ...}; a plain str only in English."""
+    if isinstance(value, Text):
+        return {lang: value.render(lang) for lang in LANGS}
+    return {"en": str(value)}
+
+
+class _UiWord(Text):
+    """A UI string of ``STRINGS`` used inside a message: renders as ``words(lang)[key]``."""
+
+    def __new__(cls, key: str) -> "_UiWord":
+        self = str.__new__(cls, words("en").get(key, key))
+        self.template, self.params, self.parts, self.sep = key, {}, None, ""
+        return self
+
+    def render(self, lang: str = "en") -> str:
+        return words(lang).get(self.template, self.template)
+
+    def __reduce__(self):
+        return (_UiWord, (self.template,))
+
+
+def ui(key: str) -> Text:
+    """The UI string ``key`` (e.g. an experiment's title) as a part of a translatable message."""
+    return _UiWord(key)
+
+
+def translate_saved(text: str, lang: str) -> str:
+    """A message saved as plain English (a skip reason in a JSON report) in ``lang``, when it is a
+    whole template without parameters; else unchanged."""
+    return _templates(lang).get(text, text) if lang != "en" and "{" not in text else text
+
+
+class _Rendered(Text):
+    """A message read back from JSON: its renderings by language, no template left to fill."""
+
+    def __new__(cls, by_lang: dict[str, str]) -> "_Rendered":
+        self = str.__new__(cls, by_lang.get("en") or next(iter(by_lang.values()), ""))
+        self.template, self.params, self.parts, self.sep = "", dict(by_lang), None, ""
+        return self
+
+    def render(self, lang: str = "en") -> str:
+        return self.params.get(lang) or str.__str__(self)
+
+    def __reduce__(self):
+        return (_Rendered, (self.params,))
+
+
+def from_langs(by_lang: dict[str, str]) -> Text:
+    """The inverse of ``in_langs``: a message saved in several languages, rendered again in any of them."""
+    return _Rendered(by_lang)

@@ -6,6 +6,7 @@ from typing import Callable
 from nndoctor.config import Config
 from nndoctor.engine import Engine
 from nndoctor.findings import Report
+from nndoctor.i18n import tr
 from nndoctor.rules.base import END
 
 
@@ -44,12 +45,18 @@ class Session:
         self.tensorboard = tensorboard
         if self.config.preflight and multiprocess:
             # Experiments on a copy of a DDP-wrapped model would issue collectives of their own.
-            self.engine.signals.notes.append("pre-flight skipped in multi-process training: run the script in "
-                                             "one process to get it")
+            self.engine.signals.notes.append(tr("pre-flight skipped in multi-process training: run the "
+                                                "script in one process to get it"))
         elif self.config.preflight:
             from nndoctor.preflight import first_step_hook
 
             self.probe.on_first_step = first_step_hook(self)
+        self.capture = None
+        if self.config.try_fixes and not multiprocess:
+            from nndoctor.remedies import TrialCapture
+
+            self.capture = TrialCapture()
+            self.capture.attach(self)  # after the pre-flight hook: it chains to it
         self.max_steps = max_steps
         self._finished = False
         if max_steps is not None:
@@ -83,6 +90,8 @@ class Session:
                 self.ranks.uninstall()
             if self in _ACTIVE:
                 _ACTIVE.remove(self)
+        if self.capture is not None:
+            self.capture.finish(self.engine.signals)
         self.engine.evaluate(END)
         if self.ranks is not None:
             self.ranks.exchange()
@@ -96,7 +105,22 @@ class Session:
                 self.engine.internal_error("tensorboard", exc)
 
     def report(self, **meta) -> Report:
-        return self.engine.report(**meta)
+        report = self.engine.report(**meta)
+        if self.capture is not None:
+            report._trials = self.try_fixes
+        return report
+
+    def try_fixes(self, report: Report, steps: int | None = None, seconds: float | None = None,
+                  log: Callable[[str], None] | None = None) -> list[dict]:
+        """Try the remedies of the report's findings on the set-up captured at the first step."""
+        from nndoctor.remedies import run_trials
+
+        if not self._finished:
+            raise RuntimeError("try_fixes runs after training: call it once the watched block has ended")
+        return run_trials(report, self.capture, steps=steps or self.config.trial_steps,
+                          seconds=seconds or self.config.trial_seconds,
+                          min_improvement=self.config.thresholds["trial"]["min_improvement"],
+                          log=log or self.engine.live_sink, lang=self.config.lang)
 
     def __enter__(self) -> "Session":
         return self.start()

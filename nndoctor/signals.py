@@ -6,7 +6,67 @@ batches), rules only ever see this store.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
+
+
+def _step_at_0(item: Any) -> int:
+    return item[0]
+
+
+def _step_at_1(item: Any) -> int:
+    return item[1]
+
+
+def _step_attr(item: Any) -> int:
+    return item.step
+
+
+class BoundedSeries(list):
+    """A per-step record list that stays bounded however long the run: the first ``head`` entries,
+    then every ``stride``-th step (entries of one step are kept or dropped together); when it grows
+    past ``capacity`` the stride doubles and the kept steps are thinned to match, so the history stays
+    evenly spaced over the whole run (rules compare early and late windows by step numbers, which
+    every entry carries). ``generation`` counts the thinnings: caches indexed by position restart.
+    A plain ``list`` to read (and to pickle or copy)."""
+
+    def __init__(self, items: Any = (), *, head: int = 200, capacity: int = 4096,
+                 step_of: Callable[[Any], int] = _step_at_0) -> None:
+        super().__init__()
+        self.head, self.capacity, self.step_of = head, max(capacity, 2 * head + 2), step_of
+        self.stride, self.generation = 1, 0
+        self._groups: list[int] = []  # per entry: the index of its step among the distinct steps seen
+        self._group, self._last_step = -1, object()
+        for item in items:
+            self.append(item)
+
+    def append(self, item: Any) -> None:
+        step = self.step_of(item)
+        if step != self._last_step:
+            self._group, self._last_step = self._group + 1, step
+        if len(self) >= self.head and self._group % self.stride:
+            return
+        super().append(item)
+        self._groups.append(self._group)
+        if len(self) > self.capacity:
+            self._thin()
+
+    def extend(self, items: Any) -> None:
+        for item in items:
+            self.append(item)
+
+    def _thin(self) -> None:
+        self.stride *= 2
+        keep = [i for i, g in enumerate(self._groups) if i < self.head or g % self.stride == 0]
+        self[:] = [self[i] for i in keep]
+        self._groups = [self._groups[i] for i in keep]
+        self.generation += 1
+
+    def __reduce__(self):
+        return (list, (list(self),))
+
+
+def _bounded(head: int, capacity: int, step_of: Callable[[Any], int] = _step_at_0) -> Callable[[], BoundedSeries]:
+    return lambda: BoundedSeries(head=head, capacity=capacity, step_of=step_of)
 
 
 @dataclass
@@ -150,16 +210,51 @@ class NonFiniteEvent:
 
 
 @dataclass
+class SampleBank:
+    """A bounded sample of the data itself, copied to the host: for the data rules (label noise,
+    leakage, split mismatch) and the report's data summary and sample grid.
+
+    ``x``: numpy float32 array (n, *sample_shape); ``y``: numpy int64 array (n,) of class indices, or
+    None when the targets are not class indices; ``index``: where each kept sample was seen
+    (dataset index when known, else its running position in the stream); ``seen``: samples seen in
+    all (kept or not). Filled by the probe in run/watch and by ``check`` from the datasets handed in.
+    """
+
+    x: Any = None
+    y: Any = None
+    index: Any = None
+    seen: int = 0
+    capacity: int = 4096
+    # Filled by nndoctor/probes/data_capture.py. ``source``: int per kept sample, the gradient-free model
+    # call (or data set) it first came from (leakage is judged per source). ``complete``: the bank holds
+    # the whole split; ``coverage``: estimated share of the split's distinct samples that the bank holds.
+    # ``feature_n/sum/sumsq``: per-feature (column, or channel of images) sums over the whole split, when
+    # the whole split was readable (a tensor-backed data set), for the normalization-leak check.
+    source: Any = None
+    scored: Any = None  # the sources whose samples were scored against targets (a loss call, a DataLoader)
+    complete: bool = False
+    coverage: float | None = None
+    origin: str = ""  # where the samples came from, in words ("TensorDataset of the training DataLoader")
+    feature_n: int = 0
+    feature_sum: Any = None
+    feature_sumsq: Any = None
+
+    def __len__(self) -> int:
+        return 0 if self.x is None else len(self.x)
+
+
+@dataclass
 class Signals:
     steps: int = 0
     backward_calls: int = 0
     optimizer_created: int = 0
     root_calls: int = 0
-    losses: list[tuple[int, float]] = field(default_factory=list)
-    batches: list[BatchSignal] = field(default_factory=list)
-    loss_calls: list[LossCall] = field(default_factory=list)
-    step_stats: list[StepStats] = field(default_factory=list)
-    layer_stats: list[LayerStats] = field(default_factory=list)
+    # Per-step records are BoundedSeries: the first steps in full, then evenly thinned (flat memory).
+    losses: list[tuple[int, float]] = field(default_factory=_bounded(200, 4096))
+    batches: list[BatchSignal] = field(default_factory=_bounded(100, 2048, _step_attr))
+    loss_calls: list[LossCall] = field(default_factory=_bounded(100, 2048, _step_attr))
+    step_stats: list[StepStats] = field(default_factory=_bounded(100, 1024, _step_attr))
+    layer_stats: list[LayerStats] = field(default_factory=_bounded(1000, 16384, _step_attr))
     optimizers: list[OptimizerInfo] = field(default_factory=list)
     loaders: list[LoaderInfo] = field(default_factory=list)
     params: dict[str, ParamInfo] = field(default_factory=dict)
@@ -187,16 +282,26 @@ class Signals:
     # Leaf module (kind) whose output is the model's output, when it is an activation (Sigmoid, ReLU...).
     output_activation: tuple[str, str] | None = None
     # BatchNorm layers in training mode: (module, step, samples per channel statistic).
-    batchnorm_batches: list[tuple[str, int, int]] = field(default_factory=list)
+    batchnorm_batches: list[tuple[str, int, int]] = field(default_factory=_bounded(200, 4096, _step_at_1))
     # Class-index targets seen in training loss calls (sampled): class -> count.
     class_counts: dict[int, int] = field(default_factory=dict)
     # The loss terms of one step: several loss calls before one backward, on sampled steps:
     # (step, [(loss function, value)], value that was backpropagated).
-    loss_terms: list[tuple[int, list[tuple[str, float]], float]] = field(default_factory=list)
+    loss_terms: list[tuple[int, list[tuple[str, float]], float]] = field(default_factory=_bounded(100, 1024))
     # Losses computed with gradients off (validation): (step, value).
-    eval_losses: list[tuple[int, float]] = field(default_factory=list)
+    eval_losses: list[tuple[int, float]] = field(default_factory=_bounded(200, 4096))
     # Metrics handed in by the user (doctor.log(val_loss=...)) or integrations: name -> [(step, value)].
     metrics: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     # Results of nndoctor's own experiments on copies (pre-flight): name -> result dict.
     experiments: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # The data itself (bounded samples): training batches, and validation/test batches (forwards with
+    # gradients off, or val_data in check).
+    train_samples: SampleBank = field(default_factory=SampleBank)
+    val_samples: SampleBank = field(default_factory=SampleBank)
+
+    def thinned(self) -> int:
+        """How often the bounded records were thinned: caches that index them by position restart."""
+        return sum(getattr(records, "generation", 0) for records in (
+            self.losses, self.batches, self.loss_calls, self.step_stats, self.layer_stats,
+            self.batchnorm_batches, self.loss_terms, self.eval_losses))

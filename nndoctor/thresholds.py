@@ -48,6 +48,25 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # Keskar et al. 2017 (arXiv:1609.04836): large batches generalize worse. Data sets below
     # min_dataset are trained full-batch on purpose.
     "D115": {"max_share": 0.25, "min_dataset": 256},
+    # Copies between splits (content hashes): at least min_overlap validation samples and min_fraction of
+    # them (iris has 1 natural duplicate pair in 150), unless fewer than min_distinct_share of the
+    # training samples are distinct (inputs with few possible values repeat by nature). A gradient-free source with as many copies as the training
+    # sample's coverage allows (within train_eval_z binomial sds, and >= train_eval_min_share) is a pass
+    # over training data (train accuracy), not leakage. Normalization fitted on all data: pooled
+    # per-feature mean 0 / std 1 within exact_tol (float32 arithmetic is ~1e-6) while the training split
+    # alone is off by >= train_off_factor x exact_tol; at least min_rows samples.
+    "D111": {"min_overlap": 5, "min_fraction": 0.01, "min_distinct_share": 0.5, "train_eval_z": 3.0,
+             "train_eval_min_share": 0.5, "exact_tol": 1e-3, "train_off_factor": 10.0, "min_rows": 50},
+    # Split mismatch: validation classes never seen in training (>= min_unseen samples and
+    # min_unseen_share of validation); class frequencies a total variation distance >= max_class_distance
+    # apart; features: mean |standardized mean difference| (Cohen's d) >= min_smd ("small" effect, 0.2)
+    # and >= smd_z x the sqrt(1/n_train + 1/n_val) that random splits give (measured on the scikit-learn
+    # sets: random 80/20 splits 0.7-2.0x, class-sorted splits by position 4.5-7x). Needs min_val
+    # held-out validation and min_train training samples; images with more than max_features channels
+    # or features are skipped (cost). Gradient-free passes over training data are told apart as in D111.
+    "D116": {"min_unseen": 3, "min_unseen_share": 0.02, "max_class_distance": 0.5, "min_smd": 0.2,
+             "smd_z": 3.0, "min_val": 20, "min_train": 50, "max_features": 100000, "train_eval_z": 3.0,
+             "train_eval_min_share": 0.5},
     # CS231n: ln(C) for cross-entropy at init, ln 2 per output for BCE.
     "L201": {"max_ratio": 1.6, "abs_slack": 0.25},
     # Softmax rows: non-negative and summing to 1 within this tolerance.
@@ -152,6 +171,20 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # copies learn at all (mean loss below this share of the start).
     "D104": {"min_advantage": 0.2, "min_heldout_gain": 0.05, "min_heldout_advantage": 0.4,
              "min_label_diversity": 0.3, "max_auc_learned": 0.9},
+    # Label noise by confident learning (nndoctor/labels.py). Curated benchmarks hold ~3% wrong labels
+    # on average and up to ~6% (ImageNet val) or ~10% (QuickDraw) (Northcutt, Athalye & Mueller 2021,
+    # "Pervasive Label Errors in Test Sets"); the estimate is within ~3-5 points of the truth on
+    # flipped digits/wine/breast cancer (benchmarks/results/label-noise.md), so warn from
+    # max_noise_rate = 10%, which a clean set read 5 points high still stays under. The quick model must
+    # beat the class frequencies by at least "fair" agreement (Cohen's kappa > 0.2, Landis & Koch
+    # 1977), and the flagged labels must outnumber the model's other misses min_issue_to_error_ratio
+    # to 1: below that it cannot tell wrong labels from overlapping classes and the finding is info.
+    # Measured: clean overlapping make_classification sets (class_sep 0.5-1.5, 3-10 classes) 0.8-2.3;
+    # 20% random flips: digits 3.0-5.5 (six seeds), breast cancer >= 6.7, moons >= 12, wine (178
+    # samples) 1.8-5.5; 30%: >= 3.9 on all four.
+    # At least min_samples labelled samples; at most max_samples used (bounded time).
+    "D105": {"max_noise_rate": 0.10, "min_kappa": 0.2, "min_issue_to_error_ratio": 2.7, "min_samples": 100,
+             "max_samples": 4000},
     "L207": {},
     # Over-regularized: without regularization the loss falls >= min_free_drop (fraction of the
     # start), with it by at most max_drop_share of that fall.
@@ -162,6 +195,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "N601": {},
     "N602": {},
     "N603": {},
+    # --try-fixes: a remedy helped when its loss ends at least this share below the unchanged run's
+    # (or the unchanged run diverged and the remedied one did not). Runs of the same set-up with
+    # other dropout masks differ by a few percent; 10% is well outside that.
+    "trial": {"min_improvement": 0.1},
 }
 
 

@@ -85,8 +85,9 @@ def test_json_schema_select_ignore_and_fail_on(tmp_path):
     assert report["schema"] == 1 and report["exit_status"] == 0 and report["steps_seen"] > 50
     assert {"L202", "T501"} <= {f["code"] for f in report["findings"]}
     for f in report["findings"]:
-        assert set(f) == {"code", "name", "severity", "message", "where", "step", "fix", "evidence"}
+        assert set(f) == {"code", "name", "severity", "message", "messages", "where", "step", "fix", "evidence"}
         assert f["severity"] in ("error", "warning", "info") and f["message"] and f["fix"]
+        assert f["messages"]["en"] == f["message"] and f["messages"]["zh"]  # every language kept for `report`
     run_cli("run", "--quiet", "--json", str(out), "--ignore", "L2,T501", str(BROKEN_DEMO))
     codes = {f["code"] for f in json.loads(out.read_text())["findings"]}
     assert "L202" not in codes and "T501" not in codes

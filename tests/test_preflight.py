@@ -6,7 +6,6 @@ import os
 import random
 import subprocess
 import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -336,57 +335,7 @@ def test_check_on_a_dataloader_finds_shuffled_labels():
 
 
 # ---------------------------------------------------------------------------------------------- nndoctor run
-SAVER = textwrap.dedent('''
-    """Run a script as __main__ and save the final state of every model an optimizer stepped."""
-    import gc, runpy, sys, torch
-    from torch import nn
-    from torch.optim.optimizer import register_optimizer_step_post_hook
-    torch.use_deterministic_algorithms(True)
-    script, out = sys.argv[1], sys.argv[2]
-    models = []
-    def remember(opt, args, kwargs):  # the first optimizer stepped: its modules, in parameter order
-        if models:
-            return
-        owner = {}
-        for obj in gc.get_objects():
-            if isinstance(obj, nn.Module):
-                for p in obj.parameters(recurse=False):
-                    owner[id(p)] = obj
-        for p in (p for g in opt.param_groups for p in g["params"]):
-            m = owner.get(id(p))
-            if m is not None and all(m is not k for k in models):
-                models.append(m)
-    register_optimizer_step_post_hook(remember)
-    sys.argv = [script]
-    runpy.run_path(script, run_name="__main__")
-    torch.save([{k: v.clone() for k, v in m.state_dict().items()} for m in models], out)
-''')
-SAME_WEIGHTS = ["mlp_digits_dataloader_adam.py", "breast_cancer_batchnorm_dropout_bce.py",
-                "cnn_digits_manual_batches_sgd.py", "transformer_token_count_warmup_cosine.py"]
-
-
-@pytest.mark.parametrize("name", SAME_WEIGHTS)
-def test_run_with_preflight_ends_with_bit_identical_weights(name, tmp_path):
-    script = ZOO / "healthy" / name
-    if not script.exists():
-        pytest.skip(f"{name} not in the zoo")
-    saver = tmp_path / "saver.py"
-    saver.write_text(SAVER)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1"}
-    plain, watched = tmp_path / "plain.pt", tmp_path / "watched.pt"
-    p1 = subprocess.run([sys.executable, str(saver), str(script), str(plain)], cwd=ROOT, env=env,
-                        capture_output=True, text=True, timeout=600)
-    assert p1.returncode == 0, p1.stderr[-2000:]
-    p2 = subprocess.run([sys.executable, "-m", "nndoctor", "run", str(saver), str(script), str(watched)], cwd=ROOT,
-                        env=env, capture_output=True, text=True, timeout=600)
-    assert watched.exists(), p2.stderr[-3000:]
-    assert "pre-flight overfit one small batch" in p2.stderr, p2.stderr[-3000:]  # the experiments did run
-    a, b = torch.load(plain), torch.load(watched)
-    assert a and len(a) == len(b)
-    for sa, sb in zip(a, b):
-        assert sa.keys() == sb.keys()
-        for k in sa:
-            assert torch.equal(sa[k], sb[k]), f"{name}: {k} differs after nndoctor run"
+# Bit-identical weights with the pre-flight on: tests/test_reliability.py, on every healthy zoo script.
 
 
 def test_no_preflight_flag(tmp_path):

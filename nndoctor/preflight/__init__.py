@@ -15,6 +15,7 @@ import math
 import time
 from typing import TYPE_CHECKING, Any, Callable
 
+from nndoctor.i18n import tjoin, tr, ui
 from nndoctor.preflight.common import (MAX_BATCH, TOTAL_BUDGET_S, Budget, LossSpec, Setup, Skip, find_batch_dim,
                                        first_tensor, infer_loss, loss_from_capture, n_params, now, take, take_args)
 
@@ -79,7 +80,7 @@ def make_setup(model: Any, args: tuple, *, target: Any = None, loss: LossSpec | 
         if loss is not None:
             loss.reason = "no loss function given"
     if loss is None:
-        notes.append("no reusable loss: experiments that need one are skipped")
+        notes.append(tr("no reusable loss: experiments that need one are skipped"))
     k = min(n_full, max_batch)
     idx = torch.arange(k)
     # Copies, always: a model that writes into its input (an in-place first op) must not touch the
@@ -125,8 +126,12 @@ def _run(setup: Setup, engine: "Engine", only: set[str] | None) -> dict:
     timings: dict[str, float] = {}
     trained = None
     finite = True
-    log(f"nndoctor: pre-flight on a copy of the model ({setup.n_params:,} parameters, {setup.n} samples"
-        f"{', loss ' + setup.loss.name + (' (inferred)' if setup.loss.inferred else '') if setup.loss else ''})")
+    loss = ""
+    if setup.loss:
+        loss = (tr(", loss {name} (inferred)", name=setup.loss.name) if setup.loss.inferred
+                else tr(", loss {name}", name=setup.loss.name))
+    log(tr("nndoctor: pre-flight on a copy of the model ({params:,} parameters, {samples} samples{loss})",
+           params=setup.n_params, samples=setup.n, loss=loss))
     for name, share in PLAN:
         if only is not None and name not in only:
             continue
@@ -158,15 +163,20 @@ def _run(setup: Setup, engine: "Engine", only: set[str] | None) -> dict:
                 out = ex.augmentation(setup, deadline)
         except Skip as why:
             out = {"skipped": str(why)}
+            skip_reason = why.reason
         except Exception as exc:  # an experiment that crashes is a result, not a dead run
             engine.internal_error(f"preflight:{name}", exc)
-            out = {"skipped": f"internal error: {type(exc).__name__}: {exc}"}
+            skip_reason = tr("internal error: {error}", error=f"{type(exc).__name__}: {exc}")
+            out = {"skipped": str(skip_reason)}
+        else:
+            skip_reason = None
         spent = time.perf_counter() - t0
         timings[name] = round(spent, 3)
         out["seconds"] = round(spent, 3)
         out["cpu_seconds"] = round(now() - c0, 3)
         results[name] = out
-        log(f"nndoctor: pre-flight {LABELS[name]}: {_summary(name, out)} ({spent:.2f} s)")
+        log(tr("nndoctor: pre-flight {experiment}: {result} ({seconds:.2f} s)", experiment=ui("exp_" + name),
+               result=_summary(name, out, skip_reason), seconds=spent))
     results["preflight"] = {"seconds": timings, "total_s": round(sum(timings.values()), 3), "samples": setup.n,
                             "params": setup.n_params, "loss_fn": setup.loss.name if setup.loss else None,
                             "loss_inferred": bool(setup.loss and setup.loss.inferred),
@@ -176,49 +186,54 @@ def _run(setup: Setup, engine: "Engine", only: set[str] | None) -> dict:
     return results
 
 
-def _summary(name: str, r: dict) -> str:
+def _summary(name: str, r: dict, skip_reason: str | None = None) -> str:
+    """One experiment's result in a few words (a translatable ``Text``); ``skip_reason`` keeps a Skip's Text."""
     try:
-        return _describe(name, r)
+        return _describe(name, r, skip_reason)
     except Exception:
-        return "done"
+        return tr("done")
 
 
-def _describe(name: str, r: dict) -> str:
+def _describe(name: str, r: dict, skip_reason: str | None = None) -> str:
     if "skipped" in r:
-        return "skipped, " + r["skipped"]
+        return tr("skipped, {reason}", reason=skip_reason or r["skipped"])
     f = lambda v: "?" if v is None else f"{v:.3g}"  # noqa: E731
     if name == "initial_loss":
-        return f"{f(r['loss'])} (chance level {f(r['expected'])})"
+        return tr("{loss} (chance level {expected})", loss=f(r["loss"]), expected=f(r["expected"]))
     if name == "batch_mixing":
-        return "samples independent" if not r["output_mixing_fraction"] else \
-            f"outputs mix samples (first at {r['first_mixing_layer']})"
+        return tr("samples independent") if not r["output_mixing_fraction"] else \
+            tr("outputs mix samples (first at {layer})", layer=r["first_mixing_layer"])
     if name == "gradcheck":
-        return f"{len(r['checked'])} passed, {len(r['failed'])} failed"
+        return tr("{passed} passed, {failed} failed", passed=len(r["checked"]), failed=len(r["failed"]))
     if name == "overfit":
-        return f"loss {f(r['loss_start'])} -> {f(r['loss_end'])} in {r['steps']} steps"
+        return tr("loss {start} -> {end} in {steps} steps", start=f(r["loss_start"]), end=f(r["loss_end"]),
+                  steps=r["steps"])
     if name == "input_ignored":
         last = r.get("trained") or r.get("init") or {}
-        return f"output change with other inputs {f(last.get('sensitivity'))}"
+        return tr("output change with other inputs {sensitivity}", sensitivity=f(last.get("sensitivity")))
     if name == "labels":
-        return f"true labels learned {100 * r['advantage']:.0f}% faster than shuffled"
+        return tr("true labels learned {advantage:.0f}% faster than shuffled", advantage=100 * r["advantage"])
     if name == "lr_range":
-        return f"fastest fall at lr {f(r['best_lr'])} (in use {f(r['lr_in_use'])})"
+        return tr("fastest fall at lr {best} (in use {in_use})", best=f(r["best_lr"]), in_use=f(r["lr_in_use"]))
     if name == "regularization":
-        parts = [f"loss {f(r['loss_start'])} -> {f(r['loss_user'])} as configured"]
+        parts = [tr("loss {start} -> {end} as configured", start=f(r["loss_start"]), end=f(r["loss_user"]))]
         if "loss_unregularized" in r:
-            parts.append(f"{f(r['loss_unregularized'])} without regularization")
+            parts.append(tr("{loss} without regularization", loss=f(r["loss_unregularized"])))
         if "loss_decay_up" in r:
-            parts.append(f"{f(r['loss_decay_up'])} with weight decay up")
-        return ", ".join(parts)
+            parts.append(tr("{loss} with weight decay up", loss=f(r["loss_decay_up"])))
+        return tjoin(tr(", "), parts)
     if name == "augmentation":
         if not r.get("augmented"):
-            return "no augmentation seen"
-        return f"fixed draws fall {100 * r['drop_fixed']:.0f}%, augmented {100 * r['drop_augmented']:.0f}%"
-    return "done"
+            return tr("no augmentation seen")
+        return tr("fixed draws fall {fixed:.0f}%, augmented {augmented:.0f}%", fixed=100 * r["drop_fixed"],
+                  augmented=100 * r["drop_augmented"])
+    return tr("done")
 
 
 def first_step_hook(session: Any) -> Callable[[Any], None]:
-    """The call the probe makes once, at the first optimizer step's pre-hook, under ``nndoctor run``."""
+    """The call the probe makes once under ``nndoctor run``: at the first optimizer step's pre-hook, or
+    at the first backward inside ``step(closure)`` (LBFGS, Lightning), or at the first backward of a
+    script with no optimizer object (``opt`` None: the experiments use a default optimizer)."""
 
     def hook(opt: Any) -> None:
         probe, engine = session.probe, session.engine
@@ -227,7 +242,8 @@ def first_step_hook(session: Any) -> Callable[[Any], None]:
             _from_probe(probe, engine, opt)
         except Skip as why:
             engine.signals.experiments["preflight"] = {"skipped": str(why)}
-            engine.signals.notes.append(f"pre-flight skipped: {why}")
+            engine.signals.notes.append(tr("pre-flight skipped: {why}",
+                                           why=why.reason))
         except Exception as exc:
             engine.internal_error("preflight", exc)
         finally:
@@ -252,8 +268,8 @@ def _from_probe(probe: Any, engine: "Engine", opt: Any) -> None:
         model = getattr(model, "_orig_mod", model)
     args = call[1]
     owned = {id(p) for p in model.parameters()}
-    if not any(id(p) in owned for g in opt.param_groups for p in g["params"]):
-        opt = None
+    if opt is not None and not any(id(p) in owned for g in opt.param_groups for p in g["params"]):
+        opt = None  # an optimizer of another model (a GAN's other half): experiments use a default
     dataset = collate = None
     batch_hint = None
     for info in engine.signals.loaders:

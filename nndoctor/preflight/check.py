@@ -14,8 +14,9 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from nndoctor.findings import Report
+from nndoctor.i18n import tr
 
-PASSIVE_STEPS = 10  # training steps on a copy for the passive rules
+PASSIVE_STEPS = 24  # training steps on a copy for the passive rules (D106 needs >= 10 pairs of batches in order)
 CHECK_SAMPLES = 128  # samples the experiments draw from the first batches (more than one batch: less noise)
 VAL_BATCHES = 5
 
@@ -67,11 +68,13 @@ def check(model: Any, data: Any, *, val_data: Any = None, loss_fn: Callable | No
             if spec is None:
                 raise ValueError("nndoctor.check: cannot infer a loss for outputs of shape "
                                  f"{tuple(first_tensor(out).shape)} and targets {_shape(y0)}; pass loss_fn=")
-            notes.append(f"loss: {spec.name}, inferred from the outputs and targets (pass loss_fn= to choose)")
+            notes.append(tr("loss: {name}, inferred from the outputs and targets (pass loss_fn= to "
+                            "choose)",
+                            name=spec.name))
         user_opt = optimizer
         if user_opt is None:
             user_opt = torch.optim.Adam(model.parameters(), lr=1e-3)  # holds no state: never stepped
-            notes.append("optimizer: Adam(lr=1e-3), a default (pass optimizer= to test yours)")
+            notes.append(tr("optimizer: Adam(lr=1e-3), a default (pass optimizer= to test yours)"))
         dataset = getattr(data, "dataset", None) if isinstance(data, torch.utils.data.DataLoader) else None
         collate = getattr(data, "collate_fn", None) if dataset is not None else None
         session.start()
@@ -82,11 +85,14 @@ def check(model: Any, data: Any, *, val_data: Any = None, loss_fn: Callable | No
                                        collate=collate, log=engine.live_sink, max_batch=CHECK_SAMPLES)
                     run_preflight(setup, engine)
                 except Skip as why:
-                    notes.append(f"pre-flight skipped: {why}")
+                    notes.append(tr("pre-flight skipped: {why}",
+                                    why=why.reason))
                 except Exception as exc:
                     engine.internal_error("preflight", exc)
             # A few real steps on a copy, watched by the probe: the passive rules see the data,
-            # the loss and the first updates.
+            # the loss and the first updates (and the DataLoader's size, batch size and sampler).
+            if dataset is not None:
+                session.probe._on_loader(data)
             twin = clone_model(model)
             twin.train(was_training or True)
             twin_opt = rebuild_optimizer(user_opt, model, twin) or torch.optim.Adam(
@@ -104,6 +110,13 @@ def check(model: Any, data: Any, *, val_data: Any = None, loss_fn: Callable | No
                             spec.fn(twin(*args), target)
             except Exception as exc:
                 engine.internal_error("check:steps", exc)
+            try:  # the data sets themselves, for the data rules and the data summary
+                from nndoctor.probes.data_capture import capture_datasets
+
+                with session.probe.paused():
+                    capture_datasets(engine.signals, data, val_data)
+            except Exception as exc:
+                engine.internal_error("check:data", exc)
         finally:
             session.stop()
     report = session.report()
@@ -132,6 +145,10 @@ def _batches(data: Any) -> Iterable[tuple[tuple, Any]]:
     if isinstance(data, (tuple, list)) and len(data) == 2 and all(isinstance(t, torch.Tensor) for t in data):
         yield (data[0],), data[1]  # the whole data set as one batch
         return
+    if isinstance(data, tuple) and len(data) == 2 and isinstance(data[1], torch.Tensor) \
+            and isinstance(data[0], (dict, tuple, list)):
+        yield (data[0],), data[1]  # (inputs, y) with inputs a dict, tuple or list of tensors: one batch
+        return
     if isinstance(data, torch.Tensor):
         yield (data,), None
         return
@@ -154,8 +171,8 @@ def _joined(batches: list, limit: int) -> tuple[tuple, Any]:
 
     args, target = batches[0]
     for more_args, more_target in batches[1:]:
-        if sum(a.shape[0] for a in args[:1]) >= limit:
-            break
+        if not isinstance(args[0], torch.Tensor) or args[0].shape[0] >= limit:
+            break  # structured inputs (dicts...) are not joined
         try:
             args = tuple(torch.cat([a, b]) for a, b in zip(args, more_args))
             target = torch.cat([target, more_target]) if target is not None else None

@@ -17,6 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from nndoctor.i18n import tr
+
 # Sizes of the experiments at default settings (not judgments: those live in nndoctor/thresholds.py).
 MAX_BATCH = 64  # samples kept from the captured batch
 OVERFIT_SAMPLES = 16  # TheDeepChecker / Karpathy: overfit a tiny batch
@@ -51,6 +53,11 @@ def hooks_hidden():
 
 class Skip(Exception):
     """An experiment that cannot run on this set-up: recorded as skipped, with the reason."""
+
+    @property
+    def reason(self) -> str:
+        """The reason as raised: a translatable ``Text`` when the experiment gave one."""
+        return self.args[0] if self.args and isinstance(self.args[0], str) else str(self)
 
 
 @dataclass
@@ -137,7 +144,12 @@ def find_batch_dim(x: torch.Tensor, n: int | None) -> int:
 
 
 def take(t: Any, idx: torch.Tensor, n: int, dim: int | None = None) -> Any:
-    """Rows ``idx`` (of ``n`` samples) of a tensor whose sample dimension is ``dim`` (found when None)."""
+    """Rows ``idx`` (of ``n`` samples) of a tensor whose sample dimension is ``dim`` (found when None);
+    inside tuples, lists and dicts (batches of several inputs), each tensor finds its own."""
+    if isinstance(t, dict):
+        return {k: take(v, idx, n) for k, v in t.items()}
+    if isinstance(t, (list, tuple)) and type(t) in (list, tuple):
+        return type(t)(take(v, idx, n) for v in t)
     if not isinstance(t, torch.Tensor) or t.dim() == 0:
         return t
     if dim is None:
@@ -183,8 +195,15 @@ def clone_model(model: nn.Module, *, dtype: torch.dtype | None = None, no_dropou
     return twin
 
 
-def to_dtype(args: tuple, dtype: torch.dtype) -> tuple:
-    return tuple(a.to(dtype) if isinstance(a, torch.Tensor) and a.is_floating_point() else a for a in args)
+def to_dtype(args: Any, dtype: torch.dtype) -> Any:
+    """Floating tensors cast to ``dtype``, also inside tuples, lists and dicts."""
+    if isinstance(args, torch.Tensor):
+        return args.to(dtype) if args.is_floating_point() else args
+    if isinstance(args, dict) and type(args) is dict:
+        return {k: to_dtype(v, dtype) for k, v in args.items()}
+    if type(args) in (list, tuple):
+        return type(args)(to_dtype(a, dtype) for a in args)
+    return args
 
 
 def trainable(model: nn.Module) -> list[torch.Tensor]:
@@ -224,7 +243,7 @@ def rebuild_optimizer(optimizer: Any, model: nn.Module, twin: nn.Module, **overr
 def default_optimizer(twin: nn.Module, lr: float = 3e-3):
     params = trainable(twin)
     if not params:
-        raise Skip("the model has no trainable parameters")
+        raise Skip(tr("the model has no trainable parameters"))
     return torch.optim.Adam(params, lr=lr)
 
 
@@ -324,9 +343,15 @@ def chance_level(loss: LossSpec, out: torch.Tensor, target: torch.Tensor) -> tup
 # ---------------------------------------------------------------------------------------------- training
 def compute_loss(setup: Setup, model: nn.Module, args: tuple, target: torch.Tensor) -> torch.Tensor:
     out = model(*args)
-    loss = setup.loss.fn(out, target)
+    try:
+        loss = setup.loss.fn(out, target)
+    except (RuntimeError, IndexError, ValueError) as exc:
+        # The user's loss rejects the user's batch (class index out of range, shapes): their bug, which
+        # the passive rules (D113, L204) report; the experiments cannot run on it.
+        raise Skip(tr("the loss function fails on the captured batch: {error}",
+                      error=f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}")) from None
     if not isinstance(loss, torch.Tensor):
-        raise Skip("the loss function did not return a tensor")
+        raise Skip(tr("the loss function did not return a tensor"))
     return loss if loss.numel() == 1 else loss.mean()
 
 
@@ -347,10 +372,34 @@ def train(setup: Setup, model: nn.Module, opt: Any, batches: Callable[[int], tup
         if stop is not None and stop(value, k):
             break
         loss.backward()
-        opt.step()
+        optimizer_step(opt, lambda: compute_loss(setup, model, args, target))
         if now() > deadline:
             break
     return curve
+
+
+def requires_closure(opt: Any) -> bool:
+    """Optimizers whose step() re-evaluates the loss itself (LBFGS): no plain step, no fixed lr per step."""
+    try:
+        closure = inspect.signature(opt.step).parameters.get("closure")
+    except (TypeError, ValueError):
+        return False
+    return closure is not None and closure.default is inspect.Parameter.empty
+
+
+def optimizer_step(opt: Any, loss_fn: Callable[[], torch.Tensor]) -> None:
+    """``opt.step()``, with a closure for optimizers that require one (LBFGS re-evaluates the loss)."""
+    if not requires_closure(opt):
+        opt.step()
+        return
+
+    def evaluate() -> torch.Tensor:
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn()
+        loss.backward()
+        return loss
+
+    opt.step(evaluate)
 
 
 @torch.no_grad()
@@ -412,4 +461,5 @@ def isolated(dataset: Any) -> Any:
     try:
         return copy.deepcopy(dataset, memo)
     except Exception as exc:
-        raise Skip(f"the dataset cannot be copied ({type(exc).__name__})") from None
+        raise Skip(tr("the dataset cannot be copied ({name})",
+                      name=type(exc).__name__)) from None

@@ -12,10 +12,11 @@ from typing import Any
 import torch
 from torch import nn
 
+from nndoctor.i18n import tr
 from nndoctor.preflight.common import (DROPOUT, OVERFIT_SAMPLES, Setup, Skip, accuracy, chance_level, clone_model,
                                        compute_loss, default_optimizer, eval_loss, first_tensor, is_class_target,
-                                       isolated, now, rebuild_optimizer, rounded, take, take_args, to_dtype, train,
-                                       trainable, user_lr)
+                                       isolated, now, optimizer_step, rebuild_optimizer, requires_closure, rounded,
+                                       take, take_args, to_dtype, train, trainable, user_lr)
 
 __all__ = ["augmentation", "batch_mixing", "gradients", "initial_loss", "input_ignored", "label_signal",
            "lr_range", "overfit", "regularization"]
@@ -39,7 +40,7 @@ def _subset(setup: Setup, k: int) -> tuple[tuple, torch.Tensor | None, torch.Ten
 
 def _need_loss(setup: Setup) -> None:
     if setup.loss is None or setup.target is None:
-        raise Skip("no loss function and targets to reuse (a hand-written loss?)")
+        raise Skip(tr("no loss function and targets to reuse (a hand-written loss?)"))
 
 
 # ---------------------------------------------------------------------------------------------- L201 (active)
@@ -98,7 +99,7 @@ def input_ignored(setup: Setup, trained: nn.Module | None = None) -> dict:
     """Outputs with the real inputs vs all-zero and random inputs of the same shape and type."""
     result: dict[str, Any] = {}
     if not setup.args or not isinstance(setup.args[0], torch.Tensor):
-        raise Skip("the model's first input is not a tensor")
+        raise Skip(tr("the model's first input is not a tensor"))
     sub_args, sub_target, _ = _subset(setup, OVERFIT_SAMPLES)
     x = sub_args[0]
     setup_args, target = sub_args, sub_target
@@ -155,7 +156,7 @@ def input_ignored(setup: Setup, trained: nn.Module | None = None) -> dict:
             for h in handles:
                 h.remove()
         if any(o is None or not o.is_floating_point() for o in outs) or outs[0].shape != outs[1].shape:
-            raise Skip("the model output is not a float tensor of a fixed shape")
+            raise Skip(tr("the model output is not a float tensor of a fixed shape"))
         base = outs[0].double()
         scale = float(base.abs().mean()) + 1e-12
         d_zero = float((outs[1].double() - base).abs().mean()) / scale
@@ -180,10 +181,10 @@ def batch_mixing(setup: Setup, samples: int = 4) -> dict:
     """Does an output of sample i change when only sample j's input changes? (eval mode, float64)."""
     x = setup.args[0] if setup.args else None
     if not isinstance(x, torch.Tensor) or x.dim() == 0:
-        raise Skip("the model's first input is not a batched tensor")
+        raise Skip(tr("the model's first input is not a batched tensor"))
     b = min(samples, setup.n)
     if b < 2:
-        raise Skip("fewer than 2 samples in the captured batch")
+        raise Skip(tr("fewer than 2 samples in the captured batch"))
     idx = torch.arange(b)
     # float64 where cheap (exact comparisons); big models in float32 with a looser tolerance.
     dtype = torch.float64 if setup.n_params <= 200_000 else torch.float32
@@ -240,7 +241,7 @@ def batch_mixing(setup: Setup, samples: int = 4) -> dict:
 
     out_mix = mixing([r[2] for r in runs])
     if out_mix is None:
-        raise Skip("the model output changes shape with its input")
+        raise Skip(tr("the model output changes shape with its input"))
     first_layer, input_mixed, kind = None, None, None
     kinds = {n: type(m).__name__ for n, m in twin.named_modules()}
     for name in runs[0][1]:
@@ -435,11 +436,12 @@ def label_signal(setup: Setup, deadline: float, steps: int = 40, perms: int = 2,
     the inputs are learned faster and generalize; targets that do not, neither."""
     _need_loss(setup)
     if setup.n < 32:
-        raise Skip(f"only {setup.n} samples in the captured batch (32 needed)")
+        raise Skip(tr("only {n} samples in the captured batch (32 needed)",
+                      n=setup.n))
     args, target, _ = _subset(setup, setup.n)
     x = args[0]
     if isinstance(x, torch.Tensor) and x.is_floating_point() and float(x.std()) == 0:
-        raise Skip("the inputs are constant (D101)")
+        raise Skip(tr("the inputs are constant (D101)"))
     n = target.shape[0]
     diversity = None
     if is_class_target(target):
@@ -475,7 +477,7 @@ def label_signal(setup: Setup, deadline: float, steps: int = 40, perms: int = 2,
         return curve, eval_loss(setup, twin, args_b, tgt_b)
 
     if bool((tgt_a == tgt_a.reshape(tgt_a.shape[0], -1)[0].reshape(tgt_a.shape[1:])).all()):
-        raise Skip("every target is the same: a permutation changes nothing")
+        raise Skip(tr("every target is the same: a permutation changes nothing"))
     start_b = eval_loss(setup, clone_model(setup.model, no_dropout=True), args_b, tgt_b)
     true_curve, true_b = run(tgt_a)
     perm_runs = []
@@ -485,7 +487,7 @@ def label_signal(setup: Setup, deadline: float, steps: int = 40, perms: int = 2,
         perm_runs.append(run(take(tgt_a, perm, m)))
     k = min([len(true_curve)] + [len(c) for c, _ in perm_runs])
     if k < 5:
-        raise Skip("the time budget allowed too few steps")
+        raise Skip(tr("the time budget allowed too few steps"))
 
     def auc(curve):  # mean loss over the steps, relative to the start
         return sum(v for _, v in curve[1:k]) / (k - 1) / max(curve[0][1], 1e-12)
@@ -523,16 +525,20 @@ def lr_range(setup: Setup, deadline: float, steps: int = 60, samples: int = 32) 
     """Smith (2017): raise the learning rate geometrically on a copy, watch where the loss falls fastest."""
     _need_loss(setup)
     if setup.optimizer is None or user_lr(setup.optimizer) is None:
-        raise Skip("no optimizer with a learning rate")
+        raise Skip(tr("no optimizer with a learning rate"))
+    if requires_closure(setup.optimizer):
+        raise Skip(tr("{name} searches its own step size: a learning-rate range test does not apply",
+                      name=type(setup.optimizer).__name__))
     lr0 = user_lr(setup.optimizer)
     if not lr0 or lr0 <= 0:
-        raise Skip("the learning rate in use is 0")
+        raise Skip(tr("the learning rate in use is 0"))
     args, target, _ = _subset(setup, samples)
     twin = clone_model(setup.model)
     twin.train()
     opt = rebuild_optimizer(setup.optimizer, setup.model, twin)
     if opt is None:
-        raise Skip(f"{type(setup.optimizer).__name__} cannot be rebuilt on a copy")
+        raise Skip(tr("{name} cannot be rebuilt on a copy",
+                      name=type(setup.optimizer).__name__))
     base = [float(g["lr"]) for g in opt.param_groups]
     steps = setup.steps(steps, floor=25)
     t0 = now()
@@ -559,11 +565,11 @@ def lr_range(setup: Setup, deadline: float, steps: int = 60, samples: int = 32) 
         if k > 5 and smooth > 4 * best:
             break
         loss.backward()
-        opt.step()
+        optimizer_step(opt, lambda: compute_loss(setup, twin, args, target))
         if now() > deadline + 2 * per_step * 12:  # a hard stop only well past the share
             break
     if len(curve) < 8:
-        raise Skip("too few learning rates tried within the time budget")
+        raise Skip(tr("too few learning rates tried within the time budget"))
     logs = [math.log10(lr) for lr, _ in curve]
     slopes = [(curve[i + 1][1] - curve[i - 1][1]) / (logs[i + 1] - logs[i - 1]) for i in range(1, len(curve) - 1)]
     steep = min(range(len(slopes)), key=lambda i: slopes[i])
@@ -595,7 +601,7 @@ def regularization(setup: Setup, deadline: float, steps: int = 40, samples: int 
     _need_loss(setup)
     opt_user = setup.optimizer
     if opt_user is None:
-        raise Skip("no optimizer")
+        raise Skip(tr("no optimizer"))
     wd_groups = [g for g in opt_user.param_groups if "weight_decay" in g]
     wd = max((float(g.get("weight_decay") or 0.0) for g in wd_groups), default=0.0)
     dropouts = [float(m.p) for m in setup.model.modules() if isinstance(m, DROPOUT) and m.p > 0]
@@ -603,7 +609,7 @@ def regularization(setup: Setup, deadline: float, steps: int = 40, samples: int 
     steps = setup.steps(steps, floor=20)
     lr = user_lr(opt_user) or 0.0
     if lr <= 0:
-        raise Skip("the learning rate in use is 0 (a warmup?)")
+        raise Skip(tr("the learning rate in use is 0 (a warmup?)"))
     share = max(0.0, deadline - now()) / 4
     fixed: list[int] = []
 
@@ -613,7 +619,8 @@ def regularization(setup: Setup, deadline: float, steps: int = 40, samples: int 
         twin.train()
         opt = rebuild_optimizer(opt_user, setup.model, twin, **overrides)
         if opt is None:
-            raise Skip(f"{type(opt_user).__name__} cannot be rebuilt on a copy")
+            raise Skip(tr("{name} cannot be rebuilt on a copy",
+                          name=type(opt_user).__name__))
         # The first run sets the step count within its time share; the others run exactly as many
         # steps, so that only the setting differs between them.
         n_steps = fixed[0] if fixed else steps
@@ -663,26 +670,29 @@ def augmentation(setup: Setup, deadline: float, steps: int = 60, samples: int = 
     _need_loss(setup)
     ds, collate = setup.dataset, setup.collate
     if ds is None or collate is None:
-        raise Skip("no map-style dataset seen")
+        raise Skip(tr("no map-style dataset seen"))
     ds = isolated(ds)  # its own random generators copied: the user's augmentation stream stays put
     try:
         length = len(ds)
     except Exception:
-        raise Skip("the dataset has no length") from None
+        raise Skip(tr("the dataset has no length")) from None
     k = min(samples, length)
     if k < 4:
-        raise Skip("too few samples in the dataset")
+        raise Skip(tr("too few samples in the dataset"))
     gen = torch.Generator().manual_seed(3)
     indices = torch.randperm(length, generator=gen)[:k].tolist()
 
     def draw() -> tuple[tuple, torch.Tensor]:
         batch = collate([ds[i] for i in indices])
         if not isinstance(batch, (list, tuple)) or len(batch) < 2 or not isinstance(batch[0], torch.Tensor):
-            raise Skip("dataset items are not (input, target) pairs")
+            raise Skip(tr("dataset items are not (input, target) pairs"))
         x, y = batch[0], batch[1]
         ref = setup.args[0]
+        if not isinstance(ref, torch.Tensor):
+            raise Skip(tr("the model's input is not one tensor"))
         if tuple(x.shape[1:]) != tuple(ref.shape[1:]) or x.dtype != ref.dtype:
-            raise Skip("the dataset's inputs differ from what the model is given (transformed in the loop)")
+            raise Skip(tr("the dataset's inputs differ from what the model is given (transformed in the "
+                          "loop)"))
         return (x.to(ref.device),), y.to(setup.target.device) if isinstance(y, torch.Tensor) else y
 
     first, second = draw(), draw()
@@ -710,7 +720,7 @@ def augmentation(setup: Setup, deadline: float, steps: int = 60, samples: int = 
     start_fixed = eval_loss(setup, clone_model(setup.model), *probe_fixed)
     start_fresh = eval_loss(setup, clone_model(setup.model), *probe_fresh)
     if not (math.isfinite(start_fixed) and math.isfinite(start_fresh)):
-        raise Skip("the loss is not finite")
+        raise Skip(tr("the loss is not finite"))
     fixed = run(False)
     fresh = run(True)
     end_fixed = eval_loss(setup, fixed, *probe_fixed)

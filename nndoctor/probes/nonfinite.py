@@ -14,6 +14,7 @@ import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils._pytree import tree_leaves
 
+from nndoctor.i18n import tr
 from nndoctor.rng import preserved_random_state
 from nndoctor.signals import NonFiniteEvent
 
@@ -43,14 +44,19 @@ def explain_op(op: str, inputs: dict[str, float]) -> str:
     """The usual cause of a non-finite result of ``op`` given its first input's statistics."""
     lo, absmin, hi = inputs.get("min"), inputs.get("abs_min"), inputs.get("max")
     if op.startswith(("log", "log2", "log10")) and lo is not None and lo <= 0:
-        return f"log of a value <= 0 (smallest input {lo:.3g})"
+        return tr("log of a value <= 0 (smallest input {lo:.3g})",
+                  lo=lo)
     if op.startswith(("div", "reciprocal")) and absmin is not None and absmin < 1e-12:
-        return f"division by ~0 (smallest |denominator-side input| {absmin:.3g})"
+        return tr("division by ~0 (smallest |denominator-side input| {absmin:.3g})",
+                  absmin=absmin)
     if op.startswith(("exp", "pow", "mul", "mm", "addmm", "bmm")) and hi is not None and hi > 80:
-        return f"overflow (largest input {hi:.3g})"
+        return tr("overflow (largest input {hi:.3g})",
+                  hi=hi)
     if op.startswith(("sqrt", "rsqrt")) and lo is not None and lo < 0:
-        return f"square root of a negative value (smallest input {lo:.3g})"
-    return f"{op} produced a non-finite value from finite inputs"
+        return tr("square root of a negative value (smallest input {lo:.3g})",
+                  lo=lo)
+    return tr("{op} produced a non-finite value from finite inputs",
+              op=op)
 
 
 class _FirstNonFinite(TorchDispatchMode):
@@ -114,11 +120,12 @@ def diagnose_loss(probe: "TorchProbe", step: int, value: float, replay: bool = T
     bad_params = _nonfinite_params(probe)
     if bad_params:
         event.params = bad_params
-        event.detail = "parameters were already non-finite before this forward: an earlier update blew them up"
+        event.detail = tr("parameters were already non-finite before this forward: an earlier update "
+                          "blew them up")
         return event
     root = probe._step_root_call
     if not replay or root is None or root[0]() is None:
-        event.detail = "no replay possible"
+        event.detail = tr("no replay possible")
         return event
     module, args = root[0](), root[1]
     with probe.paused(), preserved_random_state(), torch.no_grad():
@@ -143,14 +150,14 @@ def diagnose_loss(probe: "TorchProbe", step: int, value: float, replay: bool = T
                 fn(*largs, **lkwargs)
             if finder.found is not None:
                 op, stats, _ = finder.found
-                event.module = f"loss function {name}"
+                event.module = tr("loss function {name}", name=name)
                 event.op = op
                 event.input_stats = stats
                 event.detail = explain_op(op, stats)
                 return event
-        event.module = "loss computation"
-        event.detail = ("the model's outputs are finite: the non-finite value arises in the loss computation "
-                        "outside the model")
+        event.module = tr("loss computation")
+        event.detail = (tr("the model's outputs are finite: the non-finite value arises in the loss "
+                           "computation outside the model"))
     return event
 
 
@@ -179,7 +186,8 @@ def diagnose_gradient(probe: "TorchProbe", step: int, bad: list[str]) -> NonFini
         match = re.search(r"Function '(\w+)' returned nan", str(exc))
         if match:
             event.op = match.group(1)
-            event.detail = f"the backward of {match.group(1)} returned NaN"
+            event.detail = tr("the backward of {function} returned NaN",
+                              function=match.group(1))
     except Exception:  # a replay that cannot be done leaves the event as observed
         pass
     return event

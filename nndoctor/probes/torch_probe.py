@@ -24,7 +24,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from nndoctor.i18n import tr
 from nndoctor.probes import nonfinite
+from nndoctor.probes.data_capture import DataCapture
 from nndoctor.probes.measure import Readback, feature_axes, first_tensor, tensor_stats
 from nndoctor.signals import (BatchSignal, LayerStats, LoaderInfo, LossCall, OptimizerInfo, ParamInfo,
                               Signals, StepStats)
@@ -49,27 +51,45 @@ def _is_compiled(module: nn.Module) -> bool:
 
 
 class _Sampler:
-    """Decides which steps get full statistics: all early ones, then every k-th, k adapted to cost."""
+    """Decides which steps get full statistics: all of the first ``full_steps``, then every k-th.
+
+    k keeps sampled steps within ``budget`` of the run time. A sampled step's cost is the wall time
+    it takes beyond an ordinary step (hooks on every module call, reductions, the read-back), so
+    it counts what the probe really costs, not just its own Python. k moves in powers of two, so
+    it settles instead of jittering with the machine's load.
+    """
+
+    MIN_K, MAX_K = 16, 1024
 
     def __init__(self, full_steps: int, every: int | None, budget: float) -> None:
         self.full_steps = full_steps
         self.fixed = every
-        self.k = every or 10
+        self.k = every or self.MIN_K
         self.budget = budget
-        self.step_time = None  # EMA of wall time between steps
-        self.probe_time = None  # EMA of probe time on a sampled step
+        self.base = None  # EMA of an ordinary step's wall time
+        self.extra = None  # EMA of what a sampled step takes beyond it
+        self._early: list[float] = []  # wall times of the later ones of the first (all sampled) steps
 
     def should_sample(self, step: int) -> bool:
         return step < self.full_steps or step % self.k == 0
 
-    def observe(self, step_wall: float, probe_spent: float | None) -> None:
-        ema = lambda old, new: new if old is None else 0.9 * old + 0.1 * new  # noqa: E731
-        self.step_time = ema(self.step_time, step_wall)
-        if probe_spent is not None:
-            self.probe_time = ema(self.probe_time, probe_spent)
-        if self.fixed is None and self.probe_time is not None and self.step_time:
-            wanted = self.probe_time / max(self.budget * self.step_time, 1e-9)
-            self.k = int(min(1000, max(10, math.ceil(wanted))))
+    def observe(self, step: int, wall: float, sampled: bool) -> None:
+        if not sampled:
+            if self.base is None and self._early:
+                # The first ordinary step: price the sampled ones from the second half of the first
+                # steps (the first half also warms torch up), so k is right from here on.
+                self.extra = max(0.0, sorted(self._early)[len(self._early) // 2] - wall)
+            self.base = wall if self.base is None else 0.9 * self.base + 0.1 * wall
+        elif step >= self.full_steps and self.base is not None:
+            extra = max(0.0, wall - self.base)
+            self.extra = extra if self.extra is None else 0.8 * self.extra + 0.2 * extra
+        elif self.full_steps // 2 <= step < self.full_steps:
+            self._early.append(wall)
+        if self.fixed is None and self.extra is not None and self.base and (sampled or step % self.MIN_K == 0):
+            wanted, k = self.extra / (self.budget * self.base), self.MIN_K
+            while k < wanted and k < self.MAX_K:
+                k *= 2
+            self.k = k
 
 
 class TorchProbe:
@@ -89,15 +109,16 @@ class TorchProbe:
         self._in_backward = False
         self._in_step = 0
         # Models and names (weak: never keep the user's modules alive).
-        self._roots: "weakref.WeakSet[nn.Module]" = weakref.WeakSet()
+        self._roots = _IdentityMap()
         self._module_names: "weakref.WeakKeyDictionary[nn.Module, str]" = weakref.WeakKeyDictionary()
         # Parameters by id (tensors compare elementwise, so no WeakKeyDictionary): id -> (weakref, name).
         self._params: dict[int, tuple[weakref.ref, str]] = {}
-        self._mode_layers: "weakref.WeakKeyDictionary[nn.Module, bool]" = weakref.WeakKeyDictionary()
-        self._optimizers: "weakref.WeakKeyDictionary[Any, OptimizerInfo]" = weakref.WeakKeyDictionary()
-        self._opt_state: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
+        self._mode_layers = _IdentityMap()  # models holding Dropout / BatchNorm
+        # Optimizer -> (its OptimizerInfo, the probe's state for it).
+        self._optimizers = _IdentityMap()
         self._zero_grad_log: deque = deque(maxlen=64)
         self._zero_grad_calls = 0
+        self._holds_copies = False  # a sampled step keeps parameter copies until its end
         # Per-step state, released at the end of each step.
         self._step_root_call: tuple[weakref.ref, tuple] | None = None
         self._last_root_output: weakref.ref | None = None
@@ -109,14 +130,20 @@ class TorchProbe:
         self._last_param_leaf: str | None = None
         self._last_leaf_out: weakref.ref | None = None
         self._step_terms: list[tuple[str, torch.Tensor]] = []
+        self._scaled_loss: tuple[weakref.ref, torch.Tensor] | None = None  # GradScaler.scale's (output, input)
+        self._compiled_noted = False
         self._step_started = time.perf_counter()
-        self._probe_spent = 0.0
         self._fingerprints: deque = deque(maxlen=64)
         self._nonfinite_loss_seen = False
         self._nonfinite_grad_seen = False
         self._initial_sums: dict[str, float] = {}
+        self.data = DataCapture(self.sig, engine.internal_error)  # a bounded sample of the data itself (train / validation)
         # Called once with the optimizer at the first step's pre-hook (the pre-flight experiments).
         self.on_first_step: Callable[[Any], None] | None = None
+        self._first_step_optimizer: weakref.ref | None = None
+        # Called at the end of each step while the step's batch is still referenced (--try-fixes
+        # clones it); it guards its own errors.
+        self.on_step_end: Callable[[], None] | None = None
 
     # ------------------------------------------------------------------ install
     def install(self) -> None:
@@ -129,7 +156,7 @@ class TorchProbe:
         pre = optim_mod.register_optimizer_step_pre_hook(self._guard("probe:optimizer", self._on_step_pre))
         post = optim_mod.register_optimizer_step_post_hook(self._guard("probe:optimizer", self._on_step_post))
         self._undo += [pre.remove, post.remove]
-        self._root_hook = module_mod.register_module_forward_pre_hook(self._guard("probe:forward", self._on_pre_forward))
+        self._root_hook = module_mod.register_module_forward_pre_hook(self._always_on_pre_forward())
         self._undo.append(self._root_hook.remove)
         self._set_sampling_hooks(True)
         self._undo.append(lambda: self._set_sampling_hooks(False))
@@ -138,6 +165,7 @@ class TorchProbe:
             if hasattr(F, name):
                 self._patch(F, name, self._wrap_loss(name, getattr(F, name)))
         self._patch(torch.Tensor, "backward", self._wrap_backward(torch.Tensor.backward))
+        self._patch(torch.amp.GradScaler, "scale", self._wrap_grad_scaler_scale(torch.amp.GradScaler.scale))
         self._patch(torch.autograd, "backward", self._wrap_backward(torch.autograd.backward))
         self._patch(torch.optim.Optimizer, "zero_grad", self._wrap_zero_grad(torch.optim.Optimizer.zero_grad))
         self._patch(nn.Module, "zero_grad", self._wrap_zero_grad(nn.Module.zero_grad))
@@ -156,6 +184,7 @@ class TorchProbe:
                 self.engine.internal_error("probe:uninstall", exc)
         self._installed = False
         self._release_step()
+        self.data.release()
 
     def _patch(self, owner: Any, name: str, replacement: Any) -> None:
         original = owner.__dict__[name] if name in owner.__dict__ else getattr(owner, name)
@@ -163,15 +192,17 @@ class TorchProbe:
         self._undo.append(lambda: setattr(owner, name, original))
 
     def _set_sampling_hooks(self, on: bool) -> None:
+        if on == bool(self._forward_handles):
+            return
         from torch.nn.modules import module as module_mod
 
-        if on and not self._forward_handles:
+        if on:
             self._forward_handles = [
                 module_mod.register_module_forward_pre_hook(self._guard("probe:forward", self._on_pre_forward_sampled)),
                 module_mod.register_module_forward_hook(self._guard("probe:forward", self._on_forward_sampled),
                                                         always_call=True),
             ]
-        elif not on and self._forward_handles:
+        else:
             for handle in self._forward_handles:
                 handle.remove()
             self._forward_handles = []
@@ -209,7 +240,7 @@ class TorchProbe:
             if sub not in self._module_names:
                 self._module_names[sub] = (prefix + name) if name else label
             if isinstance(sub, MODE_DEPENDENT) and getattr(sub, "p", 1.0) != 0:
-                self._mode_layers[module] = True
+                self._mode_layers.add(module)
                 self.sig.mode_dependent_layers.append(self._module_names[sub])
         fresh = []
         for name, param in module.named_parameters():
@@ -235,16 +266,32 @@ class TorchProbe:
         return self._module_names.get(module) or type(module).__name__
 
     # ------------------------------------------------------------------ forward
-    def _on_pre_forward(self, module: nn.Module, args: tuple) -> None:
-        """Always on, cheap: notices calls of known models (their mode, grad mode, inputs)."""
-        if self._depth or self._in_loss or module not in self._roots:
-            return
-        self._root_called(module, args)
+    def _always_on_pre_forward(self) -> Callable:
+        """The hook on every module call of every step: notices calls of known models (their mode,
+        grad mode, inputs). One closure, one dict lookup: it runs once per module call."""
+        probe, roots, engine = self, self._roots._entries, self.engine
+
+        def on_pre_forward(module: nn.Module, args: tuple) -> None:
+            entry = roots.get(id(module))
+            if entry is None or probe._depth or probe._in_loss or probe._paused or entry[0]() is not module:
+                return
+            try:
+                probe._root_called(module, args)
+            except Exception as exc:
+                engine.internal_error("probe:forward", exc)
+
+        return on_pre_forward
 
     def _on_pre_forward_sampled(self, module: nn.Module, args: tuple) -> None:
         if self._in_loss:
             return
-        t0 = time.perf_counter()
+        if self._depth == 0 and _is_compiled(module) and not self._compiled_noted:
+            self._compiled_noted = True
+            self.sig.notes.append(
+                tr("torch.compile'd model ({name}): its layers run inside the compiled graph, so "
+                   "per-layer activation statistics and the pre-flight experiments are not available; "
+                   "losses, gradients, weights and optimizer steps are watched",
+                   name=type(getattr(module, '_orig_mod', module)).__name__))
         if self._depth == 0 and module not in self._roots and not isinstance(module, nn.modules.loss._Loss) \
                 and not _is_compiled(module) and next(module.parameters(), None) is not None:
             self._register_root(module)
@@ -259,12 +306,10 @@ class TorchProbe:
             if x is not None and x.dim() >= 2:
                 per_channel = x.numel() // max(1, x.shape[1])
                 self.sig.batchnorm_batches.append((self.name_of(module), self.sig.steps, int(per_channel)))
-        self._probe_spent += time.perf_counter() - t0
 
     def _on_forward_sampled(self, module: nn.Module, args: tuple, output: Any) -> None:
         if self._in_loss:
             return
-        t0 = time.perf_counter()
         self._depth = max(0, self._depth - 1)
         if not module._modules:
             out = first_tensor(output)
@@ -284,7 +329,6 @@ class TorchProbe:
                 self._leaf_order_done = True
                 self.sig.module_order = list(self._leaf_trace)
                 self._mark_output_layer()
-        self._probe_spent += time.perf_counter() - t0
 
     def _root_called(self, module: nn.Module, args: tuple) -> None:
         self.sig.root_calls += 1
@@ -299,10 +343,12 @@ class TorchProbe:
         if grad:
             self._last_train_forward = (module.training, module in self._mode_layers)
             self._step_root_call = (weakref.ref(module), args)
+            self._step_root_training = module.training  # the mode of this training forward (--try-fixes)
         if self.sampling and grad:
             x = first_tensor(args)
             if x is not None:
                 self._batch_signal(module, x)
+        self.data.on_forward(module, first_tensor(args), grad, self.sampling)
 
     def _batch_signal(self, module: nn.Module, x: torch.Tensor) -> None:
         batch = BatchSignal(step=self.sig.steps, model=self.name_of(module), inputs=tensor_stats(x, self.rb))
@@ -405,6 +451,12 @@ class TorchProbe:
             probe._in_loss += 1
             try:
                 out = original(*args, **kwargs)
+            except Exception:
+                try:  # the loss rejected its input (a class index out of range): keep what it was given
+                    probe._on_loss_failed(name, signature, args, kwargs)
+                except Exception as exc:
+                    probe.engine.internal_error("probe:loss", exc)
+                raise
             finally:
                 probe._in_loss -= 1
             try:
@@ -418,6 +470,18 @@ class TorchProbe:
         loss_wrapper.__doc__ = original.__doc__
         return loss_wrapper
 
+    def _on_loss_failed(self, name: str, signature: inspect.Signature, args: tuple, kwargs: dict) -> None:
+        """A class-index loss that raised: record its input and target (read back at the end) for D113."""
+        bound = signature.bind_partial(*args, **kwargs).arguments
+        inp, target = bound.get("input"), bound.get("target")
+        if name not in ("cross_entropy", "nll_loss") or not isinstance(inp, torch.Tensor) or inp.dim() < 2 \
+                or not isinstance(target, torch.Tensor) or target.is_floating_point():
+            return
+        self.sig.loss_calls.append(LossCall(step=self.sig.steps, fn=name, reduction="failed", value=float("nan"),
+                                            input=tensor_stats(inp, self.rb),
+                                            target=tensor_stats(target, self.rb, integral=True),
+                                            classes=int(inp.shape[1])))
+
     def _on_loss(self, name: str, signature: inspect.Signature, args: tuple, kwargs: dict, out: Any) -> None:
         if not isinstance(out, torch.Tensor) or out.numel() != 1:
             return
@@ -426,16 +490,20 @@ class TorchProbe:
             holder: dict = {}
             self.rb.later(holder, "v", out.detach().reshape(()))
             self.rb.then(lambda h=holder, s=self.sig.steps: self.sig.eval_losses.append((s, h["v"])))
+            if self.data._val_x is not None:
+                self.data.on_loss(None, signature.bind_partial(*args, **kwargs).arguments.get("target"), False)
             return
+        if self.on_step_end is not None and self._step_loss_args is None:
+            self._step_loss_args = (name, args, kwargs)  # --try-fixes clones every step's batch
         if not self.sampling and self.sig.loss_calls:
             return
         self._step_terms.append((name, out.detach()))
-        t0 = time.perf_counter()
         bound = signature.bind_partial(*args, **kwargs).arguments
         inp, target = bound.get("input"), bound.get("target")
         if not isinstance(inp, torch.Tensor) or not isinstance(out, torch.Tensor):
             return
         self._step_loss_args = (name, args, kwargs)
+        self.data.on_loss(inp, target, True)
         call = LossCall(step=self.sig.steps, fn=name, reduction=str(bound.get("reduction", "mean")), value=0.0,
                         input=tensor_stats(inp, self.rb),
                         target=tensor_stats(target, self.rb, integral=True) if isinstance(target, torch.Tensor) else None,
@@ -474,7 +542,6 @@ class TorchProbe:
                 self.rb.later(call, "probs_like", ((data >= 0) & (data <= 1)).all().float())
         self.rb.then(lambda c=call: _booleans(c))
         self.sig.loss_calls.append(call)
-        self._probe_spent += time.perf_counter() - t0
 
     # ------------------------------------------------------------------ backward
     def _wrap_backward(self, original: Callable) -> Callable:
@@ -502,16 +569,40 @@ class TorchProbe:
         backward_wrapper.__doc__ = original.__doc__
         return backward_wrapper
 
+    def _wrap_grad_scaler_scale(self, original: Callable) -> Callable:
+        probe = self
+
+        def scale_wrapper(scaler, outputs, *args, **kwargs):
+            out = original(scaler, outputs, *args, **kwargs)
+            if not probe._paused and isinstance(outputs, torch.Tensor) and isinstance(out, torch.Tensor):
+                probe._scaled_loss = (weakref.ref(out), outputs.detach())
+            return out
+
+        scale_wrapper.__wrapped__ = original
+        scale_wrapper.__doc__ = original.__doc__
+        return scale_wrapper
+
     def _before_backward(self, loss: Any) -> None:
         if isinstance(loss, (list, tuple)):
             loss = loss[0] if loss else None
+        scaled, self._scaled_loss = self._scaled_loss, None
+        if scaled is not None and scaled[0]() is loss:
+            # AMP: backward gets loss x scale, which may overflow on purpose (the scaler then skips
+            # the step); the user's loss is the one before scaling.
+            loss = scaled[1]
         if not isinstance(loss, torch.Tensor) or not loss.is_floating_point():
             return
-        value_t = loss.detach()
-        value_t = value_t.reshape(()) if value_t.numel() == 1 else value_t.float().mean()
-        entry: dict = {}
+        scalar = loss.numel() == 1
         step = self.sig.steps
+        if self.on_first_step is not None and self._step_root_call is not None and torch.is_grad_enabled():
+            if self._first_step_optimizer is not None:  # inside the first step(closure)
+                opt = self._first_step_optimizer()
+                if opt is not None:
+                    self._run_first_step_hook(opt)
+            elif not self.sig.optimizer_created:  # parameters updated by hand: no optimizer object
+                self._run_first_step_hook(None)
         if self.sampling and len(self._step_terms) > 1:
+            value_t = _as_scalar(loss)
             terms, holder = self._step_terms, {}
             for i, (_, t) in enumerate(terms):
                 self.rb.later(holder, str(i), t.reshape(()))
@@ -519,14 +610,15 @@ class TorchProbe:
             self.rb.then(lambda h=holder, n=[n for n, _ in terms], s=step: self.sig.loss_terms.append(
                 (s, [(fn, h[str(i)]) for i, fn in enumerate(n)], h["total"])))
         self._step_terms = []
-        if value_t.device.type == "cpu":
-            value = float(value_t)
+        if loss.is_cpu:  # no device to wait for: read it now
+            value = loss.item() if scalar else float(_as_scalar(loss))
             self.sig.losses.append((step, value))
             if not math.isfinite(value) and not self._nonfinite_loss_seen:
                 self._nonfinite_loss_seen = True
                 self.sig.nonfinite.append(nonfinite.diagnose_loss(self, step, value))
         else:
-            self.rb.later(entry, "v", value_t)
+            entry: dict = {}
+            self.rb.later(entry, "v", _as_scalar(loss))
             self.rb.then(lambda e=entry, s=step: self._loss_arrived(s, e["v"]))
         if self._last_train_forward is not None:
             in_train_mode, has_mode_layers = self._last_train_forward
@@ -538,6 +630,11 @@ class TorchProbe:
                     if self.sig.first_eval_train_step is None:
                         self.sig.first_eval_train_step = step
             self._last_train_forward = None
+
+    def _run_first_step_hook(self, opt: Any) -> None:
+        hook, self.on_first_step = self.on_first_step, None
+        self._first_step_optimizer = None
+        hook(opt)  # never raises: the pre-flight turns its own errors into internal errors
 
     def _loss_arrived(self, step: int, value: float) -> None:
         self.sig.losses.append((step, value))
@@ -588,7 +685,7 @@ class TorchProbe:
                 for _ in range(4):
                     if opt is None:
                         break
-                    info = probe._optimizers.get(opt) if _weakrefable(opt) else None
+                    info = probe._optimizers.get(opt, (None, None))[0] if _weakrefable(opt) else None
                     stepped = stepped or (info is not None and info.steps > 0)
                     opt = getattr(opt, "optimizer", None)
                 if not stepped:
@@ -613,6 +710,7 @@ class TorchProbe:
         return iter_wrapper
 
     def _on_loader(self, loader: Any) -> None:
+        self.data.on_loader(loader)
         if any(getattr(info, "_loader", lambda: None)() is loader for info in self.sig.loaders):
             return
         try:
@@ -627,45 +725,45 @@ class TorchProbe:
         self.sig.loaders.append(info)
 
     # ------------------------------------------------------------------ optimizer steps
-    def _optimizer_info(self, opt: Any) -> OptimizerInfo:
-        info = self._optimizers.get(opt)
-        if info is None:
+    def _optimizer_info(self, opt: Any) -> tuple[OptimizerInfo, dict]:
+        entry = self._optimizers.get(opt)
+        if entry is None:
             params = [p for g in opt.param_groups for p in g["params"]]
-            groups = [{k: _plain(v) for k, v in g.items() if k != "params"} for g in opt.param_groups]
-            info = OptimizerInfo(index=len(self.sig.optimizers), kind=type(opt).__name__, groups=groups,
+            info = OptimizerInfo(index=len(self.sig.optimizers), kind=type(opt).__name__, groups=_group_settings(opt),
                                  n_params=len(params))
             self.sig.optimizers.append(info)
-            self._optimizers[opt] = info
             for p in params:
                 name = self.param_name(p)
                 if name is not None:
                     self.sig.params[name].in_optimizer = True
             trainable = [p for p in params if p.requires_grad]
             picks = trainable[:2] + trainable[-2:] if len(trainable) > 4 else trainable
-            self._opt_state[opt] = {"ids": {id(p) for p in params}, "checked": [weakref.ref(p) for p in picks],
-                                    "last": {}, "params": [weakref.ref(p) for p in params]}
-        return info
+            state = {"ids": {id(p) for p in params}, "checked": [weakref.ref(p) for p in picks],
+                     "last": {}, "params": [weakref.ref(p) for p in params]}
+            entry = (info, state)
+            self._optimizers.set(opt, entry)
+        return entry
 
     def _on_step_pre(self, opt: Any, args: tuple, kwargs: dict) -> None:
         if self.on_first_step is not None:
-            hook, self.on_first_step = self.on_first_step, None
-            hook(opt)  # never raises: the pre-flight turns its own errors into internal errors
-        t0 = time.perf_counter()
+            if self._step_root_call is None:
+                # No forward yet: the forward runs inside step(closure) (LBFGS, Lightning). The
+                # pre-flight waits for the closure's backward, when model, batch and loss are known.
+                self._first_step_optimizer = weakref.ref(opt)
+            else:
+                self._run_first_step_hook(opt)
         self._in_step += 1
-        info = self._optimizer_info(opt)
-        state = self._opt_state[opt]
+        info, state = self._optimizer_info(opt)
         self._check_stale_gradients(opt, info, state)
         if self.sampling:
             self._grad_stats(opt, info, state)
-        self._probe_spent += time.perf_counter() - t0
 
     def _on_step_post(self, opt: Any, args: tuple, kwargs: dict) -> None:
-        t0 = time.perf_counter()
         self._in_step = max(0, self._in_step - 1)
-        info = self._optimizer_info(opt)
-        state = self._opt_state[opt]
+        info, state = self._optimizer_info(opt)
         info.steps += 1
-        info.groups = [{k: _plain(v) for k, v in g.items() if k != "params"} for g in opt.param_groups]
+        if self.sampling:  # hyper-parameters per group (lr...), on sampled steps; refreshed at the end
+            info.groups = _group_settings(opt)
         # Remember each checked gradient by identity and version: if the next step sees the very
         # same tensor, never cleared, the gradients of two steps were summed (no zero_grad).
         last = {}
@@ -682,7 +780,6 @@ class TorchProbe:
                 diffs = torch._foreach_sub(after, before)
                 for name, norm in zip(names, torch._foreach_norm(diffs)):
                     self.rb.later(stats.update_norm, name, norm)
-        self._probe_spent += time.perf_counter() - t0
         if info.steps > self.sig.steps:  # the global step is the busiest optimizer's step count
             self._end_step()
 
@@ -713,9 +810,9 @@ class TorchProbe:
     def _cleared_by_zero_grad(self, p: torch.Tensor, opt: Any, since: int) -> bool:
         if self._zero_grad_calls - since >= self._zero_grad_log.maxlen:
             return True
-        for index, owner_ref in self._zero_grad_log:
+        for index, owner_ref in reversed(self._zero_grad_log):  # newest first: stop at the old ones
             if index <= since:
-                continue
+                break
             owner = owner_ref()
             if owner is None:
                 continue
@@ -750,6 +847,7 @@ class TorchProbe:
             for name, norm in zip(gnames, torch._foreach_norm(grads)):
                 self.rb.later(stats.grad_norm, name, norm)
         state["before"] = (stats, names, [p.clone() for p in params])
+        self._holds_copies = True
         state["params_sampled"] = [weakref.ref(p) for p in (r() for r in state["params"])
                                    if p is not None and p.requires_grad]
         self.sig.step_stats.append(stats)
@@ -775,16 +873,15 @@ class TorchProbe:
 
     # ------------------------------------------------------------------ step boundary
     def _end_step(self) -> None:
-        t0 = time.perf_counter()
-        spent = None
+        self.data.end_step(self.sampling)
         if self.sampling:
             self.rb.flush()
-            spent = self._probe_spent + (time.perf_counter() - t0)
-        self.sig.steps += 1
         now = time.perf_counter()
-        self.sampler.observe(now - self._step_started, spent)
+        self.sampler.observe(self.sig.steps, now - self._step_started, self.sampling)
+        self.sig.steps += 1
         self._step_started = now
-        self._probe_spent = 0.0
+        if self.on_step_end is not None:
+            self.on_step_end()
         self._release_step()
         self.engine.on_step_end()
         if self._depth == 0:
@@ -793,20 +890,57 @@ class TorchProbe:
 
     def _release_step(self) -> None:
         self._step_root_call = None
+        self._scaled_loss = None
         self._step_loss_args = None
         self._last_linear_out = None
-        for state in list(self._opt_state.values()):
-            state.pop("before", None)
+        if self._holds_copies:
+            self._holds_copies = False
+            for _, (_, state) in self._optimizers.items():
+                state.pop("before", None)
 
     def finish(self) -> None:
         """End of run: read back what is pending, note which parameters changed at all."""
         self.rb.flush()
+        self.data.finish()  # guarded: its errors are internal errors of "probe:data"
         self._release_step()
+        for opt, (info, _) in self._optimizers.items():
+            info.groups = _group_settings(opt)
         names = [(p, n) for p, n in self.live_params() if n in self._initial_sums]
         if names:
             sums = torch.stack([p.detach().float().sum().cpu() for p, _ in names]).tolist()
             for (_, name), now in zip(names, sums):
                 self.sig.params[name].changed = now != self._initial_sums[name]
+
+
+class _IdentityMap:
+    """Weakly held objects (models, optimizers) looked up by identity, each with a value: a lookup
+    costs one dict access (a WeakKeyDictionary builds a weak reference per lookup, and these
+    lookups run on every module call and every step)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[int, tuple[weakref.ref, Any]] = {}
+
+    def set(self, obj: Any, value: Any = True) -> None:
+        key = id(obj)
+        self._entries[key] = (weakref.ref(obj, lambda _: self._entries.pop(key, None)), value)
+
+    def get(self, obj: Any, default: Any = None) -> Any:
+        entry = self._entries.get(id(obj))
+        return entry[1] if entry is not None and entry[0]() is obj else default
+
+    def add(self, obj: Any) -> None:
+        self.set(obj, True)
+
+    def __contains__(self, obj: Any) -> bool:
+        entry = self._entries.get(id(obj))
+        return entry is not None and entry[0]() is obj
+
+    def items(self) -> list[tuple[Any, Any]]:
+        return [(obj, value) for obj, value in ((ref(), value) for ref, value in list(self._entries.values()))
+                if obj is not None]
+
+    def __iter__(self):
+        return iter([obj for obj, _ in self.items()])
 
 
 def _weakrefable(obj: Any) -> bool:
@@ -831,6 +965,15 @@ def _booleans(call: LossCall) -> None:
     call.probs_like = bool(call.probs_like)
     call.unit_interval = bool(call.unit_interval)
     call.ignore_index_used = bool(call.ignore_index_used)
+
+
+def _as_scalar(loss: torch.Tensor) -> torch.Tensor:
+    value = loss.detach()
+    return value.reshape(()) if value.numel() == 1 else value.float().mean()
+
+
+def _group_settings(opt: Any) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in g.items() if k != "params"} for g in opt.param_groups]
 
 
 def _plain(value: Any) -> Any:

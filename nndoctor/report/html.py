@@ -16,8 +16,8 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable
 
-from nndoctor.findings import SCHEMA, SEVERITIES, Report, severity_rank
-from nndoctor.i18n import rule_text, words
+from nndoctor.findings import SCHEMA, SEVERITIES, Report, severity_rank, trial_summary
+from nndoctor.i18n import render, rule_text, translate_saved, words
 
 HEATMAP_COLUMNS = 300
 MAX_HEATMAP_ROWS = 60
@@ -413,6 +413,26 @@ def _experiment_plots(p: _Plotter, exps: dict, w: dict) -> str | None:
     return p.draw("experiments", (3.2 * len(panels) + 0.6, 3.0), paint)
 
 
+def _trial_plot(p: _Plotter, code: str, trial: dict, w: dict) -> str | None:
+    """--try-fixes: the unchanged and the remedied run's loss curves on one plot."""
+    before, after = _xy(trial.get("curve_before")), _xy(trial.get("curve_after"))
+    if not (_finite(before[1]) or _finite(after[1])):
+        return None
+
+    def paint(fig):
+        ax = fig.subplots()
+        ax.plot(*before, color=SEVERITY_COLOR["error"], linestyle="--", label=w["trial_unchanged"])
+        ax.plot(*after, color=PALETTE[0], label=w["trial_remedied"])
+        ax.set_xlabel(w["opt_step"])
+        ax.set_ylabel(_label(trial.get("metric") or w["loss"]))
+        finite = _finite(before[1] + after[1])
+        if finite and min(finite) > 0 and max(finite) > 100 * min(finite):
+            ax.set_yscale("log")
+        ax.legend(loc="upper right", frameon=False)
+
+    return p.draw(f"trial-{code}", (5.0, 2.6), paint)
+
+
 # ----------------------------------------------------------------------------------------------- page
 
 def _evidence_rows(evidence: dict) -> list[tuple[str, str]]:
@@ -441,12 +461,12 @@ def _experiment_rows(exps: dict, lang: str) -> list[dict[str, Any]]:
         if not isinstance(result, dict):
             continue
         if "skipped" in result:
-            text, skipped = str(result["skipped"]), True
+            text, skipped = translate_saved(str(result["skipped"]), lang), True
         else:
             text, skipped = "", False
             if _summary is not None:
                 try:
-                    text = _summary(name, result)
+                    text = render(_summary(name, result), lang)
                 except Exception:
                     text = ""
             if not text or text == "done":
@@ -457,19 +477,30 @@ def _experiment_rows(exps: dict, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _trial_rank(trial: Any) -> int:
+    """As Report.sorted_findings: remedy tried and helped first, untried next, did not help last."""
+    if not isinstance(trial, dict):
+        return 1
+    return 0 if trial.get("helped") else 2
+
+
 def _findings(report: dict, lang: str) -> list[dict[str, Any]]:
     out = []
     findings = sorted(report.get("findings") or [],
                       key=lambda f: (-severity_rank(f.get("severity") if f.get("severity") in SEVERITIES
-                                                    else "info"), f.get("code", "")))
+                                                    else "info"), _trial_rank(f.get("trial")), f.get("code", "")))
     for f in findings:
         code = f.get("code", "")
+        messages = f.get("messages") or {}
         out.append({**f,
+                    "message": messages.get(lang) or f.get("message", ""),
+                    "evidence_is_english": lang != "en" and lang not in messages,
                     "summary": rule_text(code, "summary", lang),
                     "fix_text": rule_text(code, "fix", lang) or f.get("fix", ""),
                     "why": rule_text(code, "why", lang),
                     "evidence_rows": _evidence_rows(f.get("evidence") or {}),
-                    "consequence_of": (f.get("evidence") or {}).get("consequence_of")})
+                    "consequence_of": (f.get("evidence") or {}).get("consequence_of"),
+                    "trial_text": trial_summary(f["trial"], lang) if isinstance(f.get("trial"), dict) else ""})
     return out
 
 
@@ -480,6 +511,9 @@ def render_html(report: Report | dict, lang: str = "en") -> str:
     from nndoctor import __version__
 
     data = report.to_dict() if isinstance(report, Report) else dict(report)
+    notes = (data.get("notes_by_lang") or {}).get(lang)  # the notes in the reader's language when saved so
+    data["notes"] = notes if isinstance(notes, list) and len(notes) == len(data.get("notes") or []) \
+        else data.get("notes") or []
     series = data.get("series") or {}
     w = words(lang)
     findings = _findings(data, lang)
@@ -496,8 +530,12 @@ def render_html(report: Report | dict, lang: str = "en") -> str:
                      "gradients": _heatmaps_plot(p, series, w),
                      "activations": _activations_plot(p, series, w),
                      "data": _data_plot(p, series, w),
-                     "samples": _samples_plot(p, series),
+                     "samples": _samples_plot(p, {**series, "samples": (data.get("data_summary") or {}).get("samples")
+                                                  or series.get("samples")}),
                      "experiments": _experiment_plots(p, exps, w)}
+            for f in findings:
+                if isinstance(f.get("trial"), dict):
+                    f["trial_plot"] = _trial_plot(p, f.get("code", ""), f["trial"], w)
     exps = series.get("experiments") or {}
     tally = {s: sum(1 for f in findings if f.get("severity") == s) for s in SEVERITIES}
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -506,6 +544,7 @@ def render_html(report: Report | dict, lang: str = "en") -> str:
         lang=lang, w=w, report=data, findings=findings, tally=tally, plots=plots, plot_error=plot_error,
         n_plots=sum(1 for v in plots.values() if v), experiments=_experiment_rows(exps, lang),
         loaders=series.get("loaders") or [], inputs=series.get("inputs") or {},
+        data_summary=data.get("data_summary") or {},
         version=data.get("nndoctor") or __version__, schema=data.get("schema", SCHEMA),
         severity_color=SEVERITY_COLOR, has_series=bool(series))
     return re.sub(r"[ \t]+\n", "\n", page)

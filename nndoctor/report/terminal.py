@@ -16,12 +16,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from nndoctor.findings import SEVERITIES, Report
+from nndoctor.findings import SEVERITIES, Report, trial_summary
 from nndoctor.i18n import TITLE, rule_text, words  # noqa: F401  (TITLE: kept importable from here)
+from nndoctor.i18n import render as render_text  # a translatable live line in the reader's language
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 LIVE_PLAIN_WIDTH = 200  # a live line in a log is cut here; the summary at the end has everything
-_LIVE = re.compile(r"^nndoctor: (error|warning|info) ([A-Z]\d{3}) ")
+_LIVE = re.compile(r"^nndoctor: (error|warning|info|错误|警告|提示) ([A-Z]\d{3}) ")
+_SEVERITY_OF = {words("zh")[s]: s for s in SEVERITIES}  # a zh live line names its severity in Chinese
 _PREFLIGHT = "nndoctor: pre-flight "
 
 
@@ -53,23 +55,28 @@ def render(report: Report, console: Console, lang: str = "en", outputs: dict[str
         table.add_column("", ratio=4, overflow="fold")
         for f in report.sorted_findings():
             style = STYLE.get(f.severity, "")
-            where = escape(f.where) + (f"\n{w['step']} {f.step}" if f.step is not None else "")
+            where = escape(f.where) + (f"\n{w['at_step'].format(step=f.step)}" if f.step is not None else "")
             body = ""
             if lang != "en":  # the rule's summary in the reader's language, the evidence as measured
                 summary = rule_text(f.code, "summary", lang)
                 body = f"[bold]{escape(summary)}[/]\n" if summary else ""
-            body += escape(f.message)
+            body += escape(f.message_in(lang))
             fix = rule_text(f.code, "fix", lang) or f.fix
             if fix:
                 body += f"\n[green]{w['fix']}:[/] {escape(fix)}"
+            if f.trial:
+                body += f"\n[{'green' if f.trial.get('helped') else 'yellow'}]{w['trial']}:[/] {escape(trial_summary(f.trial, lang))}"
             table.add_row(f"[{style}]{w[f.severity]}[/]", f"[{style}]{f.code}[/]\n{escape(f.name)}", where, body)
         console.print(table)
     if report.internal_errors:
         console.print(f"[magenta]{w['internal']}:[/]")
         for e in report.internal_errors:
             console.print(f"  {escape(e.component)}: {escape(e.error)}")
+    data_line = _data_line(report, lang)
+    if data_line:
+        console.print(f"[dim]{escape(data_line)}[/]")
     for note in report.notes:
-        console.print(f"[dim]{escape(note)}[/]")
+        console.print(f"[dim]{escape(render_text(note, lang))}[/]")
     if report.findings:
         console.print(f"[bold]{escape(_tally(report, w))}[/] · [dim]{escape(w['explain_hint'])}[/]")
     for kind, path in (outputs or {}).items():
@@ -85,25 +92,41 @@ def render_plain(report: Report, console: Console, lang: str = "en", outputs: di
         print(w["none"], file=out)
     for f in report.sorted_findings():
         where = f" [{f.where}]" if f.where else ""
-        step = f" ({w['step']} {f.step})" if f.step is not None else ""
+        step = f" ({w['at_step'].format(step=f.step)})" if f.step is not None else ""
         print(f"{f.severity} {f.code} {f.name}{where}{step}", file=out)
         if lang != "en" and rule_text(f.code, "summary", lang):
             print(f"    {rule_text(f.code, 'summary', lang)}", file=out)
-        print(f"    {f.message}", file=out)
+        print(f"    {f.message_in(lang)}", file=out)
         fix = rule_text(f.code, "fix", lang) or f.fix
         if fix:
             print(f"    {w['fix']}: {fix}", file=out)
+        if f.trial:
+            print(f"    {w['trial']}: {trial_summary(f.trial, lang)}", file=out)
     if report.internal_errors:
         print(f"{w['internal']}:", file=out)
         for e in report.internal_errors:
             print(f"    {e.component}: {e.error}", file=out)
+    data_line = _data_line(report, lang)
+    if data_line:
+        print(data_line, file=out)
     for note in report.notes:
-        print(f"note: {note}", file=out)
+        print(f"{w['note']}: {render_text(note, lang)}", file=out)
     if report.findings:
         print(f"{_tally(report, w)}. {w['explain_hint']}", file=out)
     for kind, path in (outputs or {}).items():
         print(f"{kind} {w['written']}: {path}", file=out)
     out.flush()
+
+
+def _data_line(report: Report, lang: str = "en") -> str | None:
+    """The data summary in one line ("data: ..."), when the report has one."""
+    try:
+        from nndoctor.data_summary import one_line
+
+        line = one_line(report.data_summary or {}, lang)
+    except Exception:  # a display problem must never hide the findings
+        return None
+    return words(lang)["data_line"].format(line=line) if line else None
 
 
 class LiveSink:
@@ -125,11 +148,11 @@ class LiveSink:
 
     def __call__(self, line: str) -> None:
         try:
-            if line.startswith(_PREFLIGHT):
+            if line.startswith(_PREFLIGHT):  # a Text's str is English: recognized before translation
                 self._preflight(line)
                 return
             self._stop_progress()
-            self._line(line)
+            self._line(render_text(line, self.lang))
         except Exception:  # a display problem must never reach the user's training
             print(line, file=self.console.file, flush=True)
 
@@ -142,7 +165,7 @@ class LiveSink:
         cut = line if len(line) <= width else line[:width - 1] + "…"
         match = _LIVE.match(cut)
         if match:
-            style = STYLE.get(match.group(1), "")
+            style = STYLE.get(_SEVERITY_OF.get(match.group(1), match.group(1)), "")
             rest = cut[match.end():]
             self.console.print(f"[dim]nndoctor:[/] [{style}]{match.group(1)} {match.group(2)}[/] {escape(rest)}",
                                overflow="ellipsis", no_wrap=True)
@@ -151,7 +174,7 @@ class LiveSink:
 
     def _preflight(self, line: str) -> None:
         if not self.tty:
-            self._line(line)
+            self._line(render_text(line, self.lang))
             return
         plan = _plan()
         total = len(plan)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
+from nndoctor.i18n import tr
 from nndoctor.signals import Signals
 
 LIVE, END = "live", "end"
@@ -63,6 +64,8 @@ def load_rules() -> dict[str, RuleSpec]:
     from nndoctor.rules import data, loop, loss, model, numerics, optim  # noqa: F401  (registration)
     from nndoctor.rules import experiments  # noqa: F401  (pre-flight judges)
     from nndoctor.rules import distributed  # noqa: F401  (multi-process: T506, T507)
+    from nndoctor.rules import labels  # noqa: F401  (D105, cleanlab imported only when it runs)
+    from nndoctor.rules import data_split  # noqa: F401  (D111, D116: training vs validation samples)
 
     return RULES
 
@@ -83,4 +86,4 @@ def fmt(value: float) -> str:
 def names_list(names: Iterable[str], limit: int = 4) -> str:
     names = list(dict.fromkeys(names))
     shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+    return tr("{shown} and {more} more", shown=shown, more=len(names) - limit) if len(names) > limit else shown

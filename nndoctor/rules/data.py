@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+from nndoctor.i18n import tjoin, tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, rule
 
 
@@ -21,8 +22,10 @@ def constant_inputs(ctx: Context):
     if not ctx.final and len(constant) < ctx.th["min_steps"]:
         return None
     first = constant[0]
-    return Hit(f"the inputs of {first.model} are constant in {len(constant)} of {len(batches)} sampled batches "
-               f"(std {fmt(first.inputs.std)}, every value {fmt(first.inputs.mean)})",
+    return Hit(tr("the inputs of {model} are constant in {n_constant} of {n_batches} sampled batches "
+                  "(std {inputs_std}, every value {inputs_mean})",
+                  model=first.model, n_constant=len(constant), n_batches=len(batches),
+                  inputs_std=fmt(first.inputs.std), inputs_mean=fmt(first.inputs.mean)),
                where=f"{first.model} inputs", step=first.step,
                evidence={"constant_batches": len(constant), "sampled_batches": len(batches),
                          "value": first.inputs.mean, "shape": list(first.inputs.shape)})
@@ -34,15 +37,21 @@ def nonfinite_data(ctx: Context):
     sig = ctx.signals
     for batch in sig.batches:
         if batch.inputs.nonfinite:
-            return Hit(f"{batch.inputs.nonfinite} non-finite values (NaN/Inf) in the inputs of {batch.model} "
-                       f"(shape {tuple(batch.inputs.shape)}), first at index {batch.inputs.first_nonfinite}",
+            return Hit(tr("{inputs_nonfinite} non-finite values (NaN/Inf) in the inputs of {model} "
+                          "(shape {inputs_shape}), first at index {inputs_first_nonfinite}",
+                          inputs_nonfinite=batch.inputs.nonfinite, model=batch.model,
+                          inputs_shape=tuple(batch.inputs.shape),
+                          inputs_first_nonfinite=batch.inputs.first_nonfinite),
                        where=f"{batch.model} inputs", step=batch.step,
                        evidence={"tensor": "inputs", "count": batch.inputs.nonfinite,
                                  "first_index": batch.inputs.first_nonfinite, "shape": list(batch.inputs.shape)})
     for call in sig.loss_calls:
         if call.target is not None and call.target.nonfinite:
-            return Hit(f"{call.target.nonfinite} non-finite values (NaN/Inf) in the targets given to {call.fn} "
-                       f"(shape {tuple(call.target.shape)}), first at index {call.target.first_nonfinite}",
+            return Hit(tr("{target_nonfinite} non-finite values (NaN/Inf) in the targets given to {fn} "
+                          "(shape {target_shape}), first at index {target_first_nonfinite}",
+                          target_nonfinite=call.target.nonfinite, fn=call.fn,
+                          target_shape=tuple(call.target.shape),
+                          target_first_nonfinite=call.target.first_nonfinite),
                        where=f"{call.fn} target", step=call.step,
                        evidence={"tensor": "targets", "count": call.target.nonfinite,
                                  "first_index": call.target.first_nonfinite, "shape": list(call.target.shape)})
@@ -69,8 +78,9 @@ def repeated_batch(ctx: Context):
         larger.append(start.view_of_rows)
     if not larger:
         return None  # full-batch training: the whole data set every step is legitimate
-    return Hit(f"the same batch of {rows} samples (identical content) was fed {best} steps in a row, "
-               f"while the data has {max(larger)} samples",
+    return Hit(tr("the same batch of {rows} samples (identical content) was fed {best} steps in a row, "
+                  "while the data has {max_larger} samples",
+                  rows=rows, best=best, max_larger=max(larger)),
                where=f"{start.model} inputs", step=start.step,
                evidence={"consecutive_repeats": best, "batch_size": rows, "dataset_size": max(larger)})
 
@@ -188,13 +198,17 @@ def unshuffled_data(ctx: Context):
     loader_note = ""
     unshuffled = [info for info in sig.loaders if info.shuffle is False]
     if unshuffled:
-        loader_note = f"; the DataLoader uses {unshuffled[0].sampler} (shuffle=False)"
+        loader_note = tr("; the DataLoader uses {sampler} (shuffle=False)",
+                         sampler=unshuffled[0].sampler)
     elif not sig.loaders:
-        loader_note = "; no DataLoader: the batches are sliced by hand in a fixed order"
-    return Hit(f"consecutive training batches share their majority class in {len(agree)} of {len(pairs)} "
-               f"sampled pairs ({observed:.0%}, expected {expected:.0%} if shuffled); {len(pure)} of "
-               f"{len(per_step)} batches are >= {th['majority_fraction']:.0%} one class, and class {run_class} "
-               f"is the majority of {best} batches in a row from step {best_start}{loader_note}",
+        loader_note = tr("; no DataLoader: the batches are sliced by hand in a fixed order")
+    return Hit(tr("consecutive training batches share their majority class in {n_agree} of {n_pairs} "
+                  "sampled pairs ({observed:.0%}, expected {expected:.0%} if shuffled); {n_pure} of "
+                  "{n_per_step} batches are >= {majority_fraction:.0%} one class, and class {run_class} "
+                  "is the majority of {best} batches in a row from step {best_start}{loader_note}",
+                  n_agree=len(agree), n_pairs=len(pairs), observed=observed, expected=expected, n_pure=len(pure),
+                  n_per_step=len(per_step), majority_fraction=th['majority_fraction'], run_class=run_class,
+                  best=best, best_start=best_start, loader_note=loader_note),
                where="training data order", step=best_start,
                evidence={"agreeing_pairs": len(agree), "pairs": len(pairs), "agreement": observed,
                          "expected_if_shuffled": expected, "z": z, "pure_batches": len(pure),
@@ -235,9 +249,12 @@ def class_imbalance(ctx: Context):
     ratio = present[big] / present[small]
     if ratio <= th["max_ratio"]:
         return None
-    shares = ", ".join(f"class {k}: {int(round(v))}" for k, v in sorted(present.items())[:8])
-    return Hit(f"class {big} outnumbers class {small} {ratio:.0f}:1 in {int(total)} sampled training targets "
-               f"({shares}), and {fn} has no class weights: the model can score well by predicting class {big}",
+    shares = tjoin(tr(", "), (tr("class {k}: {v}",
+                          k=k, v=int(round(v))) for k, v in sorted(present.items())[:8]))
+    return Hit(tr("class {big} outnumbers class {small} {ratio:.0f}:1 in {total} sampled training "
+                  "targets ({shares}), and {fn} has no class weights: the model can score well by "
+                  "predicting class {big}",
+                  big=big, small=small, ratio=ratio, total=int(total), shares=shares, fn=fn),
                where=f"{fn} targets",
                evidence={"counts": {str(k): int(round(v)) for k, v in sorted(counts.items())}, "ratio": ratio,
                          "largest_class": big, "smallest_class": small, "samples": int(total)})
@@ -257,11 +274,14 @@ def too_little_data(ctx: Context):
     floor = th["min_per_class"] if image_like else th["absolute_floor"]
     if per_class >= floor:
         return None
-    kind = "images" if image_like else "samples"
-    norm = (f"the rule of thumb for training an image model from scratch is ~{floor} per class" if image_like
-            else f"below {floor} per class any model mostly memorizes")
-    return Hit(f"the training data has {size} {kind} for {classes} classes: {per_class:.0f} per class "
-               f"({norm}); expect overfitting, or use a pretrained model / augmentation",
+    kind = tr("images") if image_like else tr("samples")
+    norm = (tr("the rule of thumb for training an image model from scratch is ~{floor} per class",
+               floor=floor) if image_like
+            else tr("below {floor} per class any model mostly memorizes",
+                    floor=floor))
+    return Hit(tr("the training data has {size} {kind} for {classes} classes: {per_class:.0f} per class "
+                  "({norm}); expect overfitting, or use a pretrained model / augmentation",
+                  size=size, kind=kind, classes=classes, per_class=per_class, norm=norm),
                where=f"training data ({source})",
                evidence={"dataset_size": size, "classes": classes, "per_class": per_class, "floor": floor,
                          "source": source})
@@ -294,9 +314,12 @@ def input_range_mismatch(ctx: Context):
     if not hits or len(hits) * 2 < len(batches) or (len(hits) < 3 and not ctx.final):
         return None
     b = hits[0]
-    return Hit(f"the inputs of {b.model} are images {tuple(b.inputs.shape)} with values in "
-               f"[{fmt(b.inputs.min)}, {fmt(b.inputs.max)}] (mean {fmt(b.inputs.mean)}) in {len(hits)} of "
-               f"{len(batches)} sampled batches: 8-bit pixels as floats, never divided by 255 or normalized",
+    return Hit(tr("the inputs of {model} are images {inputs_shape} with values in [{inputs_min}, "
+                  "{inputs_max}] (mean {inputs_mean}) in {n_hits} of {n_batches} sampled batches: 8-bit "
+                  "pixels as floats, never divided by 255 or normalized",
+                  model=b.model, inputs_shape=tuple(b.inputs.shape), inputs_min=fmt(b.inputs.min),
+                  inputs_max=fmt(b.inputs.max), inputs_mean=fmt(b.inputs.mean), n_hits=len(hits),
+                  n_batches=len(batches)),
                where=f"{b.model} inputs", step=b.step,
                evidence={"shape": list(b.inputs.shape), "min": b.inputs.min, "max": b.inputs.max,
                          "mean": b.inputs.mean, "batches": len(hits), "sampled_batches": len(batches)})
@@ -310,15 +333,20 @@ def _unnormalized(batch, th) -> str | None:
         return None  # images in [0, 1] are fine, images in [0, 255] are D110's
     if batch.n_features >= 2 and batch.feature_std_max > th["max_scale"]:
         spread = batch.feature_std_max / batch.feature_std_min if batch.feature_std_min > 0 else float("inf")
-        return (f"feature std up to {fmt(batch.feature_std_max)} (smallest {fmt(batch.feature_std_min)}"
-                + (f", {fmt(spread)}x apart" if math.isfinite(spread) else "") + ")")
+        return (tr("feature std up to {feature_std_max} (smallest {feature_std_min}",
+                   feature_std_max=fmt(batch.feature_std_max), feature_std_min=fmt(batch.feature_std_min))
+                + (tr(", {spread}x apart",
+                      spread=fmt(spread)) if math.isfinite(spread) else "") + ")")
     if batch.n_features >= 2 and batch.feature_std_min > 0 \
             and batch.feature_std_max / batch.feature_std_min > th["scale_spread"] \
             and batch.feature_std_max > th["min_spread_scale"]:
-        return (f"features on scales {fmt(batch.feature_std_max / batch.feature_std_min)}x apart "
-                f"(std from {fmt(batch.feature_std_min)} to {fmt(batch.feature_std_max)})")
+        return (tr("features on scales {feature_std_max}x apart (std from {feature_std_min} to "
+                   "{feature_std_max2})",
+                   feature_std_max=fmt(batch.feature_std_max / batch.feature_std_min),
+                   feature_std_min=fmt(batch.feature_std_min), feature_std_max2=fmt(batch.feature_std_max)))
     if abs(s.mean) > th["max_abs_mean_in_std"] * max(s.std, 1e-30) and abs(s.mean) > th["max_scale"]:
-        return f"values offset far from zero (mean {fmt(s.mean)}, std {fmt(s.std)})"
+        return tr("values offset far from zero (mean {mean}, std {std})",
+                  mean=fmt(s.mean), std=fmt(s.std))
     return None
 
 
@@ -331,8 +359,10 @@ def unnormalized_inputs(ctx: Context):
     if not found or len(found) * 2 < len(batches) or (len(found) < 3 and not ctx.final):
         return None
     b, why = found[0]
-    return Hit(f"the inputs of {b.model} are not normalized in {len(found)} of {len(batches)} sampled batches: "
-               f"{why}; values in [{fmt(b.inputs.min)}, {fmt(b.inputs.max)}] over {b.n_features} features",
+    return Hit(tr("the inputs of {model} are not normalized in {n_found} of {n_batches} sampled "
+                  "batches: {why}; values in [{inputs_min}, {inputs_max}] over {n_features} features",
+                  model=b.model, n_found=len(found), n_batches=len(batches), why=why, inputs_min=fmt(b.inputs.min),
+                  inputs_max=fmt(b.inputs.max), n_features=b.n_features),
                where=f"{b.model} inputs", step=b.step,
                evidence={"shape": list(b.inputs.shape), "feature_std_min": b.feature_std_min,
                          "feature_std_max": b.feature_std_max, "mean": b.inputs.mean, "std": b.inputs.std,
@@ -368,9 +398,11 @@ def layout_suspect(ctx: Context):
     if first.startswith("Conv") and len(last) * 2 >= len(batches):
         b = last[0]
         n, h, w, c = b.inputs.shape
-        return Hit(f"{first} receives images shaped {tuple(b.inputs.shape)}: the last dimension ({c}) looks like "
-                   f"colour channels and dims 1-2 ({h}x{w}) like height and width, but the convolution reads dim 1 "
-                   f"as {h} channels (channels-last data fed as channels-first)",
+        return Hit(tr("{first} receives images shaped {inputs_shape}: the last dimension ({c}) looks "
+                      "like colour channels and dims 1-2 ({h}x{w}) like height and width, but the "
+                      "convolution reads dim 1 as {h} channels (channels-last data fed as "
+                      "channels-first)",
+                      first=first, inputs_shape=tuple(b.inputs.shape), c=c, h=h, w=w),
                    where=f"{b.model} inputs", step=b.step,
                    evidence={"shape": list(b.inputs.shape), "first_layer": first, "batches": len(last)})
     # (2) view instead of permute. Needs the probe's width autocorrelations of 4-D float inputs with C in
@@ -382,10 +414,12 @@ def layout_suspect(ctx: Context):
     if corr and len(odd) * 2 >= len(corr) and len(odd) >= min(th["min_batches"], len(corr)):
         b, c1, cc = odd[0]
         c = b.inputs.shape[1]
-        return Hit(f"the images {tuple(b.inputs.shape)} correlate more with the value {c} columns away "
-                   f"({cc:.2f}) than with the adjacent one ({c1:.2f}) in {len(odd)} of {len(corr)} sampled batches: "
-                   f"a channels-last (N, H, W, {c}) buffer reshaped with view/reshape instead of "
-                   f"permute(0, 3, 1, 2) interleaves the {c} colour channels along the width",
+        return Hit(tr("the images {inputs_shape} correlate more with the value {c} columns away "
+                      "({cc:.2f}) than with the adjacent one ({c1:.2f}) in {n_odd} of {n_corr} sampled "
+                      "batches: a channels-last (N, H, W, {c}) buffer reshaped with view/reshape "
+                      "instead of permute(0, 3, 1, 2) interleaves the {c} colour channels along the "
+                      "width",
+                      inputs_shape=tuple(b.inputs.shape), c=c, cc=cc, c1=c1, n_odd=len(odd), n_corr=len(corr)),
                    where=f"{b.model} inputs", step=b.step,
                    evidence={"shape": list(b.inputs.shape), "width_corr_lag1": c1, "width_corr_lag_c": cc,
                              "batches": len(odd), "sampled_batches": len(corr)})
@@ -395,9 +429,10 @@ def layout_suspect(ctx: Context):
                and b.inputs.shape[1] in shuffled_sizes and b.inputs.shape[1] > 1]
     if stacked and len(stacked) * 2 >= len(batches):
         b = stacked[0]
-        return Hit(f"the model receives {tuple(b.inputs.shape)}: a batch dimension of 1 holding the "
-                   f"{b.inputs.shape[1]} shuffled samples of a DataLoader batch, so a sequence layer treats the "
-                   "samples as consecutive time steps of one sequence",
+        return Hit(tr("the model receives {inputs_shape}: a batch dimension of 1 holding the "
+                      "{inputs_shape2} shuffled samples of a DataLoader batch, so a sequence layer "
+                      "treats the samples as consecutive time steps of one sequence",
+                      inputs_shape=tuple(b.inputs.shape), inputs_shape2=b.inputs.shape[1]),
                    where=f"{b.model} inputs", step=b.step,
                    evidence={"shape": list(b.inputs.shape), "loader_batch_sizes": sorted(shuffled_sizes)})
     return None
@@ -409,15 +444,31 @@ def invalid_targets(ctx: Context):
     rows do not sum to 1, regression targets on a scale far beyond the network's outputs."""
     sig, th = ctx.signals, ctx.th
     calls = [c for c in sig.loss_calls if c.target is not None and c.target.numel > 0 and not c.target.nonfinite]
+    # Class indices outside [0, C) for C outputs (the loss raises on them; -100 is the default ignore_index).
+    outside = [c for c in calls if c.fn in CLASS_INDEX_LOSSES and c.classes and not c.target.is_floating
+               and (c.target.max >= c.classes or (c.target.min < 0 and c.target.min != -100))]
+    if outside:
+        c = outside[0]
+        return Hit(tr("{fn} got class indices in [{target_min}, {target_max}] for {classes} outputs "
+                      "(valid: 0 to {classes2}): labels numbered from 1, or more classes than the "
+                      "output layer has",
+                      fn=c.fn, target_min=fmt(c.target.min), target_max=fmt(c.target.max), classes=c.classes,
+                      classes2=c.classes - 1),
+                   where=f"{c.fn} target", step=c.step,
+                   evidence={"target_min": c.target.min, "target_max": c.target.max, "classes": c.classes,
+                             "calls": len(outside)})
     # Whole-number labels outside {0, 1}; continuous targets outside [0, 1] are L210's (wrong loss).
     bad = [c for c in calls if c.fn in BINARY_LOSSES and c.target.integral
            and (c.target.min < -1e-6 or c.target.max > 1 + 1e-6)]
     if bad and (len(bad) >= 2 or ctx.final):
         c = bad[0]
-        return Hit(f"{c.fn} expects targets in [0, 1] (0/1 labels or probabilities) but got whole-number labels in "
-                   f"[{fmt(c.target.min)}, {fmt(c.target.max)}] in {len(bad)} of "
-                   f"{len([x for x in calls if x.fn in BINARY_LOSSES])} sampled calls"
-                   + "; labels like {-1, 1} or {1, 2} must be mapped to {0, 1}, several classes need cross_entropy",
+        return Hit(tr("{fn} expects targets in [0, 1] (0/1 labels or probabilities) but got "
+                      "whole-number labels in [{target_min}, {target_max}] in {n_bad} of {n_value} "
+                      "sampled calls",
+                      fn=c.fn, target_min=fmt(c.target.min), target_max=fmt(c.target.max), n_bad=len(bad),
+                      n_value=len([x for x in calls if x.fn in BINARY_LOSSES]))
+                   + tr("; labels like {{-1, 1}} or {{1, 2}} must be mapped to {{0, 1}}, several "
+                        "classes need cross_entropy"),
                    where=f"{c.fn} target", step=c.step,
                    evidence={"target_min": c.target.min, "target_max": c.target.max, "bad_calls": len(bad)})
     soft = [c for c in calls if c.fn == "cross_entropy" and c.target.is_floating and c.classes
@@ -426,9 +477,11 @@ def invalid_targets(ctx: Context):
              or abs(c.target.mean * c.classes - 1) > th["row_sum_tol"]]
     if wrong and (len(wrong) >= 2 or ctx.final) and len(wrong) * 2 >= len(soft):
         c = wrong[0]
-        return Hit(f"cross_entropy got float targets shaped like its input {tuple(c.input.shape)}, which it reads "
-                   f"as class probabilities, but they are not: values in [{fmt(c.target.min)}, "
-                   f"{fmt(c.target.max)}], rows summing to {fmt(c.target.mean * c.classes)} on average (should be 1)",
+        return Hit(tr("cross_entropy got float targets shaped like its input {input_shape}, which it "
+                      "reads as class probabilities, but they are not: values in [{target_min}, "
+                      "{target_max}], rows summing to {target_mean} on average (should be 1)",
+                      input_shape=tuple(c.input.shape), target_min=fmt(c.target.min), target_max=fmt(c.target.max),
+                      target_mean=fmt(c.target.mean * c.classes)),
                    where="cross_entropy target", step=c.step,
                    evidence={"target_min": c.target.min, "target_max": c.target.max,
                              "mean_row_sum": c.target.mean * c.classes, "bad_calls": len(wrong)})
@@ -438,10 +491,13 @@ def invalid_targets(ctx: Context):
         target_scale = max(abs(c.target.mean), c.target.std)
         pred_scale = max(abs(c.input.mean), c.input.std, 1e-12)
         if target_scale > th["huge_target"] and target_scale > th["min_target_over_prediction"] * pred_scale:
-            return Hit(f"{c.fn} targets are on a huge scale (mean {fmt(c.target.mean)}, std {fmt(c.target.std)}, "
-                       f"range [{fmt(c.target.min)}, {fmt(c.target.max)}]) while the predictions start at scale "
-                       f"{fmt(pred_scale)}: the first loss is {fmt(c.value)} and the network must grow its outputs "
-                       f"{target_scale / pred_scale:.0f}x; standardize the targets",
+            return Hit(tr("{fn} targets are on a huge scale (mean {target_mean}, std {target_std}, "
+                          "range [{target_min}, {target_max}]) while the predictions start at scale "
+                          "{pred_scale}: the first loss is {value} and the network must grow its "
+                          "outputs {target_scale:.0f}x; standardize the targets",
+                          fn=c.fn, target_mean=fmt(c.target.mean), target_std=fmt(c.target.std),
+                          target_min=fmt(c.target.min), target_max=fmt(c.target.max), pred_scale=fmt(pred_scale),
+                          value=fmt(c.value), target_scale=target_scale / pred_scale),
                        where=f"{c.fn} target", step=c.step,
                        evidence={"target_mean": c.target.mean, "target_std": c.target.std,
                                  "prediction_scale": pred_scale, "first_loss": c.value})
@@ -462,11 +518,14 @@ def batch_too_large(ctx: Context):
         return None
     steps_per_epoch = math.ceil(size / batch)
     if share >= 0.999:
-        what = f"full-batch training: all {size} samples in every step, 1 optimizer step per pass over the data"
+        what = tr("full-batch training: all {size} samples in every step, 1 optimizer step per pass "
+                  "over the data",
+                  size=size)
     else:
-        what = (f"batches of {batch} samples are {share:.0%} of the {size}-sample training set: "
-                f"{steps_per_epoch} optimizer steps per epoch")
-    return Hit(what + "; smaller batches give more updates per epoch and usually generalize better",
+        what = (tr("batches of {batch} samples are {share:.0%} of the {size}-sample training set: "
+                   "{steps_per_epoch} optimizer steps per epoch",
+                   batch=batch, share=share, size=size, steps_per_epoch=steps_per_epoch))
+    return Hit(what + tr("; smaller batches give more updates per epoch and usually generalize better"),
                where=f"training data ({source})",
                evidence={"batch_size": batch, "dataset_size": size, "share": share,
                          "steps_per_epoch": steps_per_epoch, "source": source})

@@ -8,6 +8,7 @@ The evidence is gathered by nndoctor/distributed.py into ``signals.ddp``:
 """
 from __future__ import annotations
 
+from nndoctor.i18n import tr
 from nndoctor.rules.base import Context, Hit, fmt, rule
 
 
@@ -38,9 +39,10 @@ def ranks_share_data(ctx: Context):
         differing = [k for k in common if any(d[k] != per_rank[0][k] for d in per_rank[1:])]
         if differing:
             return None
-        return Hit(f"all {len(ranks)} ranks fed the model the very same input batches at each of steps "
-                   f"{steps[0]}-{steps[-1]} ({len(common)} batches compared by content): every rank trains on the "
-                   "same samples, so the extra processes add no data (no DistributedSampler?)",
+        return Hit(tr("all {n_ranks} ranks fed the model the very same input batches at each of steps "
+                      "{steps}-{steps2} ({n_common} batches compared by content): every rank trains on "
+                      "the same samples, so the extra processes add no data (no DistributedSampler?)",
+                      n_ranks=len(ranks), steps=steps[0], steps2=steps[-1], n_common=len(common)),
                    where="DataLoader sampler", step=steps[0],
                    evidence={"evidence": "batch fingerprints", "ranks": [r["rank"] for r in ranks],
                              "steps_compared": steps, "batches_compared": len(common)})
@@ -50,9 +52,11 @@ def ranks_share_data(ctx: Context):
         return None
     if any(d[s] != losses[0][s] for d in losses[1:] for s in common_steps):
         return None
-    return Hit(f"the training loss was bit-identical on all {len(ranks)} ranks at each of steps "
-               f"{common_steps[0]}-{common_steps[-1]} (e.g. {fmt(losses[0][common_steps[0]])} at step "
-               f"{common_steps[0]}): every rank computes the same batches (no DistributedSampler?)",
+    return Hit(tr("the training loss was bit-identical on all {n_ranks} ranks at each of steps "
+                  "{common_steps}-{common_steps2} (e.g. {losses} at step {common_steps}): every rank "
+                  "computes the same batches (no DistributedSampler?)",
+                  n_ranks=len(ranks), common_steps=common_steps[0], common_steps2=common_steps[-1],
+                  losses=fmt(losses[0][common_steps[0]])),
                where="DataLoader sampler", step=common_steps[0],
                evidence={"evidence": "identical losses", "ranks": [r["rank"] for r in ranks],
                          "steps_compared": common_steps})
@@ -94,10 +98,11 @@ def ranks_diverge(ctx: Context):
         rel, i, other = worst
         step = int(key.split(":")[1])
         name = names[i] if i < len(names) else f"param{i}"
-        return Hit(f"after optimizer step {step} the replicas differ: {name} has a checksum on rank {other} that is "
-                   f"{fmt(rel)} (relative) away from rank 0's; DDP keeps replicas bit-identical, so gradients "
-                   "were not all-reduced (forward through `model.module`, a bypassed DDP wrapper, or no_sync "
-                   "left on)", where=name, step=step,
+        return Hit(tr("after optimizer step {step} the replicas differ: {name} has a checksum on rank "
+                      "{other} that is {rel} (relative) away from rank 0's; DDP keeps replicas "
+                      "bit-identical, so gradients were not all-reduced (forward through "
+                      "`model.module`, a bypassed DDP wrapper, or no_sync left on)",
+                      step=step, name=name, other=other, rel=fmt(rel)), where=name, step=step,
                    evidence={"optimizer_step": step, "parameter": name, "relative_difference": rel,
                              "ranks": [0, other]})
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from nndoctor.i18n import tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, names_list, rule
 
 
@@ -47,11 +48,14 @@ def cannot_overfit(ctx: Context):
                                                  and r["ratio"] <= th["max_ratio_when_accurate"])
     if fitted or r["steps"] < min(th["min_steps"], r.get("max_steps", th["min_steps"])):
         return None
-    acc = f", accuracy {100 * r['accuracy']:.0f}%" if r.get("accuracy") is not None else ""
-    return Hit(f"a copy trained alone on {r['samples']} samples for {r['steps']} steps ({r['optimizer']}, dropout off) "
-               f"only took the loss from {fmt(r['loss_start'])} to {fmt(r['loss_end'])} "
-               f"({100 * r['ratio']:.0f}% of the start{acc}); a healthy model memorizes so few samples. "
-               f"Loss by step: {_curve_text(r.get('curve', []))}",
+    acc = tr(", accuracy {accuracy:.0f}%",
+             accuracy=100 * r['accuracy']) if r.get("accuracy") is not None else ""
+    return Hit(tr("a copy trained alone on {samples} samples for {steps} steps ({optimizer}, dropout "
+                  "off) only took the loss from {loss_start} to {loss_end} ({percent_left:.0f}% of the "
+                  "start{acc}); a healthy model memorizes so few samples. Loss by step: {curve}",
+                  samples=r['samples'], steps=r['steps'], optimizer=r['optimizer'],
+                  loss_start=fmt(r['loss_start']), loss_end=fmt(r['loss_end']), percent_left=100 * r['ratio'], acc=acc,
+                  curve=_curve_text(r.get('curve', []))),
                where="pre-flight: overfit one batch", step=0, evidence=r)
 
 
@@ -71,14 +75,19 @@ def input_ignored(ctx: Context):
     if not last.get("lost_at") and last["sensitivity"] > 1e-9:
         return None  # the dependence fades layer by layer (vanishing signal, G404), it is not cut
     if last.get("lost_at"):
-        where_lost = f"; the dependence is cut at `{last['lost_at']}` ({last['lost_at_kind']}), its output is identical"
+        where_lost = tr("; the dependence is cut at `{lost_at}` ({lost_at_kind}), its output is "
+                        "identical",
+                        lost_at=last['lost_at'], lost_at_kind=last['lost_at_kind'])
     else:
-        where_lost = "; no layer sees the input change (it is replaced or multiplied away in forward)"
-    after = " even after training on the batch" if "trained" in r else ""
-    loss = (f"; loss {fmt(last['loss_real'])} with the real inputs, {fmt(last['loss_zeros'])} with zeros"
+        where_lost = tr("; no layer sees the input change (it is replaced or multiplied away in forward)")
+    after = tr(" even after training on the batch") if "trained" in r else ""
+    loss = (tr("; loss {loss_real} with the real inputs, {loss_zeros} with zeros",
+               loss_real=fmt(last['loss_real']), loss_zeros=fmt(last['loss_zeros']))
             if "loss_real" in last else "")
-    return Hit(f"the model's outputs are the same with the real inputs, all-zero inputs and random inputs{after} "
-               f"(mean relative change {fmt(last['sensitivity'])}){loss}{where_lost}: the model ignores its input",
+    return Hit(tr("the model's outputs are the same with the real inputs, all-zero inputs and random "
+                  "inputs{after} (mean relative change {sensitivity}){loss}{where_lost}: the model "
+                  "ignores its input",
+                  after=after, sensitivity=fmt(last['sensitivity']), loss=loss, where_lost=where_lost),
                where="pre-flight: real vs zero/random inputs", step=0, evidence=r)
 
 
@@ -91,18 +100,23 @@ def batch_mixing(ctx: Context):
         return None
     layer = r.get("first_mixing_layer")
     if layer and r.get("mixed_before_layer"):
-        where = f"before `{layer}`: its input already mixes samples (a view/reshape in forward?)"
+        where = tr("before `{layer}`: its input already mixes samples (a view/reshape in forward?)",
+                   layer=layer)
     elif layer and r.get("first_mixing_kind") in SEQUENCE_LAYERS:
-        where = (f"in `{layer}` ({r['first_mixing_kind']}): it gets each sample's values unmixed but combines "
-                 "them across what it takes for the batch dimension; the input's layout does not match its "
-                 "batch_first setting (a view/reshape where a transpose was meant?)")
+        where = (tr("in `{layer}` ({kind}): it gets each sample's values unmixed but "
+                    "combines them across what it takes for the batch dimension; the input's layout "
+                    "does not match its batch_first setting (a view/reshape where a transpose was "
+                    "meant?)",
+                    layer=layer, kind=r['first_mixing_kind']))
     elif layer:
-        where = f"in `{layer}` ({r.get('first_mixing_kind')}): its input is clean, its output mixes samples"
+        where = tr("in `{layer}` ({kind}): its input is clean, its output mixes samples",
+                   layer=layer, kind=r.get("first_mixing_kind"))
     else:
-        where = "in the forward code"
-    return Hit(f"{100 * r['output_mixing_fraction']:.0f}% of the model's outputs depend on the inputs of more than "
-               f"one sample of the batch (eval mode, {r['samples']} samples perturbed one at a time); "
-               f"the mixing starts {where}",
+        where = tr("in the forward code")
+    return Hit(tr("{percent:.0f}% of the model's outputs depend on the inputs of more than one sample of "
+                  "the batch (eval mode, {samples} samples perturbed one at a time); the mixing starts "
+                  "{where}",
+                  percent=100 * r['output_mixing_fraction'], samples=r['samples'], where=where),
                where=layer or "", step=0, evidence=r)
 
 
@@ -124,9 +138,12 @@ def custom_gradient_wrong(ctx: Context):
     used_in = [m["name"] for m in r["failed"] if m["kind"] == "module" and set(m.get("functions", ())) &
                {c["name"] for c in culprits}]
     if used_in:
-        names[-1] += f" (used in `{names_list(used_in, 3)}`)"
-    return Hit(f"numerical gradient check failed for {names_list(names)}: along a random direction the backward "
-               f"gives {fmt(worst.get('analytic', 0.0))}, finite differences give {fmt(worst.get('numerical', 0.0))}",
+        names[-1] += tr(" (used in `{used_in}`)",
+                        used_in=names_list(used_in, 3))
+    return Hit(tr("numerical gradient check failed for {names}: along a random direction the backward "
+                  "gives {analytic}, finite differences give {numerical}",
+                  names=names_list(names), analytic=fmt(worst.get('analytic', 0.0)),
+                  numerical=fmt(worst.get('numerical', 0.0))),
                where=worst["name"], step=0, evidence=r)
 
 
@@ -158,10 +175,13 @@ def labels_unlearnable(ctx: Context):
     ignored = (ctx.signals.experiments.get("input_ignored") or {}).get("trained") or {}
     if ignored.get("sensitivity") is not None and ignored["sensitivity"] <= 1e-4:
         return None
-    return Hit(f"on {r['samples']} captured samples, copies learn the true labels no faster than shuffled ones "
-               f"(mean loss over {r['steps']} steps {fmt(r['true_auc'])} vs {fmt(r['permuted_auc'])} of the start) "
-               f"and on held-out samples they do no better than predicting the label frequencies (loss "
-               f"{fmt(r['heldout_true'])} vs {fmt(r['heldout_baseline'])}): the labels do not go with the inputs",
+    return Hit(tr("on {samples} captured samples, copies learn the true labels no faster than shuffled "
+                  "ones (mean loss over {steps} steps {true_auc} vs {permuted_auc} of the start) and on "
+                  "held-out samples they do no better than predicting the label frequencies (loss "
+                  "{heldout_true} vs {heldout_baseline}): the labels do not go with the inputs",
+                  samples=r['samples'], steps=r['steps'], true_auc=fmt(r['true_auc']),
+                  permuted_auc=fmt(r['permuted_auc']), heldout_true=fmt(r['heldout_true']),
+                  heldout_baseline=fmt(r['heldout_baseline'])),
                where="pre-flight: true vs shuffled labels", step=0, evidence=r)
 
 
@@ -177,18 +197,23 @@ def regularization_insane(ctx: Context):
         return None
     if r.get("configured_decay_changed_weights") is False:
         empty = r.get("decay_groups_empty") or []
-        why = (f"the parameter group{'s' if len(empty) > 1 else ''} with weight decay "
-               f"({', '.join(str(i) for i in empty)}) hold{'' if len(empty) > 1 else 's'} no parameters"
-               if empty else "the optimizer does not apply it")
-        return Hit(f"weight_decay={fmt(r['weight_decay'])} is configured in {r['optimizer']}, but a copy trained with it "
-                   f"ends bit-identical to one trained with weight_decay=0: {why}",
+        why = (tr("the parameter groups with weight decay ({groups}) hold no parameters",
+                  groups=", ".join(str(i) for i in empty)) if len(empty) > 1
+               else tr("the parameter group with weight decay ({groups}) holds no parameters", groups=empty[0])
+               if empty else tr("the optimizer does not apply it"))
+        return Hit(tr("weight_decay={weight_decay} is configured in {optimizer}, but a copy trained "
+                      "with it ends bit-identical to one trained with weight_decay=0: {why}",
+                      weight_decay=fmt(r['weight_decay']), optimizer=r['optimizer'], why=why),
                    where=f"{r['optimizer']} param_groups", step=0, evidence=r)
     if r["decay_changed_weights"]:
         return None
-    return Hit(f"turning weight decay up to {fmt(r['weight_decay_up'])} in {r['optimizer']} left the weights "
-               f"bit-identical to a run with the configured weight_decay={fmt(r['weight_decay'])}; "
-               f"loss {fmt(r['loss_decay_up'])} vs {fmt(r['loss_user'])} as configured: the regularization is not "
-               "wired into the update", where=f"{r['optimizer']} weight_decay", step=0, evidence=r)
+    return Hit(tr("turning weight decay up to {weight_decay_up} in {optimizer} left the weights "
+                  "bit-identical to a run with the configured weight_decay={weight_decay}; loss "
+                  "{loss_decay_up} vs {loss_user} as configured: the regularization is not wired into "
+                  "the update",
+                  weight_decay_up=fmt(r['weight_decay_up']), optimizer=r['optimizer'],
+                  weight_decay=fmt(r['weight_decay']), loss_decay_up=fmt(r['loss_decay_up']),
+                  loss_user=fmt(r['loss_user'])), where=f"{r['optimizer']} weight_decay", step=0, evidence=r)
 
 
 @rule("G407", stage=LIVE)
@@ -207,8 +232,10 @@ def over_regularized(ctx: Context):
         reg.append(f"weight_decay={fmt(r['weight_decay'])}")
     if r["dropout"]:
         reg.append(f"dropout p={names_list(fmt(p) for p in r['dropout'])}")
-    return Hit(f"in {r['steps']} steps on {r['samples']} samples the loss falls {100 * drop_free:.0f}% without "
-               f"regularization but only {100 * drop_user:.0f}% with {', '.join(reg)}: the model is over-regularized",
+    return Hit(tr("in {steps} steps on {samples} samples the loss falls {drop_free:.0f}% without "
+                  "regularization but only {drop_user:.0f}% with {reg}: the model is over-regularized",
+                  steps=r['steps'], samples=r['samples'], drop_free=100 * drop_free, drop_user=100 * drop_user,
+                  reg=', '.join(reg)),
                where=", ".join(reg), step=0, evidence=r)
 
 
@@ -222,8 +249,10 @@ def excessive_augmentation(ctx: Context):
     if not (r["drop_fixed"] >= ctx.th["min_fixed_drop"]
             and r["drop_augmented"] <= ctx.th["max_drop_share"] * r["drop_fixed"]):
         return None
-    return Hit(f"dataset items change from one access to the next (augmentation, relative change "
-               f"{fmt(r['augmentation_change'])}); in {r['steps']} steps a copy's loss falls "
-               f"{100 * r['drop_fixed']:.0f}% on fixed draws but {100 * r['drop_augmented']:.0f}% on fresh "
-               "augmented draws: the augmentation is too strong to learn from",
+    return Hit(tr("dataset items change from one access to the next (augmentation, relative change "
+                  "{augmentation_change}); in {steps} steps a copy's loss falls {drop_fixed:.0f}% on fixed "
+                  "draws but {drop_augmented:.0f}% on fresh augmented draws: the augmentation is too strong to "
+                  "learn from",
+                  augmentation_change=fmt(r['augmentation_change']), steps=r['steps'], drop_fixed=100 * r['drop_fixed'],
+                  drop_augmented=100 * r['drop_augmented']),
                where="dataset augmentation", step=0, evidence=r)

@@ -1,6 +1,7 @@
 """T5xx: the training loop (zero_grad, step order, train/eval modes)."""
 from __future__ import annotations
 
+from nndoctor.i18n import tr
 from nndoctor.rules.base import LIVE, Context, Hit, names_list, rule
 
 
@@ -10,9 +11,10 @@ def missing_zero_grad(ctx: Context):
     sig = ctx.signals
     if sig.checked_backwards < ctx.th["min_steps"] or sig.stale_grad_backwards * 2 < sig.checked_backwards:
         return None
-    return Hit(f"at {sig.stale_grad_backwards} of {sig.checked_backwards} optimizer steps the gradients still held "
-               "the previous step's values (the same gradient tensors, accumulated, never cleared): "
-               "zero_grad() is not called on this model's parameters between steps",
+    return Hit(tr("at {stale_grad_backwards} of {checked_backwards} optimizer steps the gradients still "
+                  "held the previous step's values (the same gradient tensors, accumulated, never "
+                  "cleared): zero_grad() is not called on this model's parameters between steps",
+                  stale_grad_backwards=sig.stale_grad_backwards, checked_backwards=sig.checked_backwards),
                where="optimizer.step()", step=sig.first_stale_step,
                evidence={"stale_steps": sig.stale_grad_backwards, "checked_steps": sig.checked_backwards})
 
@@ -24,22 +26,27 @@ def step_order(ctx: Context):
     if ctx.final and sig.optimizer_created and sig.steps == 0 and sig.backward_calls >= ctx.th["min_backwards"]:
         unchanged = [p.name for p in sig.params.values() if p.changed is False and p.requires_grad]
         if not any(p.changed for p in sig.params.values()):
-            return Hit(f"backward() ran {sig.backward_calls} times but optimizer.step() was never called: "
-                       f"the weights never changed" + (f" ({len(unchanged)} parameter tensors checked)"
+            return Hit(tr("backward() ran {backward_calls} times but optimizer.step() was never called: "
+                          "the weights never changed",
+                          backward_calls=sig.backward_calls) + (tr(" ({n_unchanged} parameter tensors checked)",
+                                                          n_unchanged=len(unchanged))
                                                         if unchanged else ""),
                        where="training loop", evidence={"backward_calls": sig.backward_calls, "steps": 0})
     if ctx.final and sig.scheduler_steps_before_optimizer and sig.steps:
-        return Hit(f"lr_scheduler.step() was called {sig.scheduler_steps_before_optimizer} time(s) before the "
-                   "optimizer's first step(): the first value of the learning-rate schedule is skipped "
-                   "(call scheduler.step() after optimizer.step())", where="lr_scheduler.step()", step=0,
+        return Hit(tr("lr_scheduler.step() was called {scheduler_steps_before_optimizer} time(s) before "
+                      "the optimizer's first step(): the first value of the learning-rate schedule is "
+                      "skipped (call scheduler.step() after optimizer.step())",
+                      scheduler_steps_before_optimizer=sig.scheduler_steps_before_optimizer),
+                   where="lr_scheduler.step()", step=0,
                    severity="warning",
                    evidence={"scheduler_steps_before_optimizer": sig.scheduler_steps_before_optimizer})
     for opt in sig.optimizers:
         checked = [s for s in sig.step_stats if s.optimizer == opt.index]
         if len(checked) >= 3 and opt.empty_grad_steps * 2 >= len(checked) and sig.backward_calls:
-            return Hit(f"{opt.kind}.step() ran with no gradient on any parameter in {opt.empty_grad_steps} of "
-                       f"{len(checked)} checked steps although backward() ran: step() comes before backward(), "
-                       "or zero_grad() runs between backward() and step()",
+            return Hit(tr("{kind}.step() ran with no gradient on any parameter in {empty_grad_steps} of "
+                          "{n_checked} checked steps although backward() ran: step() comes before "
+                          "backward(), or zero_grad() runs between backward() and step()",
+                          kind=opt.kind, empty_grad_steps=opt.empty_grad_steps, n_checked=len(checked)),
                        where=f"{opt.kind}.step()", step=checked[0].step,
                        evidence={"empty_gradient_steps": opt.empty_grad_steps, "checked_steps": len(checked)})
     return None
@@ -52,9 +59,12 @@ def eval_mode_training(ctx: Context):
     total = sig.train_forwards_eval_mode + sig.train_forwards_train_mode
     if sig.train_forwards_eval_mode < ctx.th["min_steps"] or sig.train_forwards_eval_mode * 2 < total:
         return None
-    return Hit(f"the model was in eval mode for {sig.train_forwards_eval_mode} of {total} training forwards "
-               f"(whose loss was backpropagated), from step {sig.first_eval_train_step}: "
-               f"{names_list(sig.mode_dependent_layers)} behave as at test time",
+    return Hit(tr("the model was in eval mode for {train_forwards_eval_mode} of {total} training "
+                  "forwards (whose loss was backpropagated), from step {first_eval_train_step}: "
+                  "{mode_dependent_layers} behave as at test time",
+                  train_forwards_eval_mode=sig.train_forwards_eval_mode, total=total,
+                  first_eval_train_step=sig.first_eval_train_step,
+                  mode_dependent_layers=names_list(sig.mode_dependent_layers)),
                where=names_list(sig.mode_dependent_layers), step=sig.first_eval_train_step,
                evidence={"eval_mode_training_forwards": sig.train_forwards_eval_mode, "training_forwards": total,
                          "mode_dependent_layers": sig.mode_dependent_layers})
@@ -76,10 +86,12 @@ def train_mode_evaluation(ctx: Context):
     total = n + sig.eval_forwards_eval_mode
     if n * 2 < total and not sig.eval_losses:
         return None
-    return Hit(f"{n} of {total} forwards with gradients off (validation/inference) ran with the model in train "
-               f"mode, from step {sig.first_train_mode_eval_step}: the Dropout/BatchNorm layers "
-               f"{names_list(sig.mode_dependent_layers)} behave as in training (dropout active, BatchNorm on batch "
-               "statistics); call model.eval() first",
+    return Hit(tr("{n} of {total} forwards with gradients off (validation/inference) ran with the model "
+                  "in train mode, from step {first_train_mode_eval_step}: the Dropout/BatchNorm layers "
+                  "{mode_dependent_layers} behave as in training (dropout active, BatchNorm on batch "
+                  "statistics); call model.eval() first",
+                  n=n, total=total, first_train_mode_eval_step=sig.first_train_mode_eval_step,
+                  mode_dependent_layers=names_list(sig.mode_dependent_layers)),
                where=names_list(sig.mode_dependent_layers), step=sig.first_train_mode_eval_step,
                evidence={"train_mode_eval_forwards": n, "eval_mode_eval_forwards": sig.eval_forwards_eval_mode,
                          "eval_losses": len(sig.eval_losses), "steps": sig.steps,
@@ -107,11 +119,11 @@ def batchnorm_tiny_batch(ctx: Context):
         return None
     if len(tiny_steps) * 2 >= len(steps) and len(tiny_steps) >= min(th["min_steps"], len(steps)):
         m, s, n = tiny[0]
-        return Hit(f"BatchNorm layer {m} (training mode) normalizes over {n} sample(s) "
-                   f"({values[(m, s)]} values per channel) at {len(tiny_steps)} of {len(steps)} sampled steps: "
-                   "batch mean and variance from so few samples are noise "
-                   "(Wu & He 2018: BatchNorm degrades below ~8 samples per batch); use larger batches or "
-                   "GroupNorm/LayerNorm",
+        return Hit(tr("BatchNorm layer {m} (training mode) normalizes over {n} sample(s) ({values} "
+                      "values per channel) at {n_tiny_steps} of {n_steps} sampled steps: batch mean and "
+                      "variance from so few samples are noise (Wu & He 2018: BatchNorm degrades below "
+                      "~8 samples per batch); use larger batches or GroupNorm/LayerNorm",
+                      m=m, n=n, values=values[(m, s)], n_tiny_steps=len(tiny_steps), n_steps=len(steps)),
                    where=m, step=s,
                    evidence={"module": m, "samples": n, "tiny_steps": len(tiny_steps), "sampled_steps": len(steps),
                              "modules": sorted({e[0] for e in tiny})})
@@ -120,8 +132,9 @@ def batchnorm_tiny_batch(ctx: Context):
     m, s, n = min(tiny, key=lambda e: e[2])
     if n > th["max_samples_occasional"]:
         return None
-    return Hit(f"BatchNorm layer {m} (training mode) saw a batch of only {n} sample(s) at step {s} "
-               f"({len(tiny_steps)} of "
-               f"{len(steps)} sampled steps), likely the short last batch of an epoch; drop_last=True avoids it",
+    return Hit(tr("BatchNorm layer {m} (training mode) saw a batch of only {n} sample(s) at step {s} "
+                  "({n_tiny_steps} of {n_steps} sampled steps), likely the short last batch of an "
+                  "epoch; drop_last=True avoids it",
+                  m=m, n=n, s=s, n_tiny_steps=len(tiny_steps), n_steps=len(steps)),
                where=m, step=s, severity="info",
                evidence={"module": m, "samples": n, "tiny_steps": len(tiny_steps), "sampled_steps": len(steps)})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+from nndoctor.i18n import tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, rule
 
 CE_LIKE = ("cross_entropy", "nll_loss")
@@ -15,14 +16,16 @@ def _chance_level(call) -> tuple[float, str] | None:
     """The loss a model predicting uniformly at random gets, per the loss's reduction."""
     if call.fn in CE_LIKE and call.classes and call.classes > 1:
         per_sample, unit = math.log(call.classes), call.input.shape[0]
-        label = f"ln({call.classes}) = {math.log(call.classes):.3f} for {call.classes} classes"
+        label = tr("ln({classes}) = {chance:.3f} for {classes} classes",
+                   classes=call.classes, chance=math.log(call.classes))
     elif call.fn in BCE_LIKE and not call.has_pos_weight:
         per_sample, unit = math.log(2), call.input.numel
-        label = "ln 2 = 0.693 per binary output"
+        label = tr("ln 2 = 0.693 per binary output")
     else:
         return None
     if call.reduction == "sum":
-        return per_sample * unit, label + f" (x{unit}, reduction='sum')"
+        return per_sample * unit, label + tr(" (x{unit}, reduction='sum')",
+                                             unit=unit)
     if call.reduction == "mean":
         return per_sample, label
     return None
@@ -44,8 +47,9 @@ def initial_loss_off(ctx: Context):
     expected, label = chance
     if first.value <= ctx.th["max_ratio"] * expected + ctx.th["abs_slack"]:
         return None
-    return Hit(f"first loss {fmt(first.value)}, expected ~{fmt(expected)} at initialization ({label}): "
-               f"{first.value / expected:.1f}x the chance level",
+    return Hit(tr("first loss {loss}, expected ~{expected} at initialization ({label}): {ratio:.1f}x "
+                  "the chance level",
+                  loss=fmt(first.value), expected=fmt(expected), label=label, ratio=first.value / expected),
                where=f"{first.fn} at step 0", step=0,
                evidence={"first_loss": first.value, "expected": expected, "loss": first.fn,
                          "classes": first.classes})
@@ -59,9 +63,10 @@ def softmax_before_crossentropy(ctx: Context):
     if not probs or len(probs) * 2 < len(calls) or (len(probs) < 2 and not ctx.final):
         return None
     c = probs[0]
-    return Hit(f"cross_entropy received probabilities in {len(probs)} of {len(calls)} sampled calls: every row is "
-               f"non-negative and sums to 1 (inputs in [{fmt(c.input.min)}, {fmt(c.input.max)}]); it expects raw "
-               f"logits and applies log_softmax itself",
+    return Hit(tr("cross_entropy received probabilities in {n_probs} of {n_calls} sampled calls: every "
+                  "row is non-negative and sums to 1 (inputs in [{input_min}, {input_max}]); it expects "
+                  "raw logits and applies log_softmax itself",
+                  n_probs=len(probs), n_calls=len(calls), input_min=fmt(c.input.min), input_max=fmt(c.input.max)),
                where="cross_entropy input" + (" (model output)" if c.input_is_model_output else ""), step=c.step,
                evidence={"calls_with_probabilities": len(probs), "sampled_calls": len(calls),
                          "input_min": c.input.min, "input_max": c.input.max})
@@ -75,9 +80,10 @@ def nll_on_non_log_probabilities(ctx: Context):
     if not bad or len(bad) * 2 < len(calls) or (len(bad) < 2 and not ctx.final):
         return None
     c = bad[0]
-    kind = "probabilities (softmax output)" if c.probs_like else "raw scores (logits)"
-    return Hit(f"nll_loss received {kind}, not log-probabilities: |logsumexp| of a row reaches "
-               f"{fmt(c.row_logsumexp_absmax)} (0 for log_softmax output) in {len(bad)} of {len(calls)} calls",
+    kind = tr("probabilities (softmax output)") if c.probs_like else tr("raw scores (logits)")
+    return Hit(tr("nll_loss received {kind}, not log-probabilities: |logsumexp| of a row reaches "
+                  "{row_logsumexp_absmax} (0 for log_softmax output) in {n_bad} of {n_calls} calls",
+                  kind=kind, row_logsumexp_absmax=fmt(c.row_logsumexp_absmax), n_bad=len(bad), n_calls=len(calls)),
                where="nll_loss input", step=c.step,
                evidence={"row_logsumexp_absmax": c.row_logsumexp_absmax, "probabilities": c.probs_like,
                          "bad_calls": len(bad), "sampled_calls": len(calls)})
@@ -106,8 +112,10 @@ def loss_shape_broadcast(ctx: Context):
             continue
         size = math.prod(joint)
         if size > max(c.input.numel, c.target.numel):
-            return Hit(f"{c.fn} got prediction {a} and target {b}, which broadcast to {joint}: "
-                       f"{size} pairs compared instead of {max(c.input.numel, c.target.numel)}",
+            return Hit(tr("{fn} got prediction {a} and target {b}, which broadcast to {joint}: {size} "
+                          "pairs compared instead of {max_input_numel}",
+                          fn=c.fn, a=a, b=b, joint=joint, size=size,
+                          max_input_numel=max(c.input.numel, c.target.numel)),
                        where=f"{c.fn}", step=c.step,
                        evidence={"prediction_shape": list(a), "target_shape": list(b), "broadcast_shape": list(joint)})
     return None
@@ -123,9 +131,10 @@ def sigmoid_before_bcewithlogits(ctx: Context):
     if len(probs) < 3 or len(probs) < len(calls) or (not ctx.final and probs[-1].step - probs[0].step < 100):
         return None
     c = probs[0]
-    return Hit(f"binary_cross_entropy_with_logits received values all inside [0, 1] in {len(probs)} of {len(calls)} "
-               f"sampled calls (range [{fmt(c.input.min)}, {fmt(c.input.max)}]): these look like sigmoid outputs, "
-               "but the loss expects raw logits",
+    return Hit(tr("binary_cross_entropy_with_logits received values all inside [0, 1] in {n_probs} of "
+                  "{n_calls} sampled calls (range [{input_min}, {input_max}]): these look like sigmoid "
+                  "outputs, but the loss expects raw logits",
+                  n_probs=len(probs), n_calls=len(calls), input_min=fmt(c.input.min), input_max=fmt(c.input.max)),
                where="binary_cross_entropy_with_logits input", step=c.step,
                evidence={"calls_in_unit_interval": len(probs), "sampled_calls": len(calls),
                          "input_min": c.input.min, "input_max": c.input.max})
@@ -206,9 +215,12 @@ def loss_terms_imbalanced(ctx: Context):
     names = [f"{fn} #{i + 1}" if [f for f, _ in terms].count(fn) > 1 else fn for i, (fn, _) in enumerate(terms)]
     shown = lambda i: (f"{fmt(peak[i] / abs(weights[i]))} x weight {fmt(weights[i])} = {fmt(peak[i])}"  # noqa: E731
                        if weights[i] != 1.0 else fmt(peak[i]))
-    return Hit(f"the loss is a sum of {len(active)} terms and {names[hi]} ({shown(hi)}) outweighs {names[lo]} "
-               f"({shown(lo)}) {ratio:.0f}x (largest values over the first {len(early)} recorded steps): the "
-               f"gradient of {names[lo]} is drowned out; rescale the terms (reduction='mean' for both, or a weight)",
+    return Hit(tr("the loss is a sum of {n_active} terms and {names} ({hi}) outweighs {names2} ({lo}) "
+                  "{ratio:.0f}x (largest values over the first {n_early} recorded steps): the gradient "
+                  "of {names2} is drowned out; rescale the terms (reduction='mean' for both, or a "
+                  "weight)",
+                  n_active=len(active), names=names[hi], hi=shown(hi), names2=names[lo], lo=shown(lo), ratio=ratio,
+                  n_early=len(early)),
                where=f"loss terms {names[hi]} vs {names[lo]}", step=step,
                evidence={"terms": [[n, v] for n, (_, v) in zip(names, terms)], "weights": weights,
                          "peak_contributions": {names[i]: peak[i] for i in active},
@@ -262,10 +274,12 @@ def loss_metric_disagree(ctx: Context):
         spread = max(abs(start), abs(end), 1e-12)
         if end - start >= th["min_metric_gain"] * (1.0 if bounded else spread):
             continue
-        return Hit(f"the training loss fell {drop:.0%} ({fmt(loss_start)} -> {fmt(loss_end)}, first vs last quarter "
-                   f"of steps {first}-{last}) "
-                   f"but {name} did not improve ({fmt(start)} -> {fmt(end)} over {len(values)} points): the loss is "
-                   "optimizing something the metric does not reward (class prior, wrong targets, or a metric bug)",
+        return Hit(tr("the training loss fell {drop:.0%} ({loss_start} -> {loss_end}, first vs last "
+                      "quarter of steps {first}-{last}) but {name} did not improve ({start} -> {end} "
+                      "over {n_values} points): the loss is optimizing something the metric does not "
+                      "reward (class prior, wrong targets, or a metric bug)",
+                      drop=drop, loss_start=fmt(loss_start), loss_end=fmt(loss_end), first=first, last=last,
+                      name=name, start=fmt(start), end=fmt(end), n_values=len(values)),
                    where=name, step=points[-1][0],
                    evidence={"loss_start": loss_start, "loss_end": loss_end, "loss_drop": drop, "metric": name,
                              "metric_start": start, "metric_end": end, "metric_points": len(values)})
@@ -277,10 +291,13 @@ def loss_metric_disagree(ctx: Context):
     level, label = prior
     if loss_end < (1 - th["prior_tol"]) * level:
         return None
-    return Hit(f"the training loss fell {drop:.0%} ({fmt(loss_start)} -> {fmt(loss_end)}, first vs last quarter of "
-               f"steps {first}-{last}) but not below {fmt(level)}, the loss of a model that ignores its input and "
-               f"predicts the label frequencies ({label}): the fall is the class prior being learned, and accuracy "
-               "cannot have moved beyond always predicting the most frequent answer",
+    return Hit(tr("the training loss fell {drop:.0%} ({loss_start} -> {loss_end}, first vs last quarter "
+                  "of steps {first}-{last}) but not below {level}, the loss of a model that ignores its "
+                  "input and predicts the label frequencies ({label}): the fall is the class prior "
+                  "being learned, and accuracy cannot have moved beyond always predicting the most "
+                  "frequent answer",
+                  drop=drop, loss_start=fmt(loss_start), loss_end=fmt(loss_end), first=first, last=last,
+                  level=fmt(level), label=label),
                where=f"{sig.loss_calls[0].fn} (training loss)", step=last,
                evidence={"loss_start": loss_start, "loss_end": loss_end, "loss_drop": drop, "prior_level": level,
                          "prior": label})
@@ -303,12 +320,14 @@ def _prior_level(sig) -> tuple[float, str] | None:
         if len(targets) != len(calls) or not all(t.integral and t.min >= 0 and t.max <= 1 for t in targets):
             return None
         p = sum(t.mean * t.numel for t in targets) / max(1, sum(t.numel for t in targets))
-        return _entropy((p, 1 - p)), f"{p:.1%} of the binary targets are 1"
+        return _entropy((p, 1 - p)), tr("{p:.1%} of the binary targets are 1",
+                                        p=p)
     if fn in CE_LIKE and sig.class_counts:
         total = sum(sig.class_counts.values())
         probs = [n / total for n in sig.class_counts.values()]
         top = max(probs)
-        return _entropy(probs), f"{len(probs)} classes, the most frequent {top:.1%}"
+        return _entropy(probs), tr("{n_probs} classes, the most frequent {top:.1%}",
+                                   n_probs=len(probs), top=top)
     return None
 
 
@@ -329,12 +348,14 @@ def wrong_output_activation(ctx: Context):
                    and not (kind == "Sigmoid" and c.fn == "binary_cross_entropy_with_logits")]
     if logit_calls and kind in ("ReLU", "ReLU6", "Softplus", "Sigmoid"):
         c = logit_calls[0]
-        consequence = ("every logit >= 0, so every predicted probability is >= 0.5"
+        consequence = (tr("every logit >= 0, so every predicted probability is >= 0.5")
                        if c.fn == "binary_cross_entropy_with_logits" else
-                       "logits cannot be negative, and a class whose logit hits 0 gets no gradient"
-                       if kind in ("ReLU", "ReLU6") else "the logits are squashed into a narrow range")
-        return Hit(f"the model's output passes through {kind} ({act[0]}) before {c.fn}, which expects raw "
-                   f"logits: outputs in [{fmt(c.input.min)}, {fmt(c.input.max)}]; {consequence}",
+                       tr("logits cannot be negative, and a class whose logit hits 0 gets no gradient")
+                       if kind in ("ReLU", "ReLU6") else tr("the logits are squashed into a narrow range"))
+        return Hit(tr("the model's output passes through {kind} ({act}) before {fn}, which expects raw "
+                      "logits: outputs in [{input_min}, {input_max}]; {consequence}",
+                      kind=kind, act=act[0], fn=c.fn, input_min=fmt(c.input.min), input_max=fmt(c.input.max),
+                      consequence=consequence),
                    where=f"{where}{c.fn}", step=c.step,
                    evidence={"activation": kind, "module": act[0], "loss": c.fn,
                              "output_min": c.input.min, "output_max": c.input.max})
@@ -358,9 +379,11 @@ def wrong_output_activation(ctx: Context):
         return None
     c = out[0]
     rng = f"[{fmt(lo)}, {fmt(hi)}]" if hi is not None else f"[{fmt(lo)}, inf)"
-    return Hit(f"the model's output goes through {label}, which can only produce values in {rng}, but the "
-               f"{c.fn} targets lie in [{fmt(c.target.min)}, {fmt(c.target.max)}] (mean {fmt(c.target.mean)}) in "
-               f"{len(out)} of {len(regress)} sampled calls: part of the targets is unreachable",
+    return Hit(tr("the model's output goes through {label}, which can only produce values in {rng}, but "
+                  "the {fn} targets lie in [{target_min}, {target_max}] (mean {target_mean}) in {n_out} "
+                  "of {n_regress} sampled calls: part of the targets is unreachable",
+                  label=label, rng=rng, fn=c.fn, target_min=fmt(c.target.min), target_max=fmt(c.target.max),
+                  target_mean=fmt(c.target.mean), n_out=len(out), n_regress=len(regress)),
                where=f"{where}{c.fn}", step=c.step,
                evidence={"activation": kind or "relu (functional)", "output_range": [lo, hi],
                          "target_min": c.target.min, "target_max": c.target.max, "target_mean": c.target.mean,
@@ -384,10 +407,12 @@ def wrong_loss_for_task(ctx: Context):
               and abs(c.target.mean * c.target.shape[1] - 1) < 1e-6]
     if onehot and len(onehot) * 2 >= len(regress) and len(onehot) >= min(th["min_calls"], len(regress)):
         c = onehot[0]
-        return Hit(f"{c.fn} compares the outputs {tuple(c.input.shape)} with one-hot targets (0/1, exactly one 1 per "
-                   f"row over {c.target.shape[1]} columns) in {len(onehot)} of {len(regress)} sampled calls: a "
-                   "classification trained as regression; cross_entropy on the logits with class indices learns "
-                   "faster and calibrates",
+        return Hit(tr("{fn} compares the outputs {input_shape} with one-hot targets (0/1, exactly one 1 "
+                      "per row over {target_shape} columns) in {n_onehot} of {n_regress} sampled calls: "
+                      "a classification trained as regression; cross_entropy on the logits with class "
+                      "indices learns faster and calibrates",
+                      fn=c.fn, input_shape=tuple(c.input.shape), target_shape=c.target.shape[1],
+                      n_onehot=len(onehot), n_regress=len(regress)),
                    where=f"{c.fn} target", step=c.step,
                    evidence={"loss": c.fn, "target_shape": list(c.target.shape), "calls": len(onehot)})
     indices = [c for c in regress if c.target.integral and c.target.min == 0
@@ -396,10 +421,12 @@ def wrong_loss_for_task(ctx: Context):
     if indices and len(indices) * 2 >= len(regress) and len(indices) >= min(th["min_calls"], len(regress)):
         c = indices[0]
         top = int(max(x.target.max for x in indices))
-        return Hit(f"{c.fn} regresses one output per sample onto integer targets 0..{top} in {len(indices)} of "
-                   f"{len(regress)} sampled calls: these look like class indices, and a regression loss treats "
-                   f"class {top} as {top}x further from class 0 than class 1 is; use cross_entropy with "
-                   f"{top + 1} outputs (or say so if the values are real counts)",
+        return Hit(tr("{fn} regresses one output per sample onto integer targets 0..{top} in "
+                      "{n_indices} of {n_regress} sampled calls: these look like class indices, and a "
+                      "regression loss treats class {top} as {top}x further from class 0 than class 1 "
+                      "is; use cross_entropy with {top2} outputs (or say so if the values are real "
+                      "counts)",
+                      fn=c.fn, top=top, n_indices=len(indices), n_regress=len(regress), top2=top + 1),
                    where=f"{c.fn} target", step=c.step,
                    evidence={"loss": c.fn, "target_min": 0, "target_max": top, "calls": len(indices)})
     soft = [c for c in calls if c.fn in ("binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy")
@@ -409,9 +436,11 @@ def wrong_loss_for_task(ctx: Context):
                                             "cross_entropy")]
     if soft and len(soft) * 2 >= len(classif) and len(soft) >= min(th["min_calls"], len(classif)):
         c = soft[0]
-        return Hit(f"{c.fn} got continuous targets in [{fmt(c.target.min)}, {fmt(c.target.max)}] (mean "
-                   f"{fmt(c.target.mean)}, not 0/1 labels or probabilities) in {len(soft)} of {len(classif)} "
-                   "sampled calls: a regression task needs a regression loss such as mse_loss",
+        return Hit(tr("{fn} got continuous targets in [{target_min}, {target_max}] (mean {target_mean}, "
+                      "not 0/1 labels or probabilities) in {n_soft} of {n_classif} sampled calls: a "
+                      "regression task needs a regression loss such as mse_loss",
+                      fn=c.fn, target_min=fmt(c.target.min), target_max=fmt(c.target.max),
+                      target_mean=fmt(c.target.mean), n_soft=len(soft), n_classif=len(classif)),
                    where=f"{c.fn} target", step=c.step,
                    evidence={"loss": c.fn, "target_min": c.target.min, "target_max": c.target.max,
                              "calls": len(soft)})

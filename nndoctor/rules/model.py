@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from nndoctor.i18n import tjoin, tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, names_list, rule
 
 
@@ -28,23 +29,28 @@ def frozen_parameters(ctx: Context):
         frozen = [p for p in params if not p.requires_grad and not p.in_optimizer]
         total = sum(p.numel for p in params)
         if missing:
-            hits.append(Hit(f"{len(missing)} parameter tensors ({sum(p.numel for p in missing)} values) require "
-                            f"gradients but are in no optimizer, so they never change: {names_list(_modules(missing))}"
-                            " (an optimizer created before these layers were added or replaced?)",
+            hits.append(Hit(tr("{n_missing} parameter tensors ({sum_value} values) require gradients "
+                               "but are in no optimizer, so they never change: {missing} (an optimizer "
+                               "created before these layers were added or replaced?)",
+                               n_missing=len(missing), sum_value=sum(p.numel for p in missing),
+                               missing=names_list(_modules(missing))),
                             where=names_list(_modules(missing)),
                             evidence={"not_in_optimizer": [p.name for p in missing]}))
         if frozen_in_opt:
-            hits.append(Hit(f"{len(frozen_in_opt)} parameter tensors are given to the optimizer but have "
-                            f"requires_grad=False, so they never change: {names_list(_modules(frozen_in_opt))}",
+            hits.append(Hit(tr("{n_frozen_in_opt} parameter tensors are given to the optimizer but have "
+                               "requires_grad=False, so they never change: {frozen_in_opt}",
+                               n_frozen_in_opt=len(frozen_in_opt),
+                               frozen_in_opt=names_list(_modules(frozen_in_opt))),
                             where=names_list(_modules(frozen_in_opt)),
                             evidence={"frozen_in_optimizer": [p.name for p in frozen_in_opt]}))
         if frozen:
             head = [p for p in frozen if p.in_output_layer]
             share = sum(p.numel for p in frozen) / max(total, 1)
-            hits.append(Hit(f"{len(frozen)} parameter tensors ({share:.0%} of the model's values) are frozen "
-                            f"(requires_grad=False, not in the optimizer): {names_list(_modules(frozen))}"
-                            + (" — including the output layer, which fine-tuning normally trains" if head else
-                               "; fine when a pretrained backbone is frozen on purpose"),
+            hits.append(Hit(tr("{n_frozen} parameter tensors ({share:.0%} of the model's values) are "
+                               "frozen (requires_grad=False, not in the optimizer): {frozen}",
+                               n_frozen=len(frozen), share=share, frozen=names_list(_modules(frozen)))
+                            + (tr(" — including the output layer, which fine-tuning normally trains") if head else
+                               tr("; fine when a pretrained backbone is frozen on purpose")),
                             where=names_list(_modules(frozen)), severity=None if head else "info",
                             evidence={"frozen": [p.name for p in frozen], "share_of_values": share,
                                       "output_layer_frozen": bool(head)}))
@@ -65,17 +71,20 @@ def gradient_blocked(ctx: Context):
     hits = []
     if used:
         none = all(p.grad_none == p.grad_checked for p in used)
-        hits.append(Hit(f"{len(used)} parameter tensors of layers that run in the forward pass got "
-                        f"{'no gradient (grad is None)' if none else 'an exactly zero gradient'} at every one of "
-                        f"{used[0].grad_checked} checked steps: {names_list(_modules(used))}. Something between "
-                        "them and the loss cuts the graph (.detach(), .data, torch.no_grad(), .item() or a numpy "
-                        "round trip)",
+        hits.append(Hit(tr("{n_used} parameter tensors of layers that run in the forward pass got "
+                           "{gradient} at every one of {grad_checked} checked steps: {used}. Something "
+                           "between them and the loss cuts the graph (.detach(), .data, "
+                           "torch.no_grad(), .item() or a numpy round trip)",
+                           n_used=len(used),
+                           gradient=tr("no gradient (grad is None)") if none else tr("an exactly zero gradient"),
+                           grad_checked=used[0].grad_checked, used=names_list(_modules(used))),
                         where=names_list(_modules(used)),
                         evidence={"params": [p.name for p in used], "checked_steps": used[0].grad_checked,
                                   "grad_none": none}))
     if unused:
-        hits.append(Hit(f"{len(unused)} parameter tensors never got a gradient and their layers never ran in the "
-                        f"forward pass: {names_list(_modules(unused))} (defined but unused?)",
+        hits.append(Hit(tr("{n_unused} parameter tensors never got a gradient and their layers never "
+                           "ran in the forward pass: {unused} (defined but unused?)",
+                           n_unused=len(unused), unused=names_list(_modules(unused))),
                         where=names_list(_modules(unused)), severity="info",
                         evidence={"params": [p.name for p in unused]}))
     return hits
@@ -220,12 +229,14 @@ def bad_init_scale(ctx: Context):
     direction, run, factor = best
     gains = ", ".join(f"{n} x{g:.2g} (std {fmt(s)})" for n, g, s in run)
     names = [n for n, _, _ in run]
-    verb = "shrinks" if direction == "shrink" else "blows up"
-    return Hit(f"at initialization (step {step}) each of {len(run)} consecutive layers {verb} the activation std "
-               f"relative to its input: {gains}; together x{fmt(1 / factor if direction == 'shrink' else factor)}. "
-               "PyTorch's default init gives ~x0.6 per layer, He/Xavier ~x1-1.4: "
-               + ("the signal (and the gradient) fades with depth" if direction == "shrink"
-                  else "pre-activations this large saturate tanh/sigmoid and make ReLU nets unstable"),
+    verb = tr("shrinks") if direction == "shrink" else tr("blows up")
+    return Hit(tr("at initialization (step {step}) each of {n_run} consecutive layers {verb} the "
+                  "activation std relative to its input: {gains}; together x{total}. PyTorch's default "
+                  "init gives ~x0.6 per layer, He/Xavier ~x1-1.4: ",
+                  step=step, n_run=len(run), verb=verb, gains=gains,
+                  total=fmt(1 / factor if direction == 'shrink' else factor))
+               + (tr("the signal (and the gradient) fades with depth") if direction == "shrink"
+                  else tr("pre-activations this large saturate tanh/sigmoid and make ReLU nets unstable")),
                where=names_list(names), step=step,
                evidence={"layers": names, "gains": [g for _, g, _ in run], "stds": [s for _, _, s in run],
                          "total_factor": factor, "direction": direction})
@@ -246,7 +257,8 @@ def dead_units(ctx: Context):
             if prod is None or prod.kind in NO_EXACT_ZERO or prod.kind in SQUASHING:
                 continue
             if prod.kind in RELU_FAMILY or k > 0:
-                yield (rec.module, prod.module if prod.kind in RELU_FAMILY else f"activation after {prod.module}"), \
+                yield (rec.module, prod.module if prod.kind in RELU_FAMILY else tr("activation after {module}",
+                                                                                   module=prod.module)), \
                     rec.in_dead_frac
 
     dead = []
@@ -258,12 +270,13 @@ def dead_units(ctx: Context):
         return None
     dead.sort(key=lambda d: -d[2])
     layer, source, frac, first, last = dead[0]
-    rest = "; ".join(f"{d[2]:.0%} into {d[0]}" for d in dead[1:4])
-    return Hit(f"{frac:.0%} of the units feeding {layer} (from {source}) output exactly 0 for every sample of the "
-               f"batch, in the median of the sampled steps {first}-{last}"
-               + (f"; also {rest}" if rest else "")
-               + ": these ReLU units are dead and get no gradient (negative bias, a too-high learning rate, "
-               "or a bad init pushed their inputs below 0)",
+    rest = tjoin(tr("; "), (tr("{share:.0%} into {layer}", share=d[2], layer=d[0]) for d in dead[1:4]))
+    return Hit(tr("{frac:.0%} of the units feeding {layer} (from {source}) output exactly 0 for every "
+                  "sample of the batch, in the median of the sampled steps {first}-{last}",
+                  frac=frac, layer=layer, source=source, first=first, last=last)
+               + (tr("; also {rest}", rest=rest) if rest else "")
+               + tr(": these ReLU units are dead and get no gradient (negative bias, a too-high "
+                    "learning rate, or a bad init pushed their inputs below 0)"),
                where=names_list(d[1] for d in dead), step=first,
                evidence={"layers": {d[0]: d[2] for d in dead}, "steps": [first, last]})
 
@@ -287,12 +300,16 @@ def saturated_units(ctx: Context):
         return None
     sat.sort(key=lambda s: -s[3])
     act, kind, layer, frac, first, last = sat[0]
-    others = "; ".join(f"{s[3]:.0%} before {s[2]}" for s in sat[1:4])
-    return Hit(f"{frac:.0%} of the {kind} outputs feeding {layer} sit at the asymptote "
-               f"({'|x| > 0.99' if kind in ('Tanh', 'Hardtanh', 'Softsign') else 'x < 0.01 or x > 0.99'}), median "
-               f"of the sampled steps {first}-{last}" + (f"; also {others}" if others else "")
-               + f": their derivative is ~0, so the gradient through {kind} vanishes (pre-activations too large: "
-               "init scale, unnormalized inputs, or a too-high learning rate)",
+    others = tjoin(tr("; "), (tr("{share:.0%} before {layer}", share=s[3], layer=s[2]) for s in sat[1:4]))
+    return Hit(tr("{frac:.0%} of the {kind} outputs feeding {layer} sit at the asymptote ({band}), "
+                  "median of the sampled steps {first}-{last}",
+                  frac=frac, kind=kind, layer=layer,
+                  band="|x| > 0.99" if kind in ("Tanh", "Hardtanh", "Softsign") else tr("x < 0.01 or x > 0.99"),
+                  first=first, last=last)
+               + (tr("; also {others}", others=others) if others else "")
+               + tr(": their derivative is ~0, so the gradient through {kind} vanishes (pre-activations "
+                    "too large: init scale, unnormalized inputs, or a too-high learning rate)",
+                    kind=kind),
                where=names_list(s[0] + f" ({s[1]})" for s in sat), step=first,
                evidence={"layers": {s[2]: s[3] for s in sat}, "steps": [first, last]})
 
@@ -320,11 +337,13 @@ def activation_mean_drift(ctx: Context):
         return None
     drift.sort(key=lambda d: -d[2])
     module, kind, ratio, m, s, first, last = drift[0]
-    return Hit(f"the {kind} output of {module} has mean {fmt(m)} and std {fmt(s)}: |mean| is {ratio:.1f}x the std "
-               f"(median of the sampled steps {first}-{last})"
-               + (f", and {len(drift) - 1} more layer(s) alike" if len(drift) > 1 else "")
-               + ": the next layer gets an off-centre signal (zero-centred activations or a normalization layer "
-               "would help)",
+    return Hit(tr("the {kind} output of {module} has mean {m} and std {s}: |mean| is {ratio:.1f}x the "
+                  "std (median of the sampled steps {first}-{last})",
+                  kind=kind, module=module, m=fmt(m), s=fmt(s), ratio=ratio, first=first, last=last)
+               + (tr(", and {n_drift} more layer(s) alike",
+                     n_drift=len(drift) - 1) if len(drift) > 1 else "")
+               + tr(": the next layer gets an off-centre signal (zero-centred activations or a "
+                    "normalization layer would help)"),
                where=names_list(d[0] for d in drift), step=first,
                evidence={"layers": {d[0]: d[2] for d in drift}, "mean": m, "std": s})
 
@@ -348,12 +367,14 @@ def missing_nonlinearity(ctx: Context):
     pairs = warn or low_rank
     path = _paths([(a, b) for a, b, *_ in pairs])
     if warn:
-        return Hit(f"{path}: these layers follow each other with no activation in between, so together they are "
-                   "one linear map and add no depth (an activation defined in __init__ but not called in forward?)",
+        return Hit(tr("{path}: these layers follow each other with no activation in between, so "
+                      "together they are one linear map and add no depth (an activation defined in "
+                      "__init__ but not called in forward?)",
+                      path=path),
                    where=path, evidence={"pairs": [list(p) for p in warn]})
-    return Hit(f"{path}: a linear layer feeds another directly through a narrow width "
-               f"({', '.join(str(w) for *_, w in low_rank)}): a low-rank factorization; fine if deliberate (LoRA, "
-               "a bottleneck projection)", where=path, severity="info",
+    return Hit(tr("{path}: a linear layer feeds another directly through a narrow width ({value}): a "
+                  "low-rank factorization; fine if deliberate (LoRA, a bottleneck projection)",
+                  path=path, value=', '.join(str(w) for *_, w in low_rank)), where=path, severity="info",
                evidence={"pairs": [[a, b] for a, b, _ in low_rank]})
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+from nndoctor.i18n import tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, names_list, rule
 
 
@@ -20,14 +21,19 @@ def nonfinite_loss(ctx: Context):
     bad = sum(1 for _, v in sig.losses if not math.isfinite(v))
     origin = ""
     if event.params:
-        origin = f"; parameters already non-finite: {names_list(event.params)} ({event.detail})"
+        origin = tr("; parameters already non-finite: {params} ({detail})",
+                    params=names_list(event.params), detail=event.detail)
     elif event.module:
-        origin = f"; origin: {event.module}" + (f", {event.detail}" if event.detail else "")
+        origin = tr("; origin: {module}",
+                    module=event.module) + (tr(", {detail}",
+                                                   detail=event.detail) if event.detail else "")
     grad = _event(sig, "gradient")
     if grad is not None and grad.step <= event.step:
-        origin += f"; gradients were non-finite first, at step {grad.step} ({names_list(grad.params)})"
-    return Hit(f"the loss became {fmt(event.value)} at step {event.step} ({bad} of {len(sig.losses)} recorded "
-               f"losses non-finite){origin}",
+        origin += tr("; gradients were non-finite first, at step {step} ({params})",
+                     step=grad.step, params=names_list(grad.params))
+    return Hit(tr("the loss became {value} at step {step} ({bad} of {n_losses} recorded losses "
+                  "non-finite){origin}",
+                  value=fmt(event.value), step=event.step, bad=bad, n_losses=len(sig.losses), origin=origin),
                where=event.module or "loss", step=event.step,
                evidence={"value": event.value, "nonfinite_losses": bad, "losses_recorded": len(sig.losses),
                          "origin_module": event.module, "op": event.op, "params": event.params})
@@ -41,9 +47,13 @@ def nonfinite_forward(ctx: Context):
         return None
     stats = event.input_stats or {}
     shown = ", ".join(f"{k} {fmt(v)}" for k, v in stats.items() if isinstance(v, float))
-    return Hit(f"{event.module} is the first to produce a non-finite output at step {event.step}"
-               + (f" (op {event.op}: {event.detail})" if event.op else f" ({event.detail})")
-               + (f"; its input: {shown}" if shown else ""),
+    return Hit(tr("{module} is the first to produce a non-finite output at step {step}",
+                  module=event.module, step=event.step)
+               + (tr(" (op {op}: {detail})",
+                     op=event.op, detail=event.detail) if event.op else tr(" ({detail})",
+                                                                          detail=event.detail))
+               + (tr("; its input: {shown}",
+                     shown=shown) if shown else ""),
                where=event.module, step=event.step,
                evidence={"module": event.module, "op": event.op, "cause": event.detail, "input": stats})
 
@@ -54,7 +64,9 @@ def nonfinite_gradient(ctx: Context):
     event = _event(ctx.signals, "gradient")
     if event is None:
         return None
-    return Hit(f"non-finite gradient at step {event.step}, first in {names_list(event.params)}"
-               + (f" ({event.detail})" if event.detail else ""),
+    return Hit(tr("non-finite gradient at step {step}, first in {params}",
+                  step=event.step, params=names_list(event.params))
+               + (tr(" ({detail})",
+                     detail=event.detail) if event.detail else ""),
                where=event.params[0] if event.params else "", step=event.step,
                evidence={"params": event.params, "backward_op": event.op})

@@ -15,21 +15,23 @@ import statistics
 import weakref
 from typing import Any
 
+from nndoctor.i18n import tjoin, tr
 from nndoctor.rules.base import END, LIVE, Context, Hit, fmt, names_list, rule
 from nndoctor.signals import Signals, StepStats
 
 # ----------------------------------------------------------------------------- shared helpers
 
-_CACHE: dict[int, tuple[Any, dict[str, Any]]] = {}
+_CACHE: dict[int, tuple[Any, dict[str, Any], int]] = {}
 
 
 def _cache(sig: Signals) -> dict[str, Any]:
     """Per-``Signals`` scratch space (LIVE rules run every 0.5 s: keep their work incremental)."""
     entry = _CACHE.get(id(sig))
-    if entry is None or entry[0]() is not sig:
-        for key in [k for k, (ref, _) in _CACHE.items() if ref() is None]:
+    thinned = sig.thinned()
+    if entry is None or entry[0]() is not sig or entry[2] != thinned:
+        for key in [k for k, (ref, _, _) in _CACHE.items() if ref() is None]:
             del _CACHE[key]
-        entry = (weakref.ref(sig), {})
+        entry = (weakref.ref(sig), {}, thinned)  # records thinned (BoundedSeries): positions moved, restart
         _CACHE[id(sig)] = entry
     return entry[1]
 
@@ -125,7 +127,7 @@ def _median(values) -> float:
 
 
 def _step_range(first: int, last: int) -> str:
-    return f"step {first}" if first == last else f"steps {first}-{last}"
+    return tr("step {first}", first=first) if first == last else tr("steps {first}-{last}", first=first, last=last)
 
 
 # ----------------------------------------------------------------------------- G401 / G402
@@ -157,10 +159,13 @@ def lr_too_high(ctx: Context):
             if not layers:
                 continue
             peak = max(wins[i:], key=lambda w: w[2])
-            return Hit(f"the loss rose from {fmt(start)} at the start to a median of {fmt(m)} over {_step_range(a, b)}"
-                       + (f" (up to {fmt(peak[2])} by step {peak[1]})" if peak[2] > m else "")
-                       + f"; update/weight ratio {fmt(r)} (healthy ~1e-3) in {names_list(layers)}: "
-                       "each step changes the weights by a large fraction of their size, so the optimizer overshoots"
+            return Hit(tr("the loss rose from {start} at the start to a median of {m} over {a}",
+                          start=fmt(start), m=fmt(m), a=_step_range(a, b))
+                       + (tr(" (up to {peak} by step {peak2})",
+                             peak=fmt(peak[2]), peak2=peak[1]) if peak[2] > m else "")
+                       + tr("; update/weight ratio {r} (healthy ~1e-3) in {layers}: each step changes "
+                            "the weights by a large fraction of their size, so the optimizer overshoots",
+                            r=fmt(r), layers=names_list(layers))
                        + hint, where=names_list(layers), step=a,
                        evidence={"initial_loss": start, "window_loss": m, "window": [a, b], "peak_loss": peak[2],
                                  "update_ratio": r, "layers": layers, **hint_ev})
@@ -180,10 +185,12 @@ def lr_too_high(ctx: Context):
     layers, r = _high_ratio_layers(ratio_at, wins[best_i][0], tail[-1][1], th["unstable_ratio"])
     if not layers:
         return None
-    return Hit(f"the loss fell from {fmt(first)} to {fmt(best)} (steps {wins[best_i][0]}-{wins[best_i][1]}) and then "
-               f"climbed back to a median of {fmt(later)} over steps {tail[0][0]}-{tail[-1][1]}, losing "
-               f"{frac:.0%} of its progress, while the update/weight ratio stayed at {fmt(r)} (healthy ~1e-3) "
-               f"in {names_list(layers)}: the steps are too large to settle into the minimum" + hint,
+    return Hit(tr("the loss fell from {first} to {best} (steps {wins}-{wins2}) and then climbed back to "
+                  "a median of {later} over steps {tail}-{tail2}, losing {frac:.0%} of its progress, "
+                  "while the update/weight ratio stayed at {r} (healthy ~1e-3) in {layers}: the steps "
+                  "are too large to settle into the minimum",
+                  first=fmt(first), best=fmt(best), wins=wins[best_i][0], wins2=wins[best_i][1], later=fmt(later),
+                  tail=tail[0][0], tail2=tail[-1][1], frac=frac, r=fmt(r), layers=names_list(layers)) + hint,
                where=names_list(layers), step=tail[0][0],
                evidence={"initial_loss": first, "best_loss": best, "later_loss": later, "progress_lost": frac,
                          "update_ratio": r, "layers": layers, **hint_ev})
@@ -195,11 +202,14 @@ def _lr_hint(sig: Signals) -> tuple[str, dict[str, Any]]:
     if not isinstance(r, dict) or "skipped" in r or not r.get("reliable") or not r.get("best_lr"):
         return "", {}
     lo, hi = (r.get("good_range") or [None, None])[:2]
-    text = f"; an LR range test on a copy suggests lr ~{fmt(r['best_lr'])}"
+    text = tr("; an LR range test on a copy suggests lr ~{best_lr}",
+              best_lr=fmt(r['best_lr']))
     if lo and hi:
-        text += f" (good range {fmt(lo)}-{fmt(hi)})"
+        text += tr(" (good range {lo}-{hi})",
+                   lo=fmt(lo), hi=fmt(hi))
     if r.get("lr_in_use"):
-        text += f", the script uses {fmt(r['lr_in_use'])}"
+        text += tr(", the script uses {lr_in_use}",
+                   lr_in_use=fmt(r['lr_in_use']))
     return text, {"lr_range_best": r["best_lr"], "lr_range_good": r.get("good_range")}
 
 
@@ -257,12 +267,15 @@ def lr_too_low(ctx: Context):
         return None
     lrs = sorted({lr for s in sig.step_stats for lr in s.lrs})
     hint, hint_ev = _lr_hint(sig)
-    lr_text = f"lr {fmt(lrs[0])}" if len(lrs) == 1 else f"lr {fmt(lrs[0])}-{fmt(lrs[-1])}" if lrs else "the lr"
+    lr_text = (tr("lr {lr}", lr=fmt(lrs[0])) if len(lrs) == 1
+               else tr("lr {low}-{high}", low=fmt(lrs[0]), high=fmt(lrs[-1])) if lrs else tr("the lr"))
     zero = all(r == 0 for r in typical[:3])
-    return Hit(f"median update/weight ratio {fmt(ratio)} (healthy ~1e-3) over {len(typical)} sampled steps "
-               f"({lr_text}) while the gradients are {fmt(grad_ratio)} of the weights: the loss moved from "
-               f"{fmt(start)} to {fmt(now)} ({moved:+.1%}) in {curve[-1][0] + 1} steps"
-               + (" (the first steps made no update at all: lr 0 at the start of a schedule?)" if zero else "")
+    return Hit(tr("median update/weight ratio {ratio} (healthy ~1e-3) over {n_typical} sampled steps "
+                  "({lr_text}) while the gradients are {grad_ratio} of the weights: the loss moved from "
+                  "{start} to {now} ({moved:+.1%}) in {curve} steps",
+                  ratio=fmt(ratio), n_typical=len(typical), lr_text=lr_text, grad_ratio=fmt(grad_ratio),
+                  start=fmt(start), now=fmt(now), moved=moved, curve=curve[-1][0] + 1)
+               + (tr(" (the first steps made no update at all: lr 0 at the start of a schedule?)") if zero else "")
                + hint, where="optimizer", step=curve[-1][0],
                evidence={"update_ratio": ratio, "grad_weight_ratio": grad_ratio, "initial_loss": start,
                          "current_loss": now, "lrs": lrs[:5], **hint_ev})
@@ -300,19 +313,22 @@ def exploding_gradients(ctx: Context):
             typical = statistics.median(around)
             if typical > 0 and norms[i] >= th["spike_factor"] * typical:
                 step, g, w = series[i]
-                return Hit(f"the gradient norm jumped to {fmt(g)} at step {step}, {norms[i] / typical:.0f}x the "
-                           f"median {fmt(typical)} of the neighbouring sampled steps ({fmt(g / w) if w else 'inf'}x the "
-                           f"weight norm {fmt(w)}); a few such steps wreck the weights. Clip the gradient norm "
-                           f"(torch.nn.utils.clip_grad_norm_)",
+                return Hit(tr("the gradient norm jumped to {g} at step {step}, {jump:.0f}x the median "
+                              "{typical} of the neighbouring sampled steps ({over_weight}x the weight norm "
+                              "{w}); a few such steps wreck the weights. Clip the gradient norm "
+                              "(torch.nn.utils.clip_grad_norm_)",
+                              g=fmt(g), step=step, jump=norms[i] / typical, typical=fmt(typical),
+                              over_weight=fmt(g / w) if w else 'inf', w=fmt(w)),
                            where=_opt_name(sig, opt), step=step,
                            evidence={"grad_norm": g, "neighbour_median": typical, "weight_norm": w,
                                      "spike_factor": norms[i] / typical})
         k = max(3, len(norms) // 5)
         first, last = statistics.median(norms[:k]), statistics.median(norms[-k:])
         if first > 0 and last >= th["growth_factor"] * first and _mostly_rising(norms[-2 * k:]):
-            return Hit(f"the gradient norm grew from {fmt(first)} (first sampled steps) to {fmt(last)} by step "
-                       f"{series[-1][0]} ({last / first:.0f}x) and is still rising: clip the gradient norm, "
-                       "lower the learning rate",
+            return Hit(tr("the gradient norm grew from {first} (first sampled steps) to {last} by step "
+                          "{step} ({growth:.0f}x) and is still rising: clip the gradient norm, lower "
+                          "the learning rate",
+                          first=fmt(first), last=fmt(last), step=series[-1][0], growth=last / first),
                        where=_opt_name(sig, opt), step=series[-k][0],
                        evidence={"grad_norm_start": first, "grad_norm_now": last, "growth": last / first})
     return None
@@ -366,10 +382,12 @@ def vanishing_gradients(ctx: Context):
     if update_gaps and statistics.median(update_gaps) > th["max_update_gap"]:
         return None
     step, first_m, first_r, top_m, top_r = samples[len(samples) // 2]
-    return Hit(f"gradient/weight ratio of the first layer {first_m} is {fmt(gap)} of the largest among the later "
-               f"layers (median over {len(gaps)} sampled steps, steps {samples[0][0]}-{samples[-1][0]}; "
-               f"e.g. step {step}: {fmt(first_r)} in {first_m} vs {fmt(top_r)} in {top_m}): the gradient shrinks "
-               "by orders of magnitude on its way back, so the early layers barely learn",
+    return Hit(tr("gradient/weight ratio of the first layer {first_m} is {gap} of the largest among the "
+                  "later layers (median over {n_gaps} sampled steps, steps {samples}-{samples2}; e.g. "
+                  "step {step}: {first_r} in {first_m} vs {top_r} in {top_m}): the gradient shrinks by "
+                  "orders of magnitude on its way back, so the early layers barely learn",
+                  first_m=first_m, gap=fmt(gap), n_gaps=len(gaps), samples=samples[0][0], samples2=samples[-1][0],
+                  step=step, first_r=fmt(first_r), top_r=fmt(top_r), top_m=top_m),
                where=f"{first_m} vs {top_m}", step=samples[0][0],
                evidence={"median_gap": gap, "first_layer": first_m, "first_ratio": first_r, "late_layer": top_m,
                          "late_ratio": top_r, "samples": len(gaps)})
@@ -402,10 +420,12 @@ def weights_diverging(ctx: Context):
             grown.sort(key=lambda x: -x[2] / x[1])
             m, w0, wT, s0, sT, late = grown[0]
             wd = [g.get("weight_decay") for g in opt.groups]
-            hits.append(Hit(f"weight norm of {names_list(x[0] for x in grown)} grew from {fmt(w0)} to {fmt(wT)} "
-                            f"({wT / w0:.1f}x, steps {s0}-{sT}) and was still growing at the end (the second half "
-                            f"added {late:.1f}x what the first half did): nothing bounds the weights"
-                            + (" (no weight decay)" if not any(wd) else ""),
+            hits.append(Hit(tr("weight norm of {layers} grew from {w0} to {wt} ({growth:.1f}x, steps "
+                               "{s0}-{st}) and was still growing at the end (the second half added "
+                               "{late:.1f}x what the first half did): nothing bounds the weights",
+                               layers=names_list(x[0] for x in grown), w0=fmt(w0), wt=fmt(wT), growth=wT / w0, s0=s0,
+                               st=sT, late=late)
+                            + (tr(" (no weight decay)") if not any(wd) else ""),
                             where=names_list(x[0] for x in grown), step=sT,
                             evidence={"layers": [x[0] for x in grown], "initial_norm": w0, "final_norm": wT,
                                       "late_growth": late}))
@@ -428,7 +448,8 @@ def _chance_level(sig: Signals) -> tuple[float, str] | None:
         total = sum(sig.class_counts.values())
         if total and len(sig.class_counts) >= 2:
             h = -sum(n / total * math.log(n / total) for n in sig.class_counts.values() if n)
-            return h, f"the entropy of the class frequencies ({len(sig.class_counts)} classes) = {h:.3f}"
+            return h, tr("the entropy of the class frequencies ({n_class_counts} classes) = {h:.3f}",
+                         n_class_counts=len(sig.class_counts), h=h)
         classes = calls[0].classes
         if classes and classes > 1:
             return math.log(classes), f"ln({classes}) = {math.log(classes):.3f}"
@@ -439,14 +460,16 @@ def _chance_level(sig: Signals) -> tuple[float, str] | None:
             return None
         p = min(max(statistics.mean(t.mean for t in targets), 1e-6), 1 - 1e-6)
         h = -(p * math.log(p) + (1 - p) * math.log(1 - p))
-        return h, f"the entropy of the targets (mean {p:.2f}) = {h:.3f}"
+        return h, tr("the entropy of the targets (mean {p:.2f}) = {h:.3f}",
+                     p=p, h=h)
     if fn == "mse_loss":
         targets = [c.target for c in calls if c.target is not None and c.target.numel > 1
                    and tuple(c.target.shape) == tuple(c.input.shape)]
         if not targets:
             return None
         var = statistics.mean(t.std ** 2 for t in targets)
-        return (var, f"the variance of the targets = {fmt(var)}") if var > 0 else None
+        return (var, tr("the variance of the targets = {var}",
+                        var=fmt(var))) if var > 0 else None
     return None
 
 
@@ -480,9 +503,10 @@ def loss_plateau(ctx: Context):
         return None
     decrease = (start - best) / abs(start)
     if decrease < th["min_decrease"] and start > 0:
-        return Hit(f"the loss never decreased: {fmt(start)} at the start, best window median {fmt(best)} "
-                   f"({decrease:+.1%}), {fmt(final)} over steps {tail[0][0]}-{tail[-1][1]}, after "
-                   f"{curve[-1][0] + 1} steps",
+        return Hit(tr("the loss never decreased: {start} at the start, best window median {best} "
+                      "({decrease:+.1%}), {final} over steps {tail}-{tail2}, after {curve} steps",
+                      start=fmt(start), best=fmt(best), decrease=decrease, final=fmt(final), tail=tail[0][0],
+                      tail2=tail[-1][1], curve=curve[-1][0] + 1),
                    where="training loss", step=curve[-1][0],
                    evidence={"initial_loss": start, "best_loss": best, "final_loss": final, "decrease": decrease})
     chance = _chance_level(sig) if _loss_is_single_term(sig, curve) else None
@@ -493,9 +517,10 @@ def loss_plateau(ctx: Context):
         return None
     lowest_tail = min(w[2] for w in tail)
     if lowest_tail >= th["chance_fraction"] * level:
-        return Hit(f"the loss is stuck at the level of a model that ignores its input: {fmt(final)} over steps "
-                   f"{tail[0][0]}-{tail[-1][1]} (started at {fmt(start)}), against {label}; the model predicts "
-                   "the average target, not something learned from the inputs",
+        return Hit(tr("the loss is stuck at the level of a model that ignores its input: {final} over "
+                      "steps {tail}-{tail2} (started at {start}), against {label}; the model predicts "
+                      "the average target, not something learned from the inputs",
+                      final=fmt(final), tail=tail[0][0], tail2=tail[-1][1], start=fmt(start), label=label),
                    where="training loss", step=tail[0][0],
                    evidence={"initial_loss": start, "final_loss": final, "chance_level": level})
     return None
@@ -554,10 +579,13 @@ def overfitting(ctx: Context):
     if not t_end < t_then:
         return None
     loud = t_end > 0 and final >= th["warn_gap"] * t_end
-    return Hit(f"validation loss ({source}) bottomed out at {fmt(best)} at step {best_step} and rose to "
-               f"{fmt(final)} (+{rise:.0%}) by step {tail[-1][0]}, while the training loss kept falling from "
-               f"{fmt(t_then)} to {fmt(t_end)}"
-               + (f": the validation loss is {final / t_end:.0f}x the training loss" if loud else ""),
+    return Hit(tr("validation loss ({source}) bottomed out at {best} at step {best_step} and rose to "
+                  "{final} (+{rise:.0%}) by step {tail}, while the training loss kept falling from "
+                  "{t_then} to {t_end}",
+                  source=source, best=fmt(best), best_step=best_step, final=fmt(final), rise=rise,
+                  tail=tail[-1][0], t_then=fmt(t_then), t_end=fmt(t_end))
+               + (tr(": the validation loss is {final:.0f}x the training loss",
+                     final=final / t_end) if loud else ""),
                where="validation loss", step=best_step, severity="warning" if loud else "info",
                evidence={"best_val_loss": best, "best_step": best_step, "final_val_loss": final, "rise": rise,
                          "train_loss_at_best": t_then, "final_train_loss": t_end})
@@ -588,9 +616,11 @@ def undertrained(ctx: Context):
     if total <= 0 or recent < th["min_recent_share"] * total or recent < th["min_recent_drop"] * abs(last[-1]):
         return None
     span = wins[-1][1] - wins[-k][0] + 1
-    return Hit(f"the loss was still falling when training stopped: {fmt(last[0])} -> {fmt(last[-1])} over the last "
-               f"{span} steps (steps {wins[-k][0]}-{wins[-1][1]}), {recent / total:.0%} of the whole decrease from "
-               f"{fmt(start)}; more steps (epochs) would likely help",
+    return Hit(tr("the loss was still falling when training stopped: {last} -> {last2} over the last "
+                  "{span} steps (steps {wins}-{wins2}), {recent:.0%} of the whole decrease from "
+                  "{start}; more steps (epochs) would likely help",
+                  last=fmt(last[0]), last2=fmt(last[-1]), span=span, wins=wins[-k][0], wins2=wins[-1][1],
+                  recent=recent / total, start=fmt(start)),
                where="training loss", step=wins[-k][0],
                evidence={"recent_drop": recent, "total_drop": total, "initial_loss": start, "final_loss": last[-1]})
 
@@ -613,50 +643,66 @@ def bad_optimizer_config(ctx: Context):
             problems, severity = [], "error"
             lr = _num(group.get("lr"))
             if lr is not None and lr < 0:
-                problems.append(f"lr={fmt(lr)} is negative: every step climbs the loss")
+                problems.append(tr("lr={lr} is negative: every step climbs the loss",
+                                   lr=fmt(lr)))
             momentum = _num(group.get("momentum"))
             if momentum is not None and not 0 <= momentum < 1:
-                problems.append(f"momentum={fmt(momentum)} is outside [0, 1): the velocity never decays and the "
-                                "steps grow without bound" if momentum >= 1 else f"momentum={fmt(momentum)} is negative")
+                problems.append(tr("momentum={momentum} is outside [0, 1): the velocity never decays "
+                                   "and the steps grow without bound",
+                                   momentum=fmt(momentum)) if momentum >= 1 else tr("momentum={momentum} "
+                                                                                    "is negative",
+                                                                                    momentum=fmt(momentum)))
             dampening = _num(group.get("dampening"))
             if momentum and dampening is not None and dampening >= 1:
-                problems.append(f"dampening={fmt(dampening)} with momentum: the gradient is multiplied by "
-                                f"1 - dampening = {fmt(1 - dampening)}, so it never enters the update")
+                problems.append(tr("dampening={dampening} with momentum: the gradient is multiplied by "
+                                   "1 - dampening = {value}, so it never enters the update",
+                                   dampening=fmt(dampening), value=fmt(1 - dampening)))
             betas = group.get("betas")
             if isinstance(betas, (list, tuple)) and len(betas) == 2:
                 b1, b2 = _num(betas[0]), _num(betas[1])
                 if b1 is not None and not 0 <= b1 < 1:
-                    problems.append(f"betas[0]={fmt(b1)} is outside [0, 1)")
+                    problems.append(tr("betas[0]={b1} is outside [0, 1)",
+                                       b1=fmt(b1)))
                 if b2 is not None and not 0 < b2 < 1:
-                    problems.append(f"betas[1]={fmt(b2)} is outside (0, 1)")
+                    problems.append(tr("betas[1]={b2} is outside (0, 1)",
+                                       b2=fmt(b2)))
             alpha = _num(group.get("alpha"))
             if kind == "rmsprop" and alpha is not None and not 0 < alpha < 1:
-                problems.append(f"alpha={fmt(alpha)} (the RMSprop smoothing constant) is outside (0, 1)")
+                problems.append(tr("alpha={alpha} (the RMSprop smoothing constant) is outside (0, 1)",
+                                   alpha=fmt(alpha)))
             wd = _num(group.get("weight_decay"))
             if wd is not None and wd < 0:
-                problems.append(f"weight_decay={fmt(wd)} is negative: the weights are pushed to grow")
+                problems.append(tr("weight_decay={wd} is negative: the weights are pushed to grow",
+                                   wd=fmt(wd)))
             if not problems:
                 severity = "warning"
                 eps = _num(group.get("eps"))
                 if kind in ADAM_LIKE and eps and early:
                     rms = _grad_rms(sig, early)
                     if rms and eps >= th["eps_over_grad"] * rms:
-                        problems.append(f"eps={fmt(eps)} is {eps / rms:.0f}x the typical gradient entry ({fmt(rms)}): "
-                                        f"the denominator sqrt(v) + eps is ~eps, so {opt.kind} loses its per-parameter "
-                                        f"scaling and degenerates into SGD with lr/eps = {fmt((lr or 0) / eps)}")
+                        problems.append(tr("eps={eps} is {eps2:.0f}x the typical gradient entry "
+                                           "({rms}): the denominator sqrt(v) + eps is ~eps, so {kind} "
+                                           "loses its per-parameter scaling and degenerates into SGD "
+                                           "with lr/eps = {value}",
+                                           eps=fmt(eps), eps2=eps / rms, rms=fmt(rms), kind=opt.kind,
+                                           value=fmt((lr or 0) / eps)))
                 if wd and wd > 0 and lr:
                     decoupled = bool(group.get("decoupled_weight_decay")) or kind == "adamw"
                     if decoupled and lr * wd >= th["max_decoupled_decay"]:
-                        problems.append(f"lr x weight_decay = {fmt(lr * wd)}: the weights shrink by "
-                                        f"{lr * wd:.0%} every step from the decay alone")
+                        problems.append(tr("lr x weight_decay = {lr}: the weights shrink by {lr2:.0%} "
+                                           "every step from the decay alone",
+                                           lr=fmt(lr * wd), lr2=lr * wd))
                     elif not decoupled and early:
                         dom = _median(wd * w / g for _, g, w in _norm_totals(early) if g > 0)
                         if dom >= th["max_decay_over_grad"]:
-                            problems.append(f"weight_decay={fmt(wd)} makes the decay term (weight_decay x weight "
-                                            f"norm) {dom:.0f}x the loss gradient in the first steps: the "
-                                            "regularization, not the data, drives the updates")
+                            problems.append(tr("weight_decay={wd} makes the decay term (weight_decay x "
+                                               "weight norm) {dom:.0f}x the loss gradient in the first "
+                                               "steps: the regularization, not the data, drives the "
+                                               "updates",
+                                               wd=fmt(wd), dom=dom))
             if problems:
-                hits.append(Hit(f"{where}: " + "; ".join(problems), where=where, severity=severity,
+                hits.append(Hit(tr("{where}: {problems}", where=where, problems=tjoin(tr("; "), problems)),
+                                where=where, severity=severity,
                                 step=early[0].step if early else None,
                                 evidence={"optimizer": opt.kind, "param_group": gi,
                                           "settings": {k: v for k, v in group.items() if isinstance(v, (int, float, list))

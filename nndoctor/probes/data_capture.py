@@ -1,0 +1,523 @@
+"""Data capture: a bounded sample of the data itself (``Signals.train_samples`` / ``val_samples``).
+
+What goes in:
+- training samples: the trained root model's input on the probe's sampled steps, paired with the
+  class-index target of the loss call of the same step (y stays unknown for other losses);
+- validation samples: every gradient-free forward of that model (each call is its own ``source``, so
+  leakage can be judged per call: evaluating on training data is legitimate, a partly copied split is
+  not), paired with the target of a gradient-free loss call that follows it;
+- a DataLoader over a tensor-backed data set (``TensorDataset``, ``Subset`` of one) is read once, at its
+  first iteration (the script's loaders are often gone by the end); at the end, the training loader's
+  and a validation-only loader's data sets replace the streamed samples: the whole split, with dataset
+  indices and whole-split per-feature sums (a uniform random sample of rows when it is larger than the
+  bank).
+
+Bounds: ``CAPACITY`` samples and ``MAX_BYTES`` per split. Training streams keep a reservoir (uniform over
+the distinct samples offered, so a sorted stream stays representative); validation keeps its first
+distinct samples. Cost: a few attribute reads per root call; copies only on sampled steps (training) and
+gradient-free calls (validation), on the host right away for CPU tensors, and as device copies moved
+at the probe's next batched readback for device tensors (no sync of their own). Rows are deduplicated by
+a content hash (low mantissa bits masked, so near-exact copies hash alike). ``check`` fills the banks
+from the datasets handed in (``capture_datasets``).
+"""
+from __future__ import annotations
+
+import functools
+import weakref
+from collections import deque
+from typing import Any, Callable
+
+import numpy as np
+
+from nndoctor.i18n import tr
+from nndoctor.signals import SampleBank, Signals
+
+CAPACITY = 4096  # samples kept per split
+MAX_BYTES = 64 << 20  # host memory per split: large samples (images) lower the capacity
+NEAR_MASK = np.uint32(0xFFFFFF00)  # drop the 8 lowest of 23 mantissa bits: copies within ~3e-5 hash alike
+COVERAGE_WINDOW = 1024  # recent training rows used to estimate how much of the split the bank holds
+LOADER_SOURCE = 1 << 30  # val sources from a whole data set: LOADER_SOURCE + loader number
+
+_WEIGHTS: dict[int, np.ndarray] = {}
+
+
+def row_hashes(rows: np.ndarray) -> np.ndarray:
+    """One 64-bit content hash per row of a 2-D float32 array (a fixed random linear hash, wrapping)."""
+    rows = np.ascontiguousarray(rows, dtype=np.float32)
+    d = rows.shape[1]
+    w = _WEIGHTS.get(d)
+    if w is None:
+        odd = np.random.default_rng(20240611 + d).integers(1, 2 ** 62, size=d, dtype=np.uint64)
+        w = odd * np.uint64(2) + np.uint64(1)
+        _WEIGHTS[d] = w
+    bits = (rows.view(np.uint32) & NEAR_MASK).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        return (bits * w).sum(axis=1, dtype=np.uint64)
+
+
+def feature_matrix(x: np.ndarray) -> np.ndarray:
+    """Samples as (rows, features): columns of flat samples, channels (dim 1) of images, last dim of sequences."""
+    if x.ndim == 2:
+        return x
+    if x.ndim >= 4:  # (N, C, H, W...): per channel
+        return np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
+    if x.ndim == 3:
+        return x.reshape(-1, x.shape[-1])
+    return x.reshape(-1, 1)
+
+
+def feature_sums(x: Any) -> tuple[int, np.ndarray, np.ndarray]:
+    """(rows, per-feature sum, per-feature sum of squares) in float64; ``x`` numpy or torch."""
+    if hasattr(x, "detach"):
+        import torch
+
+        t = x.detach().to(torch.float64)
+        if t.dim() >= 4:
+            t = t.movedim(1, -1).reshape(-1, t.shape[1])
+        elif t.dim() == 3:
+            t = t.reshape(-1, t.shape[-1])
+        elif t.dim() == 1:
+            t = t.reshape(-1, 1)
+        return int(t.shape[0]), t.sum(0).cpu().numpy(), (t * t).sum(0).cpu().numpy()
+    m = feature_matrix(np.asarray(x)).astype(np.float64)
+    return int(m.shape[0]), m.sum(0), (m * m).sum(0)
+
+
+class _Filler:
+    """Fills one SampleBank: first distinct samples up to capacity, hashed, with index and source."""
+
+    def __init__(self, bank: SampleBank, capacity: int = CAPACITY, estimate_coverage: bool = False,
+                 reservoir: bool = False) -> None:
+        self.bank = bank
+        self.estimate_coverage = estimate_coverage  # training streams go round the data: estimate it
+        # Once full, a reservoir keeps a uniform sample of the distinct rows offered (a sorted stream stays
+        # representative); otherwise the first distinct rows are kept. Its own generator: the user's
+        # random streams are never touched.
+        self.reservoir = np.random.default_rng(0) if reservoir else None
+        self.distinct = 0
+        self.row_hash: list[int] = []
+        self.pending = 0  # rows copied on a device, waiting for the next readback
+        self.capacity = capacity
+        self.cap = 0
+        self.shape: tuple[int, ...] | None = None
+        self.n = 0
+        self.hashes: dict[int, int] = {}
+        self.x = self.y = self.index = self.source = None
+        self.full = False
+        self.recent: deque = deque(maxlen=COVERAGE_WINDOW)  # 1 where an offered row was already kept
+        self.offered = 0
+        self.position = 0  # running position in the stream
+
+    def room(self) -> int:
+        cap = self.capacity if self.shape is None else self.cap
+        return cap - self.pending - (0 if self.reservoir is not None or self.shape is None else self.n)
+
+    def add(self, x: np.ndarray, y: np.ndarray | None, source: int, positions: np.ndarray | None = None) -> None:
+        if x.ndim < 2 or len(x) == 0:
+            return
+        if self.shape is None:
+            self.shape = tuple(x.shape[1:])
+            per_sample = max(1, int(np.prod(self.shape)) * 4)
+            self.cap = max(1, min(self.capacity, MAX_BYTES // per_sample))
+            self.bank.capacity = self.cap
+            self.x = np.empty((self.cap, *self.shape), dtype=np.float32)
+            self.y = np.full(self.cap, -1, dtype=np.int64)
+            self.index = np.zeros(self.cap, dtype=np.int64)
+            self.source = np.zeros(self.cap, dtype=np.int64)
+        elif tuple(x.shape[1:]) != self.shape:
+            return  # another kind of input (a second model, a different resolution): not this split
+        start = self.position
+        self.position += len(x)
+        hashes = row_hashes(x.reshape(len(x), -1)).tolist()
+        for i, h in enumerate(hashes):
+            self.offered += 1
+            row = self.hashes.get(h)
+            if row is not None:
+                self.recent.append(1)
+                if y is not None and self.y[row] < 0:
+                    self.y[row] = y[i]
+                continue
+            self.recent.append(0)
+            self.distinct += 1
+            if self.n < self.cap:
+                slot = self.n
+                self.n += 1
+                self.row_hash.append(h)
+            else:
+                self.full = True
+                if self.reservoir is None:
+                    continue
+                slot = int(self.reservoir.integers(0, self.distinct))
+                if slot >= self.cap:
+                    continue
+                self.hashes.pop(self.row_hash[slot], None)
+                self.row_hash[slot] = h
+            self.hashes[h] = slot
+            self.x[slot] = x[i]
+            self.y[slot] = y[i] if y is not None else -1
+            self.index[slot] = positions[i] if positions is not None else start + i
+            self.source[slot] = source
+        self.publish()
+
+    def publish(self) -> None:
+        bank, n = self.bank, self.n
+        if self.x is None or bank.origin:
+            return  # nothing yet, or the bank was filled from a whole data set (check, a DataLoader's)
+        bank.x, bank.index, bank.source = self.x[:n], self.index[:n], self.source[:n]
+        ys = self.y[:n]
+        bank.y = ys if n and (ys >= 0).all() else None
+        # Share of recent rows that were already kept: the share of the split the bank holds, once the
+        # stream has gone round the data at least once (otherwise unknown).
+        if self.estimate_coverage and self.offered >= 2 * max(n, 1) and len(self.recent) >= min(COVERAGE_WINDOW, n):
+            bank.coverage = sum(self.recent) / len(self.recent)
+        bank.complete = bank.complete or (not self.full and bank.coverage is not None and bank.coverage >= 0.999)
+
+
+def _host(t: Any) -> np.ndarray:
+    import torch
+
+    t = t.detach()
+    if t.dtype != torch.float32:
+        t = t.float()
+    return np.array(t.cpu().numpy(), dtype=np.float32, copy=True)
+
+
+def _class_targets(target: Any, rows: int) -> np.ndarray | None:
+    """Targets as class indices when they are one whole number per sample, else None."""
+    import torch
+
+    if not isinstance(target, torch.Tensor) or target.is_floating_point() or target.is_complex():
+        return None
+    if target.dim() != 1 or target.shape[0] != rows:
+        return None
+    return target
+
+
+def dataset_arrays(dataset: Any) -> tuple[Any, Any, Any] | None:
+    """(inputs, targets or None, dataset indices or None) of a tensor-backed data set, read whole."""
+    import torch
+    from torch.utils.data import Subset, TensorDataset
+
+    indices = None
+    while isinstance(dataset, Subset):
+        idx = torch.as_tensor(list(dataset.indices), dtype=torch.long)
+        indices = idx if indices is None else idx[indices]  # an outer Subset indexes the inner one
+        dataset = dataset.dataset
+    if not isinstance(dataset, TensorDataset) or not dataset.tensors:
+        return None
+    x = dataset.tensors[0]
+    y = dataset.tensors[1] if len(dataset.tensors) > 1 else None
+    if indices is not None:
+        x = x[indices]
+        y = y[indices] if y is not None else None
+    return x, y, indices
+
+
+def _base_dataset(dataset: Any) -> Any:
+    from torch.utils.data import Subset
+
+    while isinstance(dataset, Subset):
+        dataset = dataset.dataset
+    return dataset
+
+
+def fill_from_arrays(bank: SampleBank, x: Any, y: Any, indices: Any, origin: str, source: int = 0) -> None:
+    """Replace ``bank`` with a whole split given as tensors/arrays (a bounded sample if it is large)."""
+    import torch
+
+    fresh = SampleBank()
+    fresh.seen = int(len(x))
+    filler = _Filler(fresh)
+    n = len(x)
+    xt = x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x))
+    yt = None
+    if y is not None:
+        yt = y if isinstance(y, torch.Tensor) else torch.as_tensor(np.asarray(y))
+        yt = _class_targets(yt, n)
+    pos = indices.cpu().numpy() if isinstance(indices, torch.Tensor) else np.arange(n)
+    per_sample = max(1, int(np.prod(tuple(xt.shape[1:]))) * 4)
+    cap = max(1, min(CAPACITY, MAX_BYTES // per_sample))
+    # A large split: a uniform random sample of rows (its own generator), never just the first ones.
+    rows = np.arange(n) if n <= cap else np.sort(np.random.default_rng(0).choice(n, cap, replace=False))
+    chunk = 4096
+    for start in range(0, len(rows), chunk):
+        take = torch.as_tensor(rows[start:start + chunk], device=xt.device)
+        part = _host(xt[take])
+        ys = yt[take.to(yt.device)].cpu().numpy().astype(np.int64) if yt is not None else None
+        filler.add(part, ys, source, pos[rows[start:start + chunk]])
+    try:
+        fresh.feature_n, fresh.feature_sum, fresh.feature_sumsq = feature_sums(
+            xt if xt.is_floating_point() else xt.float())
+    except Exception:
+        pass
+    fresh.complete = len(rows) == n  # every row offered: each distinct sample is held
+    fresh.coverage = len(rows) / n if n else None
+    fresh.origin = origin
+    for name in ("x", "y", "index", "seen", "capacity", "source", "complete", "coverage", "origin", "feature_n",
+                 "feature_sum", "feature_sumsq"):
+        setattr(bank, name, getattr(fresh, name))
+
+
+def _guarded(method: Callable) -> Callable:
+    """An error in the capture becomes an internal error of "probe:data"; the probe's own work goes on."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            self.release()
+            self.on_error("probe:data", exc)
+            return None
+
+    return guarded
+
+
+def _assign(bank: SampleBank, snapshot: SampleBank, origin: str, source: int | None = None) -> None:
+    for name in ("x", "y", "index", "seen", "capacity", "source", "complete", "coverage", "feature_n",
+                 "feature_sum", "feature_sumsq"):
+        setattr(bank, name, getattr(snapshot, name))
+    if source is not None and bank.source is not None:
+        bank.source = np.full(len(bank.source), source, dtype=np.int64)
+    bank.scored = {source if source is not None else 0}
+    bank.origin = origin
+
+
+class DataCapture:
+    """Called by the torch probe at a few places (forward of a root model, loss call, loader iteration,
+    step end, end of run); never raises into training (the probe's guards turn errors into internal ones)."""
+
+    def __init__(self, sig: Signals, on_error: Callable[[str, BaseException], None]) -> None:
+        self.sig = sig
+        self.on_error = on_error
+        self.train = _Filler(sig.train_samples, estimate_coverage=True, reservoir=True)
+        self.val = _Filler(sig.val_samples)
+        self._model: weakref.ref | None = None
+        self._train_x: Any = None  # this step's training input, waiting for its loss call
+        self._val_x: Any = None  # (input, source) of the last gradient-free call, waiting for a loss call
+        self._queued: list[tuple[_Filler, Any, Any, int]] = []  # device copies for the next readback
+        self._loaders: list[tuple[weakref.ref, dict[str, int]]] = []
+        self._current: dict[str, int] | None = None
+        self._eval_calls = 0
+        self._scored: set[int] = set()  # gradient-free calls followed by a loss call, or fed by a DataLoader
+
+    # ------------------------------------------------------------------ probe call sites
+    @_guarded
+    def on_loader(self, loader: Any) -> None:
+        for number, (ref, roles) in enumerate(self._loaders):
+            if ref() is loader:
+                self._current = roles
+                return
+        roles = {"number": len(self._loaders), "train": 0, "eval": 0, "snapshot": None, "base": None}
+        self._loaders.append((weakref.ref(loader), roles))
+        self._current = roles
+        # The script's loaders are often gone by the end of the run: a tensor-backed data set is read now,
+        # once (a bounded sample plus whole-split feature sums), and used at the end if its role asks for it.
+        dataset = getattr(loader, "dataset", None)
+        arrays = dataset_arrays(dataset)
+        if arrays is not None:
+            snapshot = SampleBank()
+            fill_from_arrays(snapshot, *arrays, origin=type(dataset).__name__)
+            roles["snapshot"], roles["base"] = snapshot, id(_base_dataset(dataset))
+
+    @_guarded
+    def on_forward(self, module: Any, x: Any, grad: bool, sampling: bool) -> None:
+        if x is None or x.dim() < 1:
+            return
+        rows = int(x.shape[0]) if x.dim() > 1 else 1
+        if grad:
+            if self._model is None:
+                self._model = weakref.ref(module)
+            elif self._model() is not module:
+                return
+            self.train.bank.seen += rows
+            if self._current is not None:
+                self._current["train"] += 1
+            if sampling and self.train.room() > 0 and x.dim() > 1:
+                self._train_x = x
+            return
+        if self._model is None or self._model() is not module or x.dim() < 2:
+            return
+        self.val.bank.seen += rows
+        if self._current is not None:
+            self._current["eval"] += 1
+        self._queue_val()
+        if self.val.room() > 0:
+            self._eval_calls += 1
+            if self._current is not None:
+                self._scored.add(self._eval_calls)
+                self.sig.val_samples.scored = self._scored
+            self._val_x = (x, self._eval_calls)
+
+    @_guarded
+    def on_loss(self, inp: Any, target: Any, grad: bool) -> None:
+        if grad:
+            if self._train_x is not None:
+                self._queue(self.train, self._train_x, _class_targets(target, int(self._train_x.shape[0])), 0)
+                self._train_x = None
+        elif self._val_x is not None:
+            x, source = self._val_x
+            self._scored.add(source)
+            self.sig.val_samples.scored = self._scored
+            y = _class_targets(target, int(x.shape[0]))
+            if y is not None:
+                self._queue(self.val, x, y, source)
+                self._val_x = None
+
+    @_guarded
+    def end_step(self, sampled: bool) -> None:
+        if self._train_x is not None:
+            self._queue(self.train, self._train_x, None, 0)
+            self._train_x = None
+        self._queue_val()
+        if sampled and self._queued:
+            self.flush()
+
+    # ------------------------------------------------------------------ internals
+    def _queue_val(self) -> None:
+        if self._val_x is not None:
+            x, source = self._val_x
+            self._val_x = None
+            self._queue(self.val, x, None, source)
+
+    def _queue(self, filler: _Filler, x: Any, y: Any, source: int) -> None:
+        room = filler.room()
+        if room <= 0:
+            return
+        x = x.detach()[:room]
+        y = y.detach()[:room] if y is not None else None
+        if x.device.type == "cpu":
+            filler.add(_host(x), y.numpy().astype(np.int64) if y is not None else None, source)
+        else:  # a copy on the device now, to the host at the probe's next batched readback
+            filler.pending += len(x)
+            self._queued.append((filler, x.clone(), y.clone() if y is not None else None, source))
+
+    def flush(self) -> None:
+        queued, self._queued = self._queued, []
+        for filler, x, y, source in queued:
+            filler.pending -= len(x)
+            filler.add(_host(x), y.cpu().numpy().astype(np.int64) if y is not None else None, source)
+
+    def release(self) -> None:
+        self._train_x = self._val_x = None
+        for filler, x, _, _ in self._queued:
+            filler.pending -= len(x)
+        self._queued = []
+
+    @_guarded
+    def finish(self) -> None:
+        """End of run: queued copies to the host; whole splits from the tensor-backed data sets of the loaders."""
+        self.end_step(True)
+        self.flush()
+        self.release()
+        roles = [r for _, r in self._loaders]
+        trained = [r for r in roles if r["train"]]
+        train_base = None
+        if trained:
+            main = max(trained, key=lambda r: r["train"])
+            train_base = main["base"]
+            snap = main["snapshot"]
+            if snap is not None and self._fits(self.train, snap.x):
+                _assign(self.sig.train_samples, snap, f"{snap.origin} of the training DataLoader")
+        if not self.sig.train_samples.origin and len(self.sig.train_samples):
+            self.sig.train_samples.origin = tr("training batches (sampled steps)")
+        # A validation-only loader over a tensor-backed data set: the whole split as one source. Loaders
+        # that were also trained on (train-accuracy passes) stay out.
+        val_roles = [r for r in roles if r["eval"] and not r["train"]]
+        if len(val_roles) == 1 and val_roles[0]["snapshot"] is not None \
+                and self._fits(self.val, val_roles[0]["snapshot"].x):
+            r = val_roles[0]
+            kept = self._streamed_val_outside(r["snapshot"])
+            same = r["base"] is not None and r["base"] == train_base
+            _assign(self.sig.val_samples, r["snapshot"], f"{r['snapshot'].origin} of a validation DataLoader"
+                    + (" (a subset of the training data set)" if same else ""), LOADER_SOURCE + r["number"])
+            if kept is not None:
+                self._merge_val(kept)
+        bank = self.sig.val_samples
+        if not bank.origin and len(bank):
+            bank.origin = tr("gradient-free forwards of the trained model")
+            if not self.val.full:  # every gradient-free sample the model saw is in the bank
+                bank.complete = True
+                bank.feature_n, bank.feature_sum, bank.feature_sumsq = feature_sums(bank.x)
+        train = self.sig.train_samples
+        if train.complete and train.feature_sum is None and train.x is not None and len(train):
+            train.feature_n, train.feature_sum, train.feature_sumsq = feature_sums(train.x)
+
+    def _fits(self, filler: _Filler, x: Any) -> bool:
+        return filler.shape is None or tuple(x.shape[1:]) == filler.shape
+
+    def _streamed_val_outside(self, snapshot: SampleBank) -> tuple | None:
+        """Streamed gradient-free samples that are not in this loader's data set (a train-accuracy pass, a
+        test tensor): kept, as their own sources, beside the loader's whole data set."""
+        bank = self.sig.val_samples
+        if bank.x is None or not len(bank) or snapshot.x is None:
+            return None
+        known = set(row_hashes(snapshot.x.reshape(len(snapshot), -1)).tolist())
+        keep = np.array([h not in known for h in row_hashes(bank.x.reshape(len(bank), -1)).tolist()], dtype=bool)
+        if not keep.any():
+            return None
+        return bank.x[keep], (self.val.y[:self.val.n][keep]), bank.source[keep]
+
+    def _merge_val(self, kept: tuple) -> None:
+        x, y, source = kept
+        bank = self.sig.val_samples
+        filler = _Filler(SampleBank())
+        filler.add(bank.x, bank.y if bank.y is not None else None, 0, bank.index)
+        filler.source[:filler.n] = bank.source
+        for s in np.unique(source):
+            part = source == s
+            ys = y[part] if (y[part] >= 0).all() else None
+            filler.add(x[part], ys, int(s))
+        for name in ("x", "y", "index", "source"):
+            setattr(bank, name, getattr(filler.bank, name))
+        bank.scored = set(bank.scored or ()) | self._scored
+        bank.seen += len(x)
+        bank.complete = False  # the streamed part may be partial; the sums stay those of the data set
+
+
+def capture_datasets(sig: Signals, data: Any, val_data: Any = None) -> None:
+    """``check``: the banks from the data handed in (an (X, y) pair, a DataLoader over a tensor-backed
+    data set, or batches, read up to the capacity), so the data rules judge the data sets themselves."""
+    for bank, source, origin in ((sig.train_samples, 0, "training data given to check"),
+                                 (sig.val_samples, LOADER_SOURCE, "val_data given to check")):
+        given = data if source == 0 else val_data
+        if given is None:
+            continue
+        arrays = _arrays_of(given)
+        if arrays is not None:
+            fill_from_arrays(bank, *arrays, origin=origin, source=source)
+            bank.scored = {source}
+
+
+def _arrays_of(data: Any) -> tuple | None:
+    import torch
+
+    if isinstance(data, (tuple, list)) and len(data) == 2 and all(isinstance(t, torch.Tensor) for t in data):
+        return data[0], data[1], None
+    if isinstance(data, torch.Tensor):
+        return data, None, None
+    dataset = getattr(data, "dataset", None)
+    arrays = dataset_arrays(dataset) if dataset is not None else None
+    if arrays is not None:
+        return arrays
+    xs, ys, rows = [], [], 0
+    for batch in data:  # batches: read up to the capacity
+        if isinstance(batch, dict):
+            batch = list(batch.values())
+        x = batch if isinstance(batch, torch.Tensor) else batch[0] if isinstance(batch, (tuple, list)) else None
+        y = batch[-1] if isinstance(batch, (tuple, list)) and len(batch) > 1 else None
+        if not isinstance(x, torch.Tensor):
+            return None
+        xs.append(x.detach())
+        ys.append(y.detach() if isinstance(y, torch.Tensor) else None)
+        rows += len(x)
+        if rows >= CAPACITY:
+            break
+    if not xs:
+        return None
+    try:
+        x = torch.cat(xs)
+        y = torch.cat(ys) if all(v is not None for v in ys) else None
+    except (RuntimeError, TypeError):
+        return None
+    return x, y, None

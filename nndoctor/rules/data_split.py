@@ -1,0 +1,247 @@
+"""D111, D116: the training split against the validation/test split, judged on the samples themselves.
+
+Both read ``Signals.train_samples`` / ``val_samples`` (nndoctor/probes/data_capture.py): bounded samples
+of the data, the validation one made of the gradient-free forwards of the trained model, each call its
+own ``source``. Evaluating on training data under ``torch.no_grad()`` (train accuracy) is legitimate:
+a source whose samples are training samples as often as the training bank's coverage allows is such a
+pass, and it is left out of both rules. Leakage is a source that is mostly distinct from the training
+data but holds copies of some of it.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nndoctor.i18n import tjoin, tr
+from nndoctor.probes.data_capture import LOADER_SOURCE, feature_matrix, feature_sums, row_hashes
+from nndoctor.rules.base import Context, Hit, fmt, rule
+
+
+def _coverage(sig) -> float | None:
+    """The share of the training split's distinct samples the training bank holds (estimated)."""
+    bank = sig.train_samples
+    if bank.complete:
+        return 1.0
+    if bank.coverage is not None:
+        return bank.coverage
+    sizes = [info.dataset_len for info in sig.loaders if info.dataset_len]
+    fed = max([bank.seen] + sizes)
+    return min(1.0, len(bank) / fed) if fed else None
+
+
+def _split(sig, th) -> dict | None:
+    """Validation samples matched against the training bank, grouped by source."""
+    train, val = sig.train_samples, sig.val_samples
+    if not len(train) or not len(val) or train.x.shape[1:] != val.x.shape[1:]:
+        return None
+    coverage = _coverage(sig)
+    if not coverage:
+        return None
+    train_hashes = set(row_hashes(train.x.reshape(len(train), -1)).tolist())
+    val_hashes = row_hashes(val.x.reshape(len(val), -1))
+    dup = np.fromiter((h in train_hashes for h in val_hashes.tolist()), dtype=bool, count=len(val))
+    sources = val.source if val.source is not None else np.zeros(len(val), dtype=np.int64)
+    train_eval, held_out = [], []
+    for s in np.unique(sources):
+        rows = sources == s
+        n, k = int(rows.sum()), int(dup[rows].sum())
+        # Consistent with a pass over training data: as many copies as the bank's coverage gives, less
+        # train_eval_z binomial standard deviations.
+        expected = n * coverage
+        slack = th["train_eval_z"] * math.sqrt(max(expected * (1 - coverage), 0.0))
+        if k and k >= expected - slack - 1e-9 and k / n >= th["train_eval_min_share"]:
+            train_eval.append(int(s))
+        else:
+            held_out.append(int(s))
+    keep = np.isin(sources, held_out)
+    return {"dup": dup, "keep": keep, "coverage": coverage, "train_eval": train_eval, "held_out": held_out}
+
+
+def _sample_note(bank) -> str:
+    if bank.complete or (bank.coverage or 0) >= 0.999:
+        return ""
+    return tr(" (judged on a sample: {kept} of the {seen} samples fed)", kept=len(bank), seen=bank.seen)
+
+
+@rule("D111")
+def preprocessing_leakage(ctx: Context):
+    """Training and validation data overlap (copied samples), or normalization statistics were fitted on
+    training and validation data together.
+
+    Copies: every sample is hashed (low mantissa bits masked, so near-exact copies match); a validation
+    source (one gradient-free call, or one validation data set) that is not itself a pass over training
+    data but shares samples with the training data is leakage, counted when the overlap is beyond what
+    the data's own duplicate rate explains. Normalization: when both whole splits are known, the pooled
+    per-feature mean and std are exactly 0 and 1 while the training split alone is not standardized.
+    """
+    sig, th = ctx.signals, ctx.th
+    if not ctx.final:
+        return None
+    split = _split(sig, th)
+    hit = _overlap_hit(sig, th, split) if split is not None else None
+    return hit or _normalization_hit(sig, th, split)
+
+
+def _overlap_hit(sig, th, split) -> Hit | None:
+    train, val = sig.train_samples, sig.val_samples
+    keep, dup = split["keep"], split["dup"]
+    n = int(keep.sum())
+    k = int((dup & keep).sum())
+    if not n or k < th["min_overlap"]:
+        return None
+    # Inputs with few distinct values (a small vocabulary, coarse categories) repeat within the training
+    # data itself: copies across splits are their nature there, not a split bug.
+    if train.complete and train.seen and len(train) / train.seen < th["min_distinct_share"]:
+        return None
+    share = k / n
+    if share < th["min_fraction"]:
+        return None
+    rows = np.flatnonzero(dup & keep)
+    examples = [int(val.index[i]) for i in rows[:8]]
+    train_index = {h: int(i) for h, i in zip(row_hashes(train.x.reshape(len(train), -1)).tolist(), train.index)}
+    val_hashes = row_hashes(val.x[rows[:8]].reshape(min(8, len(rows)), -1)).tolist()
+    pairs = [[int(val.index[i]), train_index.get(h)] for i, h in zip(rows[:8], val_hashes)]
+    cover = split["coverage"]
+    cover_note = "" if cover >= 0.999 else tr("; the training sample covers ~{cover:.0%} of the "
+                                              "training data, so the true overlap is likely larger",
+                                              cover=cover)
+    skipped = tr("; {passes} gradient-free pass(es) over training data itself (e.g. train accuracy) are not "
+                 "counted", passes=len(split["train_eval"])) if split["train_eval"] else ""
+    where = "validation data" if any(s >= LOADER_SOURCE for s in split["held_out"]) else "gradient-free inputs"
+    return Hit(tr("{k} of {n} validation samples ({share:.1%}) are copies of training samples: the splits "
+                  "overlap, so validation scores are inflated (validation index -> training index: "
+                  "{pairs}){cover_note}{skipped}{sample_note}",
+                  k=k, n=n, share=share, pairs=", ".join(f"{a}->{b}" for a, b in pairs[:5]),
+                  cover_note=cover_note, skipped=skipped, sample_note=_sample_note(val)),
+               where=f"{where} vs training data",
+               evidence={"overlap": k, "validation_samples": n, "fraction": share, "examples": examples,
+                         "pairs": pairs, "training_samples": len(train), "training_coverage": cover,
+                         "train_eval_sources": len(split["train_eval"]),
+                         "validation_origin": val.origin, "training_origin": train.origin})
+
+
+def _normalization_hit(sig, th, split) -> Hit | None:
+    train, val = sig.train_samples, sig.val_samples
+    if train.feature_sum is None or val.feature_sum is None:
+        return None
+    nt, st, qt = train.feature_n, np.asarray(train.feature_sum), np.asarray(train.feature_sumsq)
+    nv, sv, qv = val.feature_n, np.asarray(val.feature_sum), np.asarray(val.feature_sumsq)
+    if split is not None and val.complete and len(val) == val.feature_n and not split["keep"].all() \
+            and split["keep"].any():
+        # Streamed validation data that includes passes over training data: only the held-out part.
+        nv, sv, qv = feature_sums(val.x[split["keep"]])
+    if st.shape != sv.shape or nt + nv < th["min_rows"] or not nt or not nv:
+        return None
+    n = nt + nv
+    mean = (st + sv) / n
+    std = np.sqrt(np.maximum((qt + qv) / n - mean ** 2, 0.0))
+    live = std > 1e-6
+    if not live.any():
+        return None
+    tol = max(th["exact_tol"], 0.0)
+    pooled_mean_off = float(np.abs(mean).max())
+    # Population std (numpy, sklearn) or sample std (torch.std): either counts as "exactly 1".
+    pooled_std_off = float(np.minimum(np.abs(std[live] - 1),
+                                      np.abs(std[live] * math.sqrt(n / max(n - 1, 1)) - 1)).max())
+    train_mean = st / nt
+    train_std = np.sqrt(np.maximum(qt / nt - train_mean ** 2, 0.0))
+    train_off = float(max(np.abs(train_mean).max(),
+                          np.minimum(np.abs(train_std[live] - 1),
+                                     np.abs(train_std[live] * math.sqrt(nt / max(nt - 1, 1)) - 1)).max()))
+    if pooled_mean_off > tol or pooled_std_off > tol or train_off < th["train_off_factor"] * tol:
+        return None
+    return Hit(tr("the normalization statistics were fitted on training and validation data together: "
+                  "over the {nt} training and {nv} validation samples pooled, every one of the {features} "
+                  "varying features has mean 0 and std 1 exactly (largest deviations "
+                  "{pooled_mean_off:.1e} and {pooled_std_off:.1e}), while the training split alone does "
+                  "not (off by up to {train_off}): the validation data leaked into the preprocessing",
+                  nt=nt, nv=nv, features=int(live.sum()), pooled_mean_off=pooled_mean_off,
+                  pooled_std_off=pooled_std_off, train_off=fmt(train_off)),
+               where="input normalization",
+               evidence={"training_samples": nt, "validation_samples": nv, "features": int(live.sum()),
+                         "pooled_mean_max_abs": pooled_mean_off, "pooled_std_max_dev": pooled_std_off,
+                         "training_split_max_dev": train_off, "tolerance": tol})
+
+
+@rule("D116")
+def split_mismatch(ctx: Context):
+    """Training and validation data hold different things: classes in validation that training never had,
+    class frequencies far apart, or features whose standardized mean difference is far beyond what two
+    random splits of one data set show (a class- or time-sorted data set split by position)."""
+    sig, th = ctx.signals, ctx.th
+    if not ctx.final:
+        return None
+    split = _split(sig, th)
+    if split is None:
+        return None
+    train, val = sig.train_samples, sig.val_samples
+    if not val.complete and val.coverage is None:
+        return None  # the first samples of a large streamed validation set say nothing of its distribution
+    keep = split["keep"] & ~split["dup"]
+    # Only samples scored against targets (a loss call, a DataLoader) count as validation data: a
+    # gradient-free pass without targets (a prediction grid for a plot, generated samples) may differ
+    # from the training data on purpose.
+    keep &= np.isin(val.source, sorted(val.scored or ()))
+    nv = int(keep.sum())
+    if nv < th["min_val"] or len(train) < th["min_train"]:
+        return None
+    evidence: dict = {"validation_samples": nv, "training_samples": len(train), "validation_origin": val.origin,
+                      "training_origin": train.origin}
+    reasons = []
+    if val.y is not None:
+        train_classes = set(sig.class_counts)
+        if train.y is not None:
+            train_classes |= set(np.unique(train.y).tolist())
+        vy = val.y[keep]
+        counts = {int(c): int(n) for c, n in zip(*np.unique(vy, return_counts=True))}
+        unseen = {c: n for c, n in counts.items() if c not in train_classes}
+        unseen_n = sum(unseen.values())
+        if train_classes and unseen_n >= th["min_unseen"] and unseen_n / nv >= th["min_unseen_share"]:
+            reasons.append(tr("{unseen_n} of {nv} validation samples ({share:.0%}) belong to "
+                              "classes {unseen} that never occur in training (training has classes "
+                              "{train_classes})",
+                              unseen_n=unseen_n, nv=nv, share=unseen_n / nv, unseen=sorted(unseen),
+                              train_classes=sorted(train_classes)[:12]))
+            evidence.update(unseen_classes=sorted(unseen), unseen_samples=unseen_n)
+        if train.y is not None:
+            tc = {int(c): int(n) for c, n in zip(*np.unique(train.y, return_counts=True))}
+            classes = sorted(set(tc) | set(counts))
+            p = np.array([tc.get(c, 0) for c in classes], dtype=float) / max(sum(tc.values()), 1)
+            q = np.array([counts.get(c, 0) for c in classes], dtype=float) / nv
+            tv = 0.5 * float(np.abs(p - q).sum())
+            evidence.update(class_distance=tv, validation_class_counts=counts)
+            if tv >= th["max_class_distance"] and not unseen:
+                top = max(counts, key=counts.get)
+                reasons.append(tr("the class frequencies differ by a total variation distance of "
+                                  "{tv:.2f} (class {top} is {val_share:.0%} of validation, {train_share:.0%} of "
+                                  "training)",
+                                  tv=tv, top=top, val_share=counts[top] / nv,
+                                  train_share=tc.get(top, 0) / max(sum(tc.values()), 1)))
+    a = feature_matrix(train.x).astype(np.float64)
+    b = feature_matrix(val.x[keep]).astype(np.float64)
+    if a.shape[1] == b.shape[1] and a.shape[1] <= th["max_features"]:
+        sd = np.sqrt((a.var(0) + b.var(0)) / 2)
+        live = sd > 1e-8
+        if live.any():
+            smd = (b.mean(0)[live] - a.mean(0)[live]) / sd[live]
+            mean_abs = float(np.abs(smd).mean())
+            # Two random splits give |SMD| ~ 0.8 sqrt(1/n_train + 1/n_val) per feature.
+            noise = math.sqrt(1 / len(train) + 1 / nv)
+            worst = np.argsort(-np.abs(smd))[:5]
+            features = np.flatnonzero(live)[worst]
+            evidence.update(mean_abs_smd=mean_abs, noise_level=noise,
+                            largest_smd={str(int(f)): float(smd[w]) for f, w in zip(features, worst)})
+            if mean_abs >= max(th["min_smd"], th["smd_z"] * noise):
+                reasons.append(tr("the features are far apart: mean |standardized mean difference| "
+                                  "{mean_abs:.2f} over {features} features (random splits of one data set "
+                                  "give ~{noise:.2f}), largest at feature(s) {largest}",
+                                  mean_abs=mean_abs, features=int(live.sum()), noise=0.8 * noise,
+                                  largest=", ".join(f"{int(f)} ({smd[w]:+.2f})"
+                                                    for f, w in zip(features[:3], worst[:3]))))
+    if not reasons:
+        return None
+    return Hit(tr("training and validation data disagree: {reasons}: the split is not a random one (a sorted "
+                  "data set split by position?){sample_note}",
+                  reasons=tjoin(tr("; "), reasons), sample_note=_sample_note(train)),
+               where="validation data vs training data", evidence=evidence)
