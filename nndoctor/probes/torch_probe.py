@@ -241,7 +241,7 @@ class TorchProbe:
                 self._module_names[sub] = (prefix + name) if name else label
             if isinstance(sub, MODE_DEPENDENT) and getattr(sub, "p", 1.0) != 0:
                 self._mode_layers.add(module)
-                self.sig.mode_dependent_layers.append(self._module_names[sub])
+                self.sig.mode_dependent_layers.append(f"{self._module_names[sub]} ({type(sub).__name__})")
         fresh = []
         for name, param in module.named_parameters():
             if self.param_name(param) is not None:
