@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from nndoctor.i18n import tjoin, tr, translate_saved
+from nndoctor.i18n import tjoin, tr, translate_saved, where_in
 from nndoctor.signals import SampleBank, Signals
 
 MAX_FEATURES = 64
@@ -128,7 +128,7 @@ def one_line(summary: dict[str, Any], lang: str = "en") -> str | None:
     shape = "x".join(str(s) for s in train.get("sample_shape", [])) or tr("scalar")
     parts = [tr("{kept} distinct training samples kept of {seen} seen ({origin}), each {shape} {dtype}",
                 kept=train["samples_kept"], seen=train["samples_seen"],
-                origin=translate_saved(str(train.get("origin", "")), lang), shape=shape,
+                origin=where_in(translate_saved(str(train.get("origin", "")), lang), lang), shape=shape,
                 dtype=train.get("dtype", ""))]
     if "range" in train:
         parts.append(tr("values in [{low:.4g}, {high:.4g}]", low=train["range"][0], high=train["range"][1]))
@@ -140,5 +140,5 @@ def one_line(summary: dict[str, Any], lang: str = "en") -> str | None:
     val = summary.get("val")
     if val:
         parts.append(tr("validation: {kept} samples ({origin})", kept=val["samples_kept"],
-                        origin=translate_saved(str(val.get("origin", "")), lang)))
+                        origin=where_in(translate_saved(str(val.get("origin", "")), lang), lang)))
     return tjoin(tr("; "), parts).render(lang).rstrip()

@@ -14,7 +14,7 @@ from typing import Callable
 from nndoctor.catalog import RULE_INFO, matches
 from nndoctor.config import Config
 from nndoctor.findings import Finding, InternalError, Report, severity_rank
-from nndoctor.i18n import in_langs, render, tr, words
+from nndoctor.i18n import in_langs, render, tr, where_in, words
 from nndoctor.rules.base import END, LIVE, Context, Hit, load_rules
 from nndoctor.signals import Signals
 
@@ -142,7 +142,7 @@ class Engine:
 def format_live(finding: Finding, lang: str = "en") -> str:
     """The live line of a new finding, in ``lang`` (LiveSink colours it by its severity word)."""
     w = words(lang)
-    where = f" [{finding.where}]" if finding.where else ""
+    where = f" [{where_in(finding.where, lang)}]" if finding.where else ""
     step = f" ({w['at_step'].format(step=finding.step)})" if finding.step is not None else ""
     return f"nndoctor: {w[finding.severity]} {finding.code} {finding.name}{where}{step}: {finding.message_in(lang)}"
 

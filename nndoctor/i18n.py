@@ -353,6 +353,24 @@ def ui(key: str) -> Text:
     return _UiWord(key)
 
 
+def where_in(where: str, lang: str) -> str:
+    """A finding's location in ``lang``: its phrases translated (``messages_zh.WHERE_ZH``), the
+    identifiers in it (module paths, ``cross_entropy``, ``optimizer.step()``) left as they are."""
+    if lang != "zh" or not where:
+        return where
+    import re
+
+    from nndoctor.messages_zh import WHERE_ZH
+
+    where = re.sub(r"\bat step (\d+)", r"第 \1 步", where)
+    where = re.sub(r"\b(\w+) of (?:the|a) (training|validation) DataLoader\b",
+                   lambda m: f"{WHERE_ZH[m.group(2) + ' DataLoader']}的 {m.group(1)}", where)
+    phrases = sorted(WHERE_ZH, key=len, reverse=True)
+    # Whole words only, and not part of an identifier (``optimizer.step()``, ``weight_decay``).
+    pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(p) for p in phrases) + r")(?![\w.(])")
+    return pattern.sub(lambda m: WHERE_ZH[m.group(1)], where)
+
+
 def translate_saved(text: str, lang: str) -> str:
     """A message saved as plain English (a skip reason in a JSON report) in ``lang``, when it is a
     whole template without parameters; else unchanged."""

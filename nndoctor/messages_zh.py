@@ -451,3 +451,31 @@ ZH: dict[str, str] = {
         "经过 torch.compile 的模型({name}):它的各层在编译后的图中运行,所以无法得到逐层激活统计和预检实验;损失、梯度、权重和优化器更新仍会被观察",
     "pre-flight skipped in multi-process training: run the script in one process to get it": "多进程训练中跳过了预检:用单进程运行脚本即可得到",
 }
+
+# The words of a finding's location ("where"), which rules build from identifiers (module paths,
+# loss functions) and these phrases; identifiers stay as they are. Longest phrases are replaced first.
+WHERE_ZH: dict[str, str] = {
+    "pre-flight: true vs shuffled labels": "预检:真实标签 vs 打乱的标签",
+    "pre-flight: real vs zero/random inputs": "预检:真实输入 vs 全零/随机输入",
+    "pre-flight: overfit one batch": "预检:过拟合一个批次",
+    "validation data vs training data": "验证数据 vs 训练数据",
+    "training data order": "训练数据顺序",
+    "training data": "训练数据",
+    "training labels": "训练标签",
+    "training loop": "训练循环",
+    "training loss": "训练损失",
+    "validation loss": "验证损失",
+    "validation data": "验证数据",
+    "input normalization": "输入归一化",
+    "dataset augmentation": "数据集增强",
+    "DataLoader sampler": "DataLoader 采样器",
+    "model output": "模型输出",
+    "loss terms": "损失项",
+    "targets": "目标",
+    "target": "目标",
+    "inputs": "输入",
+    "input": "输入",
+    "optimizer": "优化器",
+    "training DataLoader": "训练 DataLoader ",
+    "validation DataLoader": "验证 DataLoader ",
+}

@@ -257,3 +257,17 @@ def test_html_in_chinese_shows_the_chinese_message_and_notes():
     assert "没有优化器" in html and "no optimizer" not in html
     assert str(message) in render_html(saved, "en")
     assert isinstance(Report.from_dict(saved).notes[0], Text)
+
+
+def test_locations_are_translated_and_identifiers_kept():
+    from nndoctor.i18n import where_in
+
+    assert where_in("training loss", "zh") == "训练损失"
+    assert where_in("cross_entropy input (model output)", "zh") == "cross_entropy 输入 (模型输出)"
+    assert where_in("cross_entropy at step 0", "zh") == "cross_entropy 第 0 步"
+    assert where_in("TensorDataset of the training DataLoader", "zh") == "训练 DataLoader 的 TensorDataset"
+    # Identifiers stay: a method call, a hyper-parameter, module paths.
+    assert where_in("optimizer.step()", "zh") == "optimizer.step()"
+    assert where_in("Adam weight_decay", "zh") == "Adam weight_decay"
+    assert where_in("input.weight, fc2.target_proj", "zh") == "input.weight, fc2.target_proj"
+    assert where_in("training loss", "en") == "training loss"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from nndoctor.findings import SCHEMA, SEVERITIES, Report, severity_rank, trial_summary
-from nndoctor.i18n import render, rule_text, translate_saved, words
+from nndoctor.i18n import render, rule_text, translate_saved, where_in, words
 
 HEATMAP_COLUMNS = 300
 MAX_HEATMAP_ROWS = 60
@@ -494,6 +494,7 @@ def _findings(report: dict, lang: str) -> list[dict[str, Any]]:
         messages = f.get("messages") or {}
         out.append({**f,
                     "message": messages.get(lang) or f.get("message", ""),
+                    "where": where_in(f.get("where") or "", lang),
                     "evidence_is_english": lang != "en" and lang not in messages,
                     "summary": rule_text(code, "summary", lang),
                     "fix_text": rule_text(code, "fix", lang) or f.get("fix", ""),

@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from nndoctor.findings import SEVERITIES, Report, trial_summary
-from nndoctor.i18n import TITLE, rule_text, words  # noqa: F401  (TITLE: kept importable from here)
+from nndoctor.i18n import TITLE, rule_text, where_in, words  # noqa: F401  (TITLE: kept importable from here)
 from nndoctor.i18n import render as render_text  # a translatable live line in the reader's language
 
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -55,7 +55,9 @@ def render(report: Report, console: Console, lang: str = "en", outputs: dict[str
         table.add_column("", ratio=4, overflow="fold")
         for f in report.sorted_findings():
             style = STYLE.get(f.severity, "")
-            where = escape(f.where) + (f"\n{w['at_step'].format(step=f.step)}" if f.step is not None else "")
+            where = escape(where_in(f.where, lang))
+            if f.step is not None:
+                where += f"\n{w['at_step'].format(step=f.step)}"
             body = ""
             if lang != "en":  # the rule's summary in the reader's language, the evidence as measured
                 summary = rule_text(f.code, "summary", lang)
@@ -91,7 +93,7 @@ def render_plain(report: Report, console: Console, lang: str = "en", outputs: di
     if not report.findings:
         print(w["none"], file=out)
     for f in report.sorted_findings():
-        where = f" [{f.where}]" if f.where else ""
+        where = f" [{where_in(f.where, lang)}]" if f.where else ""
         step = f" ({w['at_step'].format(step=f.step)})" if f.step is not None else ""
         print(f"{f.severity} {f.code} {f.name}{where}{step}", file=out)
         if lang != "en" and rule_text(f.code, "summary", lang):
