@@ -165,7 +165,9 @@ class TorchProbe:
             if hasattr(F, name):
                 self._patch(F, name, self._wrap_loss(name, getattr(F, name)))
         self._patch(torch.Tensor, "backward", self._wrap_backward(torch.Tensor.backward))
-        self._patch(torch.amp.GradScaler, "scale", self._wrap_grad_scaler_scale(torch.amp.GradScaler.scale))
+        scaler = getattr(torch.amp, "GradScaler", None) or getattr(torch.cuda.amp, "GradScaler", None)  # torch < 2.3
+        if scaler is not None:
+            self._patch(scaler, "scale", self._wrap_grad_scaler_scale(scaler.scale))
         self._patch(torch.autograd, "backward", self._wrap_backward(torch.autograd.backward))
         self._patch(torch.optim.Optimizer, "zero_grad", self._wrap_zero_grad(torch.optim.Optimizer.zero_grad))
         self._patch(nn.Module, "zero_grad", self._wrap_zero_grad(nn.Module.zero_grad))
