@@ -345,3 +345,13 @@ def test_no_preflight_flag(tmp_path):
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "pre-flight" not in proc.stderr
+
+
+def test_check_steps_an_lbfgs_optimizer_with_a_closure():
+    """LBFGS.step needs a closure: check's passive steps and the experiments give it one."""
+    torch.manual_seed(0)
+    x = torch.randn(256, 4)
+    y = (x @ torch.tensor([1.0, -2.0, 0.5, 3.0])).unsqueeze(1)
+    model = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 1))
+    report = nndoctor.check(model, (x, y), loss_fn=nn.MSELoss(), optimizer=torch.optim.LBFGS(model.parameters()))
+    assert not report.internal_errors, report.internal_errors

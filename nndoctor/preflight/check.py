@@ -37,7 +37,8 @@ def check(model: Any, data: Any, *, val_data: Any = None, loss_fn: Callable | No
 
     from nndoctor.config import load_config
     from nndoctor.preflight import LossSpec, Skip, make_setup, run_preflight
-    from nndoctor.preflight.common import clone_model, first_tensor, hooks_hidden, infer_loss, rebuild_optimizer
+    from nndoctor.preflight.common import (clone_model, first_tensor, hooks_hidden, infer_loss, optimizer_step,
+                                           rebuild_optimizer)
     from nndoctor.rng import preserved_random_state
     from nndoctor.session import Session
 
@@ -102,7 +103,7 @@ def check(model: Any, data: Any, *, val_data: Any = None, loss_fn: Callable | No
                     twin_opt.zero_grad()
                     loss = spec.fn(twin(*args), target)
                     loss.backward()
-                    twin_opt.step()
+                    optimizer_step(twin_opt, lambda: spec.fn(twin(*args), target))
                 if val_data is not None:
                     twin.eval()
                     with torch.no_grad():
