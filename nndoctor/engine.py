@@ -19,7 +19,7 @@ from nndoctor.rules.base import END, LIVE, Context, Hit, load_rules
 from nndoctor.signals import Signals
 
 LIVE_EVERY_S = 0.5  # live rules run at most this often once the first steps are past
-LIVE_SHARE = 0.01  # ... and take at most this share of wall time (their cost grows with the run's signals)
+LIVE_SHARE = 0.005  # ... and take at most this share of wall time (their cost grows with the run's signals)
 
 # A root cause explains its consequences: when the cause is found, these codes are kept but shown
 # as info, "probably a consequence of" the cause, so the report points at the bug, not its echoes.
@@ -37,6 +37,16 @@ CONSEQUENCES = {
     "L208": ("G406", "L206", "M308"),
     "L204": ("G406", "M308"),
     "L210": ("G406", "L206", "M308"),
+    # Inputs on a huge scale make a huge first loss, gradient spikes, steps that overshoot, dead or
+    # saturated units and a loss stuck at the mean prediction.
+    "D109": ("G401", "G403", "G406", "L201", "L206", "M306", "M307"),
+    # Steps that overshoot kill or saturate units and leave the loss stuck, or make it blow up.
+    "G401": ("G403", "G405", "G406", "L206", "M306", "M307"),
+    "G402": ("G406", "L206"),
+    # A cut graph, dead units or a bad init scale leave the loss where it started.
+    "M303": ("G406", "L206", "M308"),
+    "M305": ("G404", "G406"),
+    "M306": ("G406", "L206", "M308"),
 }
 
 
@@ -51,6 +61,8 @@ class Engine:
             (lambda line: _stderr(render(line, self.config.lang))) if self.config.live else None)
         self._next_live = 0.0
         self._broken_rules: set[str] = set()
+        self._revisable: set[str] = set()  # codes whose finding came from a revisable LIVE hit
+        self._explains: dict[str, tuple[str, ...]] = {}  # code -> what its finding's hit explains
 
     def enabled(self, code: str) -> bool:
         if self.config.select and not matches(code, self.config.select):
@@ -88,10 +100,31 @@ class Engine:
                 self._broken_rules.add(code)
                 self.internal_error(f"rule {code}", exc)
                 continue
+            if final and code in self._revisable:
+                self._revise(code, hits)
+                continue
             for hit in hits:
                 self.add(code, hit)
 
-    def add(self, code: str, hit: Hit) -> Finding:
+    def _revise(self, code: str, hits: list[Hit]) -> None:
+        """A LIVE finding its rule marked revisable is judged again at the end: the rule's answer now
+        replaces it, whatever its severity (dead units that came back to life are info, not a warning).
+        When the rule sees nothing any more, what it saw while training is kept, as info."""
+        self._revisable.discard(code)
+        live = self.findings.pop(code)
+        self._explains.pop(code, None)
+        for hit in hits:
+            self.add(code, hit, announce=False)
+        if code in self.findings:
+            return
+        suffix = tr(" (seen while training, no longer at the end of the run)")
+        messages = {lang: text + render(suffix, lang)
+                    for lang, text in (live.messages or {self.config.lang: live.message}).items()}
+        self.findings[code] = Finding(**{**live.__dict__, "severity": "info",
+                                         "message": messages.get(self.config.lang) or next(iter(messages.values())),
+                                         "messages": messages, "evidence": {**live.evidence, "revised_at_end": True}})
+
+    def add(self, code: str, hit: Hit, *, announce: bool = True) -> Finding:
         """Record a hit as the finding of ``code`` (one per code; a later, fuller hit replaces it)."""
         info = RULE_INFO[code]
         lang = self.config.lang
@@ -102,7 +135,12 @@ class Engine:
         first = code not in self.findings
         if first or severity_rank(finding.severity) >= severity_rank(self.findings[code].severity):
             self.findings[code] = finding
-        if first and self.live_sink:
+            self._explains[code] = tuple(hit.explains)
+            if hit.revisable:
+                self._revisable.add(code)
+            else:
+                self._revisable.discard(code)
+        if first and announce and self.live_sink:
             self.live_sink(format_live(finding, lang))
         return finding
 
@@ -126,11 +164,21 @@ class Engine:
                       steps_seen=self.signals.steps, notes=list(self.signals.notes), series=series,
                       data_summary=data_summary, **meta)
 
+    def _causes(self, code: str) -> list[str]:
+        """The findings (warnings and errors) that explain ``code``: the engine's table, and what their hits say."""
+        return [c for c, f in self.findings.items()
+                if c != code and f.severity != "info"
+                and (code in CONSEQUENCES.get(c, ()) or code in self._explains.get(c, ()))]
+
     def _explained(self, finding: Finding) -> Finding:
-        causes = [c for c, effects in CONSEQUENCES.items()
-                  if finding.code in effects and c in self.findings and c != finding.code
-                  and self.findings[c].severity != "info"]
-        if not causes or finding.severity == "info":
+        if finding.severity == "info":
+            return finding
+        causes = self._causes(finding.code)
+        # Name the root causes: a cause that is itself explained by another cause found here is left out
+        # (unnormalized inputs -> dead units -> a stuck loss: the loss is a consequence of the inputs).
+        roots = [c for c in causes if not [other for other in self._causes(c) if other != finding.code]]
+        causes = sorted(roots or causes, key=lambda c: (-severity_rank(self.findings[c].severity), c))
+        if not causes:
             return finding
         messages = {lang: text + words(lang)["consequence_suffix"].format(causes=", ".join(causes))
                     for lang, text in (finding.messages or {self.config.lang: finding.message}).items()}

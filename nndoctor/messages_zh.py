@@ -9,6 +9,7 @@ from __future__ import annotations
 
 ZH: dict[str, str] = {
     # --- the live line of an internal error (nndoctor/engine.py)
+    " (seen while training, no longer at the end of the run)": "(训练过程中出现过,运行结束时已不再出现)",
     "nndoctor: internal error in {component} ({error}); training goes on, that check is skipped":
         "nndoctor: {component} 出现内部错误({error});训练继续进行,该项检查已跳过",
     # --- pre-flight progress lines (nndoctor/preflight/__init__.py) ---
@@ -53,6 +54,10 @@ ZH: dict[str, str] = {
     "fewer than 2 samples in the captured batch": "捕获的批量中样本少于 2 个",
     "the model output changes shape with its input": "模型输出的形状随输入而变化",
     "only {n} samples in the captured batch (32 needed)": "捕获的批量中只有 {n} 个样本(需要 32 个)",
+    "the targets are not one per sample ({targets} targets for {n} samples: per position?)":
+        "目标并非每个样本一个({n} 个样本对应 {targets} 个目标:按位置给出?)",
+    "the targets are the inputs themselves (an autoencoder): they cannot be unrelated to them":
+        "目标就是输入本身(自编码器):不可能与输入无关",
     "the inputs are constant (D101)": "输入是常数(D101)",
     "every target is the same: a permutation changes nothing": "所有目标都相同:打乱顺序不会改变任何东西",
     "the time budget allowed too few steps": "时间预算内可运行的步数太少",
@@ -153,6 +158,11 @@ ZH: dict[str, str] = {
     ", accuracy {accuracy:.0f}%": ",准确率 {accuracy:.0f}%",
     "a copy trained alone on {samples} samples for {steps} steps ({optimizer}, dropout off) only took the loss from {loss_start} to {loss_end} ({percent_left:.0f}% of the start{acc}); a healthy model memorizes so few samples. Loss by step: {curve}":
         "一个模型副本单独在 {samples} 个样本上训练 {steps} 步({optimizer},关闭 dropout),损失只从 {loss_start} 降到 {loss_end}(为初始值的 {percent_left:.0f}%{acc});健康的模型能记住这么少的样本。各步损失:{curve}",
+    "the entropy of its soft targets": "其软目标的熵",
+    "the loss of predicting every count exactly": "精确预测每个计数时的损失",
+    "a copy trained alone on {samples} samples for {steps} steps ({optimizer}, dropout off) only took the loss from {loss_start} to {loss_end}: {percent_left:.0f}% of the gap down to {loss_floor}, the lowest loss its targets allow ({floor_is}{acc}), is left; a healthy model memorizes so few samples. Loss by step: {curve}":
+        "一个模型副本单独在 {samples} 个样本上训练 {steps} 步({optimizer},关闭 dropout),损失只从 {loss_start} 降到 {loss_end},"
+        "与其目标所允许的最低损失 {loss_floor}({floor_is}{acc})之间的差距还剩 {percent_left:.0f}%;健康的模型能记住这么少的样本。各步损失:{curve}",
     "; the dependence is cut at `{lost_at}` ({lost_at_kind}), its output is identical": ";依赖关系在 `{lost_at}`({lost_at_kind})处被切断,它的输出完全相同",
     "; no layer sees the input change (it is replaced or multiplied away in forward)": ";没有任何层看到输入的变化(输入在 forward 中被替换或被乘成了零)",
     " even after training on the batch": "(即使在该批量上训练之后也是如此)",
@@ -186,6 +196,9 @@ ZH: dict[str, str] = {
     "the optimizer does not apply it": "优化器没有应用它",
     "weight_decay={weight_decay} is configured in {optimizer}, but a copy trained with it ends bit-identical to one trained with weight_decay=0: {why}":
         "{optimizer} 中配置了 weight_decay={weight_decay},但用它训练的副本与用 weight_decay=0 训练的副本最终逐位相同:{why}",
+    "weight_decay={weight_decay} is configured in {optimizer}; too small to show in float32 at this learning rate, it was raised {factor}x for the test, and a copy trained with it still ends bit-identical to one trained with weight_decay=0: {why}":
+        "{optimizer} 中配置了 weight_decay={weight_decay};在该学习率下它太小,float32 无法体现其效果,因此测试时将其放大了 {factor} 倍,"
+        "但用它训练的副本仍与用 weight_decay=0 训练的副本最终逐位相同:{why}",
     # --- T5xx training loop (nndoctor/rules/loop.py) ---
     "at {stale_grad_backwards} of {checked_backwards} optimizer steps the gradients still held the previous step's values (the same gradient tensors, accumulated, never cleared): zero_grad() is not called on this model's parameters between steps":
         "在 {checked_backwards} 次优化器更新中有 {stale_grad_backwards} 次,梯度仍保留着上一步的值(同一批梯度张量不断累加,从未清零):"
@@ -286,6 +299,17 @@ ZH: dict[str, str] = {
     "{frac:.0%} of the units feeding {layer} (from {source}) output exactly 0 for every sample of the batch, in the median of the sampled steps {first}-{last}":
         "在采样的第 {first}-{last} 步的中位数上,输入 {layer} 的单元(来自 {source})中有 {frac:.0%} 对批量中的每个样本都输出恰好为 0",
     "; also {rest}": ";另有 {rest}",
+    "{frac:.0%} of the units feeding {layer} (from {source}) output exactly 0 for every sample of the batch over the sampled steps {first}-{last}, but they came back to life: {now:.0%} over the last sampled steps {a}-{b}; units that recover do no lasting harm":
+        "在采样的第 {first}-{last} 步中,输入 {layer} 的单元(来自 {source})有 {frac:.0%} 对批量中的每个样本都输出恰好为 0,"
+        "但它们恢复了:在最后采样的第 {a}-{b} 步中只有 {now:.0%};能恢复的单元不会造成持久的损害",
+    "the weights of {n_zero} of the {n_layers} Linear/Conv layers are exactly zero when training starts (step {step}): {layers}":
+        "训练开始时(第 {step} 步),{n_layers} 个 Linear/Conv 层中有 {n_zero} 个层的权重恰好全为 0:{layers}",
+    "all of them": "它们全部",
+    "; {stuck} got an exactly zero gradient at every one of {checked} checked steps, so they never train":
+        ";{stuck} 在检查的全部 {checked} 步中梯度都恰好为 0,所以它们永远不会被训练",
+    ". Every unit of such a layer computes the same output and gets the same gradient (none at all behind a ReLU with zero biases), so the symmetry between units is never broken: keep the default random init (or nn.init.kaiming_uniform_ / xavier_uniform_) and zero only the biases":
+        "。这样的层中每个单元都计算相同的输出、得到相同的梯度(在偏置为 0 的 ReLU 之后则完全没有梯度),"
+        "所以单元之间的对称性永远无法打破:请保留默认的随机初始化(或使用 nn.init.kaiming_uniform_ / xavier_uniform_),只把偏置置零",
     ": these ReLU units are dead and get no gradient (negative bias, a too-high learning rate, or a bad init pushed their inputs below 0)":
         ":这些 ReLU 单元已死亡,得不到梯度(负偏置、过高的学习率或不好的初始化把它们的输入推到了 0 以下)",
     "{share:.0%} before {layer}": "{layer} 之前的 {share:.0%}",
@@ -324,6 +348,10 @@ ZH: dict[str, str] = {
     "the loss fell from {first} to {best} (steps {wins}-{wins2}) and then climbed back to a median of {later} over steps {tail}-{tail2}, losing {frac:.0%} of its progress, while the update/weight ratio stayed at {r} (healthy ~1e-3) in {layers}: the steps are too large to settle into the minimum":
         "损失从 {first} 降到 {best}(第 {wins}-{wins2} 步),随后又回升到第 {tail}-{tail2} 步的中位数 {later},失去了 {frac:.0%} 的进展,"
         "而 {layers} 的更新量/权重之比一直为 {r}(健康值约 1e-3):步长太大,无法稳定在极小值处",
+    "the update/weight ratio reached {r} (healthy ~1e-3) in {layer} at step {step}: each of the first steps changed the weights by more than their own size; from step {dead} on every gradient is exactly zero ({n_dead} of {n_later} later sampled steps): the oversized steps killed the network (dead ReLUs or saturated outputs), and the loss stays at {final} (started at {start})":
+        "第 {step} 步时 {layer} 的更新量/权重之比达到 {r}(健康值约 1e-3):最初几步每一步对权重的改变都超过了权重本身的大小;"
+        "从第 {dead} 步起所有梯度都恰好为 0(之后采样的 {n_later} 步中有 {n_dead} 步):过大的步长让网络“死掉”了(ReLU 死亡或输出饱和),"
+        "损失停在 {final}(开始时为 {start})",
     "; an LR range test on a copy suggests lr ~{best_lr}": ";在副本上的学习率范围测试建议 lr 约为 {best_lr}",
     " (good range {lo}-{hi})": "(合适范围 {lo}-{hi})",
     ", the script uses {lr_in_use}": ",脚本使用的是 {lr_in_use}",
@@ -333,6 +361,10 @@ ZH: dict[str, str] = {
     "median update/weight ratio {ratio} (healthy ~1e-3) over {n_typical} sampled steps ({lr_text}) while the gradients are {grad_ratio} of the weights: the loss moved from {start} to {now} ({moved:+.1%}) in {curve} steps":
         "在采样的 {n_typical} 步中,更新量/权重之比的中位数为 {ratio}(健康值约 1e-3)({lr_text}),而梯度是权重的 {grad_ratio}:"
         "损失在 {curve} 步内从 {start} 变为 {now}({moved:+.1%})",
+    "the learning rate fell from {peak} to {lr} ({factor}x lower) by step {step}, {share:.0%} of the {steps} steps, and stayed down (now {low}): since then the loss moved from {at} to {now} ({moved:+.1%}), stuck where it was when the steps became too small to matter (it started at {start}). A scheduler stepped every batch with a step_size or gamma sized for epochs (or a decay far too fast) stops training early":
+        "学习率在第 {step} 步(全部 {steps} 步的 {share:.0%})之前从 {peak} 降到 {lr}(降低了 {factor} 倍),之后一直没有回升(现在为 {low}):"
+        "从那以后损失从 {at} 变为 {now}({moved:+.1%}),停在步长变得小到无关紧要时的位置(开始时为 {start})。"
+        "按 epoch 设定 step_size 或 gamma 的调度器却在每个批次都调用 step()(或衰减过快)会让训练过早停止",
     " (the first steps made no update at all: lr 0 at the start of a schedule?)": "(最初几步完全没有更新:学习率调度开始时 lr 为 0?)",
     "the gradient norm jumped to {g} at step {step}, {jump:.0f}x the median {typical} of the neighbouring sampled steps ({over_weight}x the weight norm {w}); a few such steps wreck the weights. Clip the gradient norm (torch.nn.utils.clip_grad_norm_)":
         "梯度范数在第 {step} 步跃升到 {g},是相邻采样步中位数 {typical} 的 {jump:.0f} 倍(是权重范数 {w} 的 {over_weight} 倍);几次这样的更新就会毁掉权重。请裁剪梯度范数(torch.nn.utils.clip_grad_norm_)",
@@ -353,7 +385,10 @@ ZH: dict[str, str] = {
         "损失停滞在忽略输入的模型的水平:第 {tail}-{tail2} 步为 {final}(开始时为 {start}),对照 {label};模型预测的是平均目标,而不是从输入中学到的东西",
     "validation loss ({source}) bottomed out at {best} at step {best_step} and rose to {final} (+{rise:.0%}) by step {tail}, while the training loss kept falling from {t_then} to {t_end}":
         "验证损失({source})在第 {best_step} 步降到最低点 {best},到第 {tail} 步又升到 {final}(+{rise:.0%}),而训练损失仍从 {t_then} 持续降到 {t_end}",
-    ": the validation loss is {final:.0f}x the training loss": ":验证损失是训练损失的 {final:.0f} 倍",
+    " (the validation losses look summed over samples, not averaged: the first was {scale}x the training loss then; compared per sample)":
+        "(验证损失看起来是对样本求和而不是求平均:第一个验证损失是当时训练损失的 {scale} 倍;已按每个样本比较)",
+    ": the validation loss ends {gap} above the training loss, {share:.0%} of the loss at the start ({start})":
+        ":验证损失最终比训练损失高 {gap},相当于开始时损失({start})的 {share:.0%}",
     "the loss was still falling when training stopped: {last} -> {last2} over the last {span} steps (steps {wins}-{wins2}), {recent:.0%} of the whole decrease from {start}; more steps (epochs) would likely help":
         "训练停止时损失仍在下降:最后 {span} 步(第 {wins}-{wins2} 步)从 {last} 降到 {last2},占从 {start} 开始的全部下降的 {recent:.0%};"
         "更多的步数(epoch)很可能会有帮助",
@@ -410,6 +445,13 @@ ZH: dict[str, str] = {
         "(在这些样本上做 {n_folds} 折交叉验证,留出集上与标签的一致率 {heldout_accuracy:.0%});最可疑的:{listed}",
     ". The quick model also disagrees with another {unexplained_error:.0%} of the labels without flagging them, so these may be hard samples or overlapping classes, not wrong labels":
         "。快速模型还与另外 {unexplained_error:.0%} 的标签不一致却没有标记它们,所以这些可能是难样本或相互重叠的类别,而不是错误的标签",
+    ". But the network itself gets {accuracy:.0%} of the labels right on {what} (steps {first}-{last}, {samples} samples), against the quick model's {quick:.0%} and the ~{cap:.0%} that {rate:.0%} wrong labels leave to a model that has not memorized them: the quick model misses what the network learns, so many of these are hard samples, not wrong labels (its accuracy leaves room for at most ~{bound:.0%} wrong labels{memorized})":
+        "。但网络本身在{what}上答对了 {accuracy:.0%} 的标签(第 {first}-{last} 步,{samples} 个样本),而快速模型只有 {quick:.0%},"
+        "且若有 {rate:.0%} 的标签是错的,一个没有记住这些标签的模型最多只能达到约 {cap:.0%}:快速模型没学到网络学到的东西,"
+        "所以其中很多是难样本,而不是错误的标签(网络的准确率说明最多约 {bound:.0%} 的标签可能是错的{memorized})",
+    "batches it had not trained on yet (first epoch)": "尚未训练过的批量(第一个 epoch)",
+    "its training batches": "其训练批量",
+    ", unless it memorizes wrong labels: compare on held-out data": ",除非它记住了错误的标签:请在留出数据上比较",
     # --- D111 / D116 training vs validation data (nndoctor/rules/data_split.py) ---
     " (judged on a sample: {kept} of the {seen} samples fed)": "(基于样本判断:喂入的 {seen} 个样本中的 {kept} 个)",
     "; the training sample covers ~{cover:.0%} of the training data, so the true overlap is likely larger":
@@ -432,6 +474,10 @@ ZH: dict[str, str] = {
         "相差最大的特征为 {largest}",
     "training and validation data disagree: {reasons}: the split is not a random one (a sorted data set split by position?){sample_note}":
         "训练数据与验证数据不一致:{reasons}:这不是随机划分(按位置切分了一个排过序的数据集?){sample_note}",
+    "training and validation data differ: {reasons}; but the samples are overlapping windows of one series ({share:.0%} of the training samples reappear in another shifted by 1 to {max_shift} steps along axis {axis}), so they are not independent and a chronological split (validation on a later stretch) is the right one for forecasting; the difference is the series changing over time (trend, slow seasons), which the model must extrapolate{sample_note}":
+        "训练数据与验证数据不同:{reasons};但这些样本是同一序列上相互重叠的窗口(训练样本中有 {share:.0%} 沿轴 {axis} 平移 1 到 {max_shift} 步后"
+        "又出现在另一个样本中),它们并不独立,按时间顺序划分(在更晚的一段上验证)正是预测任务应有的做法;"
+        "这种差异是序列随时间的变化(趋势、慢周期),模型需要外推{sample_note}",
     # --- report notes (cli.py, session.py, preflight/, probes/torch_probe.py, distributed.py) ---
     "stopped after {max_steps} optimizer steps (--max-steps)": "在 {max_steps} 次优化器更新后停止(--max-steps)",
     "no PyTorch training was seen: no model forward, backward() or optimizer step": "没有观察到 PyTorch 训练:没有模型前向、backward() 或优化器更新",

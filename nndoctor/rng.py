@@ -27,3 +27,12 @@ def preserved_random_state():
         torch.set_rng_state(cpu_state)
         if cuda_states is not None:
             torch.cuda.set_rng_state_all(cuda_states)
+
+
+def seed_torch(seed: int) -> None:
+    """torch.manual_seed for nndoctor's own work (inside ``preserved_random_state``): CUDA generators
+    are seeded only when CUDA is already initialized, since torch.manual_seed would otherwise queue a
+    seed that lands on the user's CUDA generators when their script initializes CUDA later."""
+    torch.default_generator.manual_seed(seed)
+    if torch.cuda.is_available() and torch.cuda.is_initialized():
+        torch.cuda.manual_seed_all(seed)

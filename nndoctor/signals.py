@@ -132,6 +132,10 @@ class LossCall:
     accuracy: float | None = None
     target_majority_frac: float | None = None
     target_majority_class: int | None = None
+    # Binary targets (0/1, the input's shape): the share of entries on the right side of the decision
+    # threshold, and the share that predicting each output's majority value would get right.
+    binary_accuracy: float | None = None
+    binary_majority: float | None = None
 
 
 @dataclass
@@ -170,7 +174,8 @@ class OptimizerInfo:
     n_params: int
     steps: int = 0
     empty_grad_steps: int = 0  # steps taken with no gradient at all on any parameter
-    checked_steps: int = 0
+    checked_steps: int = 0  # steps whose gradients were compared with the previous step's (T501)
+    stale_steps: int = 0  # ... and found the same tensors, accumulated, never cleared
 
 
 @dataclass

@@ -136,6 +136,85 @@ def test_train_accuracy_under_no_grad_is_not_leakage(digits):
     assert {f.code: f for f in report.findings}["D111"].evidence["overlap"] == 60
 
 
+class _Table(torch.utils.data.Dataset):
+    """Rows of (category ids, numeric features, binary target) as dicts, read one by one (not a TensorDataset:
+    the capture streams its batches)."""
+
+    def __init__(self, cat, num, y):
+        self.cat, self.num, self.y = cat, num, y
+
+    def __len__(self):
+        return len(self.y)
+
+    def __getitem__(self, i):
+        return {"cat": self.cat[i], "num": self.num[i], "y": self.y[i]}
+
+
+class _TabNet(nn.Module):
+    def __init__(self, cards, use_num=True):
+        super().__init__()
+        self.use_num = use_num
+        self.embs = nn.ModuleList([nn.Embedding(c, 4) for c in cards])
+        self.head = nn.Sequential(nn.Linear(12 + 6 * use_num, 16), nn.ReLU(), nn.Linear(16, 1))
+
+    def forward(self, cat, num=None):
+        parts = [emb(cat[:, j]) for j, emb in enumerate(self.embs)] + ([num] if self.use_num else [])
+        return self.head(torch.cat(parts, dim=1)).squeeze(1)
+
+
+def _tabular(n_val_copies=0, use_num=True, epochs=6, cards=(12, 7, 30), sample_every=None):
+    """3 category columns (2520 combinations) beside 6 numeric features, 2400 rows for training and 600 for
+    validation, dict batches from a streamed Dataset; the first ``n_val_copies`` validation rows are copies
+    of training rows."""
+    g = torch.Generator().manual_seed(0)
+    cat = torch.stack([torch.randint(0, c, (3000,), generator=g) for c in cards], 1)
+    num = torch.randn(3000, 6, generator=g)
+    y = (num[:, 0] + (cat[:, 0] % 2) > 0.5).float()
+    cat[2400:2400 + n_val_copies], num[2400:2400 + n_val_copies] = cat[:n_val_copies], num[:n_val_copies]
+    torch.manual_seed(0)
+    model = _TabNet(cards, use_num)
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    loader = DataLoader(_Table(cat[:2400], num[:2400], y[:2400]), batch_size=64, shuffle=True)
+    with nndoctor.watch(model, opt, preflight=False, sample_every=sample_every) as doctor:
+        for _ in range(epochs):
+            for b in loader:
+                opt.zero_grad()
+                out = model(b["cat"], b["num"]) if use_num else model(b["cat"])
+                F.binary_cross_entropy_with_logits(out, b["y"]).backward()
+                opt.step()
+            with torch.no_grad():
+                model(cat[2400:], num[2400:]) if use_num else model(cat[2400:])
+    return doctor.report(), doctor.session.engine.signals
+
+
+def test_a_sample_is_all_its_per_sample_tensors_not_the_first_alone():
+    # Most category combinations occur in both splits; the numeric features make every row distinct.
+    report, sig = _tabular()
+    train = sig.train_samples
+    assert train.part_shapes == ((6,),) and train.key_parts == 1  # num is hashed with cat
+    assert len(np.unique(train.x_hash)) < len(train)  # cat alone repeats...
+    assert "D111" not in report.codes(), [(f.code, f.message) for f in report.findings]
+    report, _ = _tabular(n_val_copies=60)  # ...whole rows copied into validation are leakage
+    found = {f.code: f for f in report.findings}
+    assert "D111" in found and found["D111"].evidence["overlap"] >= 15, [f.code for f in report.findings]
+    assert found["D111"].evidence["input_tensors"] == 2
+
+
+def test_low_cardinality_inputs_collide_by_chance_also_in_a_streamed_sample(monkeypatch):
+    # Category ids alone: 840 combinations for 2400 training rows, so nearly every validation row equals
+    # some training row by chance. The training bank is a streamed sample (every 8th step), not the whole
+    # split; its distinct share is estimated from the rows of the first pass that share their content.
+    report, sig = _tabular(use_num=False, cards=(10, 7, 12), sample_every=8)
+    bank = sig.train_samples
+    assert not bank.complete and bank.coverage
+    assert 0.28 < bank.distinct_share < 0.38, bank.distinct_share  # 840 (1 - e^(-2400/840)) / 2400 = 0.33
+    assert "D111" not in report.codes(), [(f.code, f.message) for f in report.findings]
+    from nndoctor.thresholds import DEFAULTS
+
+    monkeypatch.setitem(DEFAULTS["D111"], "min_distinct_share", 0.0)  # without the guard: taken for leakage
+    assert "D111" in _tabular(use_num=False, cards=(10, 7, 12), sample_every=8)[0].codes()
+
+
 def _wine_split(fit_on_all: bool):
     w = load_wine()
     X = w.data
@@ -174,6 +253,51 @@ def test_class_sorted_split_by_position_raises_D116(digits):
     ev = found["D116"].evidence
     assert set(ev["unseen_classes"]) == {8, 9}
     assert ev["mean_abs_smd"] > 3 * ev["noise_level"]
+
+
+def test_window_share_finds_overlapping_windows_only():
+    from nndoctor.rules.data_split import _window_share
+
+    rng = np.random.default_rng(0)
+    series = np.cumsum(rng.normal(size=3000)).astype(np.float32)
+    windows = np.stack([series[i:i + 24] for i in range(2900)])[rng.permutation(2900)[:1200]]  # a sample, shuffled
+    assert _window_share(windows)[0] > 0.95
+    assert _window_share(windows[:, :, None])[0] > 0.95 and _window_share(windows[:, None, :])[1] == 2
+    strided = np.stack([series[i:i + 24] for i in range(0, 2900, 4)])  # stride 4
+    assert _window_share(strided)[0] > 0.95
+    assert _window_share(load_digits().data.astype(np.float32))[0] == 0.0  # independent samples
+    coarse = rng.integers(0, 2, (2000, 8)).astype(np.float32)  # 256 patterns: shifted matches by chance
+    assert _window_share(coarse)[0] < 0.2
+
+
+def _forecaster(chronological: bool):
+    """Windows of 24 steps of a trending series predict the next value; split chronologically or at random."""
+    t = np.arange(2400)
+    rng = np.random.default_rng(0)
+    z = (np.sin(2 * np.pi * t / 24) + 0.002 * t + 0.3 * np.cumsum(rng.normal(size=2400)) / 10).astype(np.float32)
+    X = torch.tensor(np.stack([z[i:i + 24] for i in range(2370)]))
+    Y = torch.tensor(z[24:2394]).unsqueeze(1)
+    tr, va = (torch.arange(1900), torch.arange(1900, 2370)) if chronological else split(2370, 470)
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(24, 32), nn.ReLU(), nn.Linear(32, 1))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    with nndoctor.watch(model, opt, preflight=False) as doctor:
+        for _ in range(3):
+            for xb, yb in DataLoader(TensorDataset(X[tr], Y[tr]), batch_size=64, shuffle=True):
+                opt.zero_grad()
+                F.mse_loss(model(xb), yb).backward()
+                opt.step()
+            with torch.no_grad():
+                for xb, yb in DataLoader(TensorDataset(X[va], Y[va]), batch_size=256):
+                    F.mse_loss(model(xb), yb)
+    return doctor.report()
+
+
+def test_chronological_split_of_sliding_windows_is_info_not_a_warning():
+    found = {f.code: f for f in _forecaster(chronological=True).findings}
+    assert "D116" in found and found["D116"].severity == "info", [(f.code, f.message) for f in found.values()]
+    assert found["D116"].evidence["sliding_windows"] > 0.95
+    assert "overlapping windows of one series" in found["D116"].message
 
 
 def test_random_split_does_not_raise_D116(digits):
@@ -217,6 +341,49 @@ def test_check_finds_data_faults_in_datasets(fault, digits):
         data, code = DataLoader(TensorDataset(X, y), batch_size=1024, shuffle=True), "D115"
     report = nndoctor.check(model, data, **kwargs)
     assert code in report.codes(), [(f.code, f.message) for f in report.findings]
+
+
+def _next_token_model(seq_first_classifier: bool = False):
+    """Tokens 0-19 with Zipf-like frequencies (token 0 ~40x token 19). A GRU language model with targets
+    flattened to 1-D, ``cross_entropy(logits.reshape(-1, V), y.reshape(-1))``: 16 targets per sequence; or a
+    sequence-first GRU classifier (T=8, N=64) of the first token, one target per sequence."""
+    g = torch.Generator().manual_seed(0)
+    p = 1 / torch.arange(1, 21).float() ** 1.2
+    tokens = torch.multinomial(p / p.sum(), 640 * 17, replacement=True, generator=g).view(640, 17)
+    torch.manual_seed(0)
+    emb, rnn, head = nn.Embedding(20, 16), nn.GRU(16, 16, batch_first=not seq_first_classifier), nn.Linear(16, 20)
+
+    class LM(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb, self.rnn, self.head = emb, rnn, head
+
+        def forward(self, x):
+            h, _ = self.rnn(self.emb(x))
+            return self.head(h[-1] if seq_first_classifier else h)
+
+    model = LM()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    with nndoctor.watch(model, opt, preflight=False) as doctor:
+        for _ in range(2):
+            for i in range(0, 640, 64):
+                seq = tokens[i:i + 64]
+                if seq_first_classifier:
+                    loss = F.cross_entropy(model(seq[:, 1:9].T.contiguous()), seq[:, 0])
+                else:
+                    loss = F.cross_entropy(model(seq[:, :-1]).reshape(-1, 20), seq[:, 1:].reshape(-1))
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+    return doctor.report()
+
+
+def test_flattened_per_position_targets_are_not_a_class_imbalance():
+    # 1-D targets with 16 per row of the batch: next-token targets, skewed by nature (D107 would ask for
+    # class weights); one target per sequence, fed sequence-first, is a classification and is judged.
+    assert "D107" not in _next_token_model().codes()
+    found = {f.code: f for f in _next_token_model(seq_first_classifier=True).findings}
+    assert "D107" in found, sorted(found)
 
 
 # --------------------------------------------------------------------------------------------- data summary

@@ -28,7 +28,7 @@ def _global_state():
     return (dict(module_mod._global_forward_hooks), dict(module_mod._global_forward_pre_hooks),
             dict(optim_mod._global_optimizer_pre_hooks), dict(optim_mod._global_optimizer_post_hooks),
             F.cross_entropy, F.mse_loss, torch.Tensor.backward, torch.autograd.backward,
-            torch.optim.Optimizer.zero_grad, nn.Module.zero_grad, torch.utils.data.DataLoader.__iter__)
+            torch.optim.Optimizer.zero_grad, nn.Module.zero_grad, nn.Module.__call__, torch.utils.data.DataLoader.__iter__)
 
 
 def test_watch_leaves_no_global_residue_even_when_the_body_raises():
@@ -41,6 +41,27 @@ def test_watch_leaves_no_global_residue_even_when_the_body_raises():
     except KeyError:
         pass
     assert _global_state() == before
+
+
+def test_watched_models_still_save_script_compile_and_copy(tmp_path):
+    """Root calls are seen through a wrapper of nn.Module.__call__: nothing is stored on the user's
+    model, so pickling, TorchScript, torch.compile(fullgraph=True) and deepcopy work as without nndoctor."""
+    import copy
+
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+    x = torch.randn(4, 8)
+    with nndoctor.watch(model, live=False, preflight=False) as doctor:
+        _train(model, steps=5)
+        torch.save(model, tmp_path / "model.pt")
+        assert torch.equal(torch.jit.script(model)(x), model(x))
+        assert torch.equal(torch.compile(model, backend="eager", fullgraph=True)(x), model(x))
+        assert torch.equal(copy.deepcopy(model)(x), model(x))
+        calls = doctor.session.engine.signals.root_calls
+        model(x)
+        assert doctor.session.engine.signals.root_calls == calls + 1
+    loaded = torch.load(tmp_path / "model.pt", weights_only=False)
+    assert torch.equal(loaded(x), model(x))
+    assert not model._forward_pre_hooks and not model._forward_hooks
 
 
 def test_a_crashing_rule_becomes_an_internal_error_and_training_goes_on(monkeypatch):
@@ -100,3 +121,65 @@ def test_hooks_hold_no_tensors_after_steps():
         alive = sum(r() is not None for r in refs)
     assert alive == 0
     assert Hit  # the rule API stays importable without torch state
+
+
+def _engine_with(monkeypatch, code, check):
+    from nndoctor.engine import Engine
+    from nndoctor.rules.base import LIVE, RuleSpec
+
+    engine = Engine()
+    engine.live_sink = None
+    monkeypatch.setattr(engine, "rules", {code: RuleSpec(code, check, LIVE)})
+    return engine
+
+
+def test_a_revisable_live_finding_is_judged_again_at_the_end(monkeypatch):
+    from nndoctor.i18n import tr
+    from nndoctor.rules.base import END, LIVE
+
+    answers = {LIVE: [Hit("half the units are dead", revisable=True)],
+               END: [Hit("they came back", severity="info", evidence={"recovered": True})]}
+    engine = _engine_with(monkeypatch, "M306", lambda ctx: answers[END if ctx.final else LIVE])
+    engine.evaluate(LIVE)
+    assert engine.findings["M306"].severity == "warning"
+    engine.evaluate(END)
+    finding = engine.findings["M306"]
+    assert finding.severity == "info" and finding.message == "they came back" and finding.evidence["recovered"]
+    # The rule finds nothing at the end: what it saw is kept, as info, saying so.
+    answers[END] = []
+    answers[LIVE] = [Hit(tr("the lr"), revisable=True)]  # a translatable message keeps its translations
+    engine = _engine_with(monkeypatch, "M306", lambda ctx: answers[END if ctx.final else LIVE])
+    engine.evaluate(LIVE)
+    engine.evaluate(END)
+    finding = engine.findings["M306"]
+    assert finding.severity == "info" and "no longer at the end" in finding.message
+    assert finding.messages["zh"].startswith("学习率") and "结束" in finding.messages["zh"]
+    # Not revisable: the LIVE finding stands whatever the end says.
+    answers[LIVE] = [Hit("half the units are dead")]
+    engine = _engine_with(monkeypatch, "M306", lambda ctx: answers[END if ctx.final else LIVE])
+    engine.evaluate(LIVE)
+    engine.evaluate(END)
+    assert engine.findings["M306"].severity == "warning"
+
+
+def test_consequences_name_the_root_cause_and_rank_below_it():
+    from nndoctor.engine import Engine
+
+    engine = Engine()
+    engine.live_sink = None
+    engine.add("D109", Hit("raw dollars"))
+    engine.add("M306", Hit("dead units"))
+    engine.add("G406", Hit("stuck loss"))
+    findings = {f.code: f for f in engine.report().findings}
+    assert findings["D109"].severity == "warning"
+    assert findings["M306"].severity == "info" and findings["M306"].evidence["consequence_of"] == ["D109"]
+    # dead units -> stuck loss, but the inputs are the root of both
+    assert findings["G406"].severity == "info" and findings["G406"].evidence["consequence_of"] == ["D109"]
+    # A hit can name what it explains beyond the engine's table (all-zero init: blocked gradients).
+    engine = Engine()
+    engine.live_sink = None
+    engine.add("M303", Hit("graph cut?"))
+    engine.add("M305", Hit("all weights zero", explains=("M303",)))
+    findings = {f.code: f for f in engine.report().findings}
+    assert findings["M303"].severity == "info" and findings["M303"].evidence["consequence_of"] == ["M305"]
+    assert "M303" in [f.code for f in engine.report().sorted_findings()][1:]

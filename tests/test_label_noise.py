@@ -159,6 +159,69 @@ def test_overlapping_classes_are_not_a_warning():
     assert finding is None or finding.severity == "info"
 
 
+def _with_network_accuracy(engine: Engine, accuracies: list[float], batch: int = 64, start: int = 100) -> Engine:
+    """The run's own sampled class-index training batches, with these accuracies, steps start, start + 32..."""
+    from nndoctor.signals import BatchSignal, LossCall, TensorStats
+
+    sig = engine.signals
+    for i, accuracy in enumerate(accuracies):
+        step = start + 32 * i
+        sig.batches.append(BatchSignal(step=step, model="Net", inputs=TensorStats(shape=(batch, 64), dtype="float32",
+                                                                                   numel=batch * 64)))
+        sig.loss_calls.append(LossCall(step=step, fn="cross_entropy", reduction="mean", value=0.5,
+                                       input=TensorStats(shape=(batch, 10), dtype="float32", numel=batch * 10),
+                                       target=TensorStats(shape=(batch,), dtype="int64", numel=batch),
+                                       classes=10, accuracy=accuracy, target_majority_frac=0.15))
+    return engine
+
+
+def judged_with_network(x, y, accuracies) -> Engine:
+    engine = Engine(Config())
+    engine.signals.train_samples = SampleBank(x=x, y=y, seen=len(x))
+    _with_network_accuracy(engine, accuracies)
+    engine.evaluate(END)
+    return engine
+
+
+def test_network_far_above_the_noise_cap_makes_the_estimate_info(digits):
+    # 30% of the labels flipped, as the quick model sees them; but the run's own network gets 95% of its
+    # training labels right: 30% wrong labels cap a model that has not memorized them at ~70%, so the
+    # quick model's estimate is refuted (its misses are the inputs it cannot read, not wrong labels).
+    x, y = digits
+    noisy, _ = flipped(y, 0.3)
+    finding = judged_with_network(x, noisy, [0.95, 0.97]).findings["D105"]
+    assert finding.severity == "info"
+    net = finding.evidence["network_accuracy"]
+    assert net["accuracy"] == pytest.approx(0.96) and net["samples"] == 128 and not net["fresh"]
+    assert "the network itself gets 96%" in finding.message and "memorizes" in finding.message
+
+
+def test_first_epoch_batches_count_as_not_yet_trained_on(digits):
+    from nndoctor.signals import LoaderInfo
+
+    x, y = digits
+    noisy, _ = flipped(y, 0.3)
+    engine = Engine(Config())
+    engine.signals.train_samples = SampleBank(x=x, y=noisy, seen=len(x))
+    engine.signals.loaders.append(LoaderInfo(dataset_len=len(x), batch_size=64, shuffle=True, sampler="RandomSampler",
+                                             drop_last=False))
+    _with_network_accuracy(engine, [0.9, 0.92], start=2)  # steps 2 and 34 of 29 per epoch: step 2 is fresh
+    _with_network_accuracy(engine, [0.95, 0.96], start=10)  # steps 10 and 42
+    engine.evaluate(END)
+    net = engine.findings["D105"].evidence["network_accuracy"]
+    assert net["fresh"] and net["steps_per_epoch"] == 29 and (net["first_step"], net["last_step"]) == (2, 10)
+    assert "had not trained on yet" in engine.findings["D105"].message
+
+
+def test_network_at_the_noise_cap_keeps_the_warning(digits):
+    x, y = digits
+    noisy, _ = flipped(y, 0.3)
+    finding = judged_with_network(x, noisy, [0.70, 0.72]).findings["D105"]  # what 30% wrong labels allow
+    assert finding.severity == "warning" and finding.evidence["network_accuracy"] is None
+    finding = judged_with_network(x, noisy, [0.97]).findings["D105"]  # one batch of 64: too few targets
+    assert finding.severity == "warning"
+
+
 def test_rule_without_cleanlab_is_silent_and_says_so(digits, monkeypatch):
     monkeypatch.setattr(labels, "available", lambda: False)
     x, y = digits

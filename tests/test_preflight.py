@@ -69,6 +69,60 @@ def test_overfit_bottleneck_cannot_fit():
     assert "M308" in codes(engine), engine.signals.experiments["overfit"]
 
 
+def test_overfit_soft_targets_judged_down_to_their_entropy():
+    """BCE on grey levels in [0, 1] cannot go below the targets' entropy: the fall is measured to it."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(64, 12, generator=g)
+    target = (x[:, :6] * 0.8 + 0.1).clone()  # soft: every value strictly inside (0, 1)
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(12, 32), nn.ReLU(), nn.Linear(32, 6))
+    loss = LossSpec("binary_cross_entropy_with_logits",
+                    lambda o, t: F.binary_cross_entropy_with_logits(o, t, reduction="sum"))
+    engine = diagnose(model, x, target, ["overfit"], loss=loss)
+    r = engine.signals.experiments["overfit"]
+    sub = target[:16].double()
+    entropy = float(-(sub * sub.log() + (1 - sub) * (1 - sub).log()).sum())
+    assert r["floor_kind"] == "soft_targets" and abs(r["loss_floor"] - entropy) < 1e-3 * entropy, r
+    assert r["loss_end"] / r["loss_start"] > 0.3 and r["ratio"] < 0.1, r  # far from 0, at the floor
+    assert "M308" not in codes(engine)
+
+
+def test_overfit_hard_binary_targets_have_no_floor():
+    from nndoctor.preflight.common import loss_floor
+
+    spec = LossSpec("binary_cross_entropy_with_logits", lambda o, t: F.binary_cross_entropy_with_logits(o, t))
+    t = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
+    assert loss_floor(spec, torch.zeros(2, 2), t) == (0.0, None)
+    assert loss_floor(ce(), torch.zeros(2, 4), torch.tensor([1, 2])) == (0.0, None)
+    soft = LossSpec("cross_entropy", lambda o, t: F.cross_entropy(o, t))
+    p = torch.tensor([[0.5, 0.5], [0.9, 0.1]])
+    floor, kind = loss_floor(soft, torch.zeros(2, 2), p)
+    assert kind == "soft_targets" and abs(floor - float(-(p * p.log()).sum(1).mean())) < 1e-5
+
+
+def _judge_overfit(**r):
+    engine = Engine(Config())
+    base = {"loss_start": 1.0, "accuracy": None, "steps": 200, "max_steps": 200, "samples": 16,
+            "optimizer": "Adam(lr=0.003)", "curve": [[0, 1.0], [199, r["loss_end"]]], "loss_floor": 0.0}
+    engine.signals.experiments["overfit"] = {**base, **r}
+    engine.evaluate("end")
+    return codes(engine)
+
+
+def test_l1_loss_judged_as_the_square_root_of_a_squared_one():
+    assert "M308" not in _judge_overfit(loss_fn="l1_loss", loss_end=0.2, ratio=0.2)
+    assert "M308" in _judge_overfit(loss_fn="mse_loss", loss_end=0.2, ratio=0.2)
+    assert "M308" in _judge_overfit(loss_fn="l1_loss", loss_end=0.5, ratio=0.5)
+
+
+def test_overfit_end_value_survives_one_noisy_last_step():
+    """The end value is the lower of the final loss and the median of the last training losses."""
+    x, y = blobs()
+    engine = diagnose(mlp(), x, y, ["overfit"])
+    r = engine.signals.experiments["overfit"]
+    assert r["loss_end"] <= r["loss_end_final"] and r["loss_fn"] == "cross_entropy"
+
+
 # ---------------------------------------------------------------------------------------------- M309
 class IgnoresInput(nn.Module):
     def __init__(self):
@@ -139,6 +193,87 @@ def test_batchnorm_is_not_batch_mixing_in_eval_mode():
     engine = diagnose(model, x, y, ["batch_mixing", "overfit"])
     assert "M304" not in codes(engine)
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())  # running stats untouched
+
+
+class SamplesNoise(nn.Module):
+    """A VAE-like model: it draws fresh noise in every forward, in eval mode too."""
+
+    def __init__(self, mix=False):
+        super().__init__()
+        self.mix = mix
+        self.enc, self.dec = nn.Linear(10, 8), nn.Linear(8, 4)
+
+    def forward(self, x):
+        h = self.enc(x)
+        if self.mix:
+            h = h - h.mean(0, keepdim=True)
+        return self.dec(h + torch.randn_like(h))
+
+
+def test_noise_sampled_in_forward_is_not_batch_mixing():
+    x, y = blobs()
+    engine = diagnose(SamplesNoise(), x, y, ["batch_mixing"])
+    assert "M304" not in codes(engine), engine.signals.experiments["batch_mixing"]
+    engine = diagnose(SamplesNoise(mix=True), x, y, ["batch_mixing"])
+    assert "M304" in codes(engine), engine.signals.experiments["batch_mixing"]
+
+
+class PrivateNoise(nn.Module):
+    """Noise from the model's own generator: not reset by seeding, measured as run-to-run noise."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, 4)
+        self.gen = torch.Generator().manual_seed(0)
+
+    def forward(self, x):
+        return self.fc(x) + 1e-3 * torch.randn(x.shape[0], 4, generator=self.gen, dtype=x.dtype)
+
+
+def test_run_to_run_noise_is_not_batch_mixing():
+    x, y = blobs()
+    engine = diagnose(PrivateNoise(), x, y, ["batch_mixing"])
+    r = engine.signals.experiments["batch_mixing"]
+    assert r["run_to_run_noise"] > 0 and "M304" not in codes(engine), r
+
+
+class ColumnEmbeddings(nn.Module):
+    """One embedding per categorical column, each with its own cardinality (the largest code of the
+    batch is out of range for the small ones)."""
+
+    def __init__(self, mix=False):
+        super().__init__()
+        self.mix = mix
+        self.embs = nn.ModuleList([nn.Embedding(c, 4) for c in (3, 5, 40)])
+        self.fc = nn.Linear(12, 4)
+
+    def forward(self, cat):
+        e = torch.cat([emb(cat[:, j]) for j, emb in enumerate(self.embs)], dim=1)
+        return self.fc(e - e.mean(0, keepdim=True) if self.mix else e)
+
+
+def test_integer_inputs_perturbed_within_their_columns():
+    g = torch.Generator().manual_seed(0)
+    cat = torch.stack([torch.randint(0, c, (64,), generator=g) for c in (3, 5, 40)], 1)
+    y = torch.arange(64) % 4
+    engine = diagnose(ColumnEmbeddings(), cat, y, ["batch_mixing", "overfit", "input_ignored"])
+    assert not engine.errors, engine.errors
+    assert "skipped" not in engine.signals.experiments["batch_mixing"]
+    assert engine.signals.experiments["input_ignored"]["init"]["change_random"] > 0
+    assert not codes(engine) & {"M304", "M309"}
+    engine = diagnose(ColumnEmbeddings(mix=True), cat, y, ["batch_mixing"])
+    assert not engine.errors and "M304" in codes(engine), engine.signals.experiments["batch_mixing"]
+
+
+def test_resample_positions_keeps_each_column_s_values():
+    from nndoctor.preflight.common import resample_positions
+
+    g = torch.Generator().manual_seed(0)
+    x = torch.stack([torch.randint(0, c, (32,), generator=g) for c in (2, 7, 30)], 1)
+    out = resample_positions(x, 0, torch.Generator().manual_seed(1))
+    assert out.shape == x.shape and not torch.equal(out, x)
+    for j in range(3):
+        assert set(out[:, j].tolist()) <= set(x[:, j].tolist())
 
 
 # ---------------------------------------------------------------------------------------------- M301
@@ -251,6 +386,21 @@ def test_weight_decay_not_wired_raises_l207():
     engine = diagnose(model, x, y, ["regularization"], optimizer=torch.optim.SGD(model.parameters(), 0.1,
                                                                                  weight_decay=1e-4))
     assert "L207" not in codes(engine)
+
+
+def test_decay_below_float32_resolution_is_raised_for_the_test():
+    """AdamW at lr * weight_decay = 1e-8 per step leaves float32 weights bit-identical (1 - 1e-8
+    rounds to 1): no L207; an optimizer that ignores an equally tiny decay is still caught."""
+    x, y = blobs()
+    model = mlp()
+    engine = diagnose(model, x, y, ["regularization"],
+                      optimizer=torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-5))
+    r = engine.signals.experiments["regularization"]
+    assert r["configured_decay_raised_by"] > 1 and r["configured_decay_changed_weights"], r
+    assert "L207" not in codes(engine)
+    engine = diagnose(model, x, y, ["regularization"], optimizer=SGDIgnoringDecay(model.parameters(), 0.1, 1e-8))
+    assert "L207" in codes(engine), engine.signals.experiments["regularization"]
+    assert "raised" in engine.findings["L207"].message
 
 
 # ---------------------------------------------------------------------------------------------- D114

@@ -525,3 +525,35 @@ def test_l206_imbalanced_ce_below_prior_is_silent():
     assert not judge("L206", sig)
     sig.losses = [(s, 0.75 if s < 10 else 0.14) for s in range(300)]  # stuck at the prior (0.135)
     assert judge("L206", sig)
+
+
+# ----------------------------------------------------------------------------------------- T502
+def _steps_with_grads(grad_of_step, n=30):
+    from nndoctor.signals import StepStats
+
+    sig = Signals(steps=n, backward_calls=n, optimizer_created=1)
+    sig.optimizers = [OptimizerInfo(index=0, kind="Adam", groups=[{"lr": 1e-3}], n_params=2, steps=n)]
+    for s in range(n):
+        st = StepStats(step=s, optimizer=0)
+        g = grad_of_step(s)
+        for name in ("fc.weight", "fc.bias"):
+            if g is None:
+                st.grad_none.append(name)
+            else:
+                st.grad_norm[name] = g
+        sig.step_stats.append(st)
+    return sig
+
+
+def test_t502_step_before_backward_finds_no_gradient():
+    hits = judge("T502", _steps_with_grads(lambda s: None), final=False)  # zero_grad(); step(); backward()
+    assert hits and hits[0].evidence["gradients_none"] == 30
+    # zero_grad(set_to_none=False) first: the gradients are there, zeros, from the first step on.
+    hits = judge("T502", _steps_with_grads(lambda s: None if s == 0 else 0.0), final=False)
+    assert hits and hits[0].evidence["gradients_zeroed"] == 29
+
+
+def test_t502_silent_when_the_gradients_die_after_training_started():
+    # Adam at lr=1 killed the network at step 2: the gradients were computed, they are exactly zero now.
+    assert not judge("T502", _steps_with_grads(lambda s: 0.5 if s < 2 else 0.0))
+    assert not judge("T502", _steps_with_grads(lambda s: 0.5))

@@ -102,6 +102,29 @@ def test_g401_silent_on_healthy_curves_and_small_ratios():
     assert not judge("G401", sig)
 
 
+def test_g401_blown_up_at_once_then_every_gradient_zero():
+    # Adam at lr=1: the first updates are ~10x the weights, then every gradient is exactly zero (dead ReLUs,
+    # saturated sigmoid) and the loss stays near its start: it cannot rise any more, yet the lr is the cause.
+    losses = [0.173 - 0.008 * min(s, 3) / 3 for s in range(200)]
+    sig = make_sig(losses, ratios=lambda s, i: 10.0 if s < 3 else 0.05, grads=lambda s, i: 0.3 if s < 3 else 0.0)
+    hits = judge("G401", sig, final=False)
+    assert hits and "killed the network" in hits[0].message and hits[0].evidence["update_ratio"] >= 10
+    assert hits[0].evidence["first_dead_step"] == 3
+
+
+def test_g401_silent_when_large_first_steps_leave_the_network_alive():
+    # A zero-initialised head under Adam has a ratio ~1 at its second step: fine while gradients flow.
+    losses = decaying(200)
+    assert not judge("G401", make_sig(losses, ratios=lambda s, i: 10.0 if s < 3 else 1e-3))
+    # Dead, but the first steps were ordinary-sized: not the learning rate (M306's business).
+    flat_losses = [0.17] * 200
+    assert not judge("G401", make_sig(flat_losses, ratio=1e-3, grads=lambda s, i: 0.3 if s < 3 else 0.0))
+    # Blown up and dead after having learned most of the way: the loss is not stuck.
+    late = decaying(200, start=2.3, end=0.1)
+    assert not judge("G401", make_sig(late, ratios=lambda s, i: 10.0 if s < 3 else 0.05,
+                                      grads=lambda s, i: 0.3 if s < 100 else 0.0))
+
+
 def test_g401_silent_for_adversarial_losses():
     losses = decaying(200)
     losses[10:40] = [2.3 * 3] * 30
@@ -122,6 +145,40 @@ def test_g402_silent_when_loss_moves_or_gradients_vanish():
     assert not judge("G402", make_sig(decaying(), ratio=1e-6, grad=0.3))  # fine-tuning: small but effective
     assert not judge("G402", make_sig(flat(), ratio=1e-6, grad=1e-6))  # vanishing gradients: G404's
     assert not judge("G402", make_sig(flat(), ratio=1e-3, grad=0.3))  # healthy ratio
+
+
+def _with_lrs(sig, lr_of_step):
+    for st in sig.step_stats:
+        st.lrs = [lr_of_step(st.step)]
+    return sig
+
+
+def test_g402_lr_collapsed_by_a_scheduler_stepped_every_batch():
+    # StepLR(step_size=10, gamma=0.5) stepped per batch: 1e-4 of the start by step ~133, and the loss freezes.
+    losses = [0.9 + 0.2 * math.exp(-s / 40) + 0.05 * math.sin(s) for s in range(1000)]
+    step_lr = lambda s: 0.01 * 0.5 ** (s // 10)  # noqa: E731
+    sig = _with_lrs(make_sig(losses, ratio=1e-3, sample=lambda s: s < 20 or s % 20 == 0), step_lr)
+    hits = judge("G402", sig, final=False)
+    assert hits and "fell from 0.01" in hits[0].message and hits[0].evidence["collapse_step"] <= 160
+
+
+def test_g402_silent_on_annealing_schedules_and_after_convergence():
+    n = 1000
+    losses = [0.9 + 0.2 * math.exp(-s / 40) + 0.05 * math.sin(s) for s in range(n)]
+    sample = lambda s: s < 20 or s % 20 == 0 or s == n - 1  # noqa: E731
+    # Cosine annealing to 0 (and OneCycle) reach 1e-4 of the peak only in the last percent of the run.
+    cosine = lambda s: 0.01 * (1 + math.cos(math.pi * s / n)) / 2  # noqa: E731
+    assert not judge("G402", _with_lrs(make_sig(losses, ratio=1e-3, sample=sample), cosine))
+    # Warm restarts: the lr comes back up.
+    restarts = lambda s: 0.01 * (1 + math.cos(math.pi * (s % 200) / 200)) / 2 + (1e-9 if s % 200 else 0)  # noqa: E731
+    assert not judge("G402", _with_lrs(make_sig(losses, ratio=1e-3, sample=sample), restarts))
+    # Collapsed, but only after the loss had converged to 1% of its start.
+    converged = [0.01 + 2.3 * math.exp(-s / 20) for s in range(n)]
+    step_lr = lambda s: 0.01 * 0.5 ** (s // 10)  # noqa: E731
+    assert not judge("G402", _with_lrs(make_sig(converged, ratio=1e-3, sample=sample), step_lr))
+    # The loss keeps falling after the lr went down: the steps still matter.
+    falling = [2.3 * math.exp(-s / 300) for s in range(n)]
+    assert not judge("G402", _with_lrs(make_sig(falling, ratio=1e-3, sample=sample), step_lr))
 
 
 # ----------------------------------------------------------------------------- G403
@@ -238,6 +295,29 @@ def test_g408_info_when_gap_small_and_silent_when_val_keeps_falling():
     assert not judge("G408", sig)
 
 
+def test_g408_gap_is_a_share_of_the_start_not_a_ratio_to_a_vanishing_training_loss():
+    # The validation loss creeps up by a third while the training loss goes to ~0; a ratio to the training
+    # loss would be ~50x, but the gap is ~10% of the loss at the start: mild overfitting, info.
+    val = [0.3, 0.2, 0.19, 0.19, 0.2, 0.21, 0.22, 0.23, 0.24, 0.25, 0.25, 0.25]
+    sig = _with_eval(make_sig(decaying(130, end=4e-3)), val, per_step=1)
+    hits = judge("G408", sig)
+    assert hits and hits[0].severity == "info" and hits[0].evidence["gap_share_of_start"] < 0.25
+
+
+def test_g408_validation_losses_summed_over_samples_are_compared_per_sample():
+    # evaluate() sums the loss over 216 samples (reduction="sum"): the curve is 216x a per-sample loss, which
+    # at the first evaluation (step 10) is close to the training loss then (1.24).
+    val = [216 * v for v in (1.0, 0.5, 0.3, 0.28, 0.28, 0.3, 0.32, 0.34, 0.36, 0.37, 0.37, 0.37)]
+    sig = _with_eval(make_sig(decaying(130, end=4e-3)), val, per_step=1)
+    hits = judge("G408", sig)
+    assert hits and hits[0].severity == "info" and hits[0].evidence["eval_scale"] > 50
+    assert "summed over samples" in hits[0].message
+    # Summed and really far apart (the model memorized its training set): still a warning.
+    val = [216 * v for v in (1.5, 1.0, 0.7, 0.6, 0.62, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3)]
+    hits = judge("G408", _with_eval(make_sig(decaying(130, end=1e-3)), val, per_step=1))
+    assert hits and hits[0].severity == "warning"
+
+
 def test_g408_final_test_set_evaluation_is_not_a_rise():
     # One val loss per evaluation; at the very end a test-set loss (much higher) shares the last step.
     val = [1.0 * 0.8 ** k for k in range(12)]
@@ -258,6 +338,8 @@ def test_g409_still_falling_at_the_end():
 def test_g409_silent_when_converged_or_flat():
     assert not judge("G409", make_sig([0.005 + 1.0 * math.exp(-s / 20) for s in range(300)]))
     assert not judge("G409", make_sig(flat()))
+    # Weights that stand still (the lr decayed to ~0): a falling window median is batch noise.
+    assert not judge("G409", make_sig([2.3 - 0.012 * s for s in range(60)], ratio=0.0))
 
 
 # ----------------------------------------------------------------------------- G410
@@ -336,6 +418,55 @@ def test_m305_blow_up():
               ("l2", "Tanh", 0.95, 8.9, 0.0, 0.95), ("out", None, 0.95, 0.6, 0, 0)]
     hits = judge("M305", layer_run(blocks))
     assert hits and hits[0].evidence["direction"] == "grow"
+
+
+def _zero_init_run(stuck=True, all_zero=True):
+    blocks = [("l0", "ReLU", 1.0, 0.0, 0.0, 0.0), ("l1", "ReLU", 0.0, 0.0, 0.0, 0.0), ("out", None, 0.0, 0.0, 0, 0)]
+    sig = layer_run(blocks)
+    sig.module_order = [("l0", "Linear"), ("act0", "ReLU"), ("l1", "Linear"), ("act1", "ReLU"), ("out", "Linear")]
+    st = StepStats(step=0, optimizer=0)
+    for i, name in enumerate(("l0", "l1", "out")):
+        zero = all_zero or i == 0
+        st.param_norm[f"{name}.weight"] = 0.0 if zero else 3.0
+        p = sig.params[f"{name}.weight"]
+        p.grad_checked, p.grad_zero = 5, 5 if stuck and zero else 0
+    sig.step_stats.append(st)
+    return sig
+
+
+def test_m305_all_zero_weights_never_train():
+    hits = judge("M305", _zero_init_run(), final=False)
+    assert hits and hits[0].severity == "error" and hits[0].evidence["direction"] == "zero"
+    assert hits[0].evidence["never_trained"] == ["l0.weight", "l1.weight", "out.weight"]
+    assert "M303" in hits[0].explains and "M306" in hits[0].explains
+    # Every weight matrix zero, even if they got gradients: the textbook symmetric init (a warning).
+    hits = judge("M305", _zero_init_run(stuck=False))
+    assert hits and hits[0].severity is None and not hits[0].evidence["never_trained"]
+
+
+def test_m305_silent_on_one_zero_initialised_layer_that_trains():
+    # LoRA's B, Fixup, adaLN-Zero: one layer starts at zero on purpose and gets a gradient at once.
+    assert not judge("M305", _zero_init_run(stuck=False, all_zero=False))
+
+
+def test_m306_units_that_recover_are_info_at_the_end():
+    blocks = [("l0", "ReLU", 1.0, 0.5, 0.2, 0.3), ("l1", "ReLU", 0.3, 0.2, 0.08, 0.12), ("out", None, 0.12, 0.1, 0, 0)]
+    sig = layer_run(blocks, steps=range(30), dead={"l1": 0.1, "out": 0.1})
+    for rec in sig.layer_stats:
+        if rec.module == "out" and rec.kind.endswith(":input") and 3 <= rec.step < 15:
+            rec.in_dead_frac = 0.55
+    early = Signals()
+    early.steps, early.batches = 12, sig.batches[:12]
+    early.layer_stats = [r for r in sig.layer_stats if r.step < 12]
+    early.params = sig.params
+    live = judge("M306", early, final=False)
+    assert live and live[0].revisable and live[0].severity is None
+    hits = judge("M306", sig, final=True)
+    assert hits and hits[0].severity == "info" and hits[0].evidence["recovered"] and "came back" in hits[0].message
+    # Still dead at the end: the warning stands.
+    sig = layer_run(blocks, steps=range(30), dead={"l1": 0.1, "out": 0.6})
+    hits = judge("M306", sig, final=True)
+    assert hits and hits[0].severity is None and not hits[0].revisable
 
 
 def test_m306_dead_relu_units():

@@ -1,9 +1,15 @@
 """The public zoo, through the real CLI: broken scripts raise their codes, healthy ones stay silent."""
 from __future__ import annotations
 
-import pytest
+import json
+import os
+import subprocess
+import sys
 
-from conftest import ZOO, diagnose, expected_codes, known_miss
+import pytest
+import torch
+
+from conftest import ROOT, SAVER, ZOO, diagnose, expected_codes, known_miss, run_cli
 from nndoctor.catalog import RULE_INFO
 from nndoctor.rules.base import load_rules
 
@@ -37,9 +43,15 @@ def test_broken_script_raises_its_code(script, tmp_path):
 
 
 @pytest.mark.parametrize("script", HEALTHY, ids=[s.stem for s in HEALTHY])
-def test_healthy_script_is_silent(script, tmp_path):
+def test_healthy_script_is_silent_and_trains_bit_identically(script, tmp_path):
+    """No warning, no internal error, and the final weights (pre-flight and watching on) equal those
+    of a plain run of the same script: the run is saved through conftest's SAVER in both cases."""
     assert expected_codes(script) == []
-    proc, report = diagnose(script, tmp_path)
+    saver, out = tmp_path / "saver.py", tmp_path / "report.json"
+    saver.write_text(SAVER)
+    plain, watched = tmp_path / "plain.pt", tmp_path / "watched.pt"
+    proc = run_cli("run", "--quiet", "--json", str(out), str(saver), str(script), str(watched), "0")
+    report = json.loads(out.read_text()) if out.exists() else {}
     assert report, proc.stderr[-3000:]
     assert report["exit_status"] == 0, proc.stderr[-3000:]
     loud = _loud(report)
@@ -47,3 +59,16 @@ def test_healthy_script_is_silent(script, tmp_path):
         f"{c}: {f['message']}" for c, f in loud.items())
     assert not report["internal_errors"], report["internal_errors"]
     assert proc.returncode == 0
+    experiments = report["series"]["experiments"]
+    assert "skipped" not in experiments.get("preflight", {"skipped": "not run"}), experiments.get("preflight")
+    assert "overfit" in experiments  # the pre-flight did run on this script's copies
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"}
+    p1 = subprocess.run([sys.executable, str(saver), str(script), str(plain), "0"], cwd=ROOT, env=env,
+                        capture_output=True, text=True, timeout=600)
+    assert p1.returncode == 0, p1.stderr[-2000:]
+    a, b = torch.load(plain), torch.load(watched)
+    assert a and len(a) == len(b), (len(a), len(b))
+    for i, (sa, sb) in enumerate(zip(a, b)):
+        assert sa.keys() == sb.keys()
+        for k in sa:
+            assert torch.equal(sa[k], sb[k]), f"{script.name}: model {i} {k} differs after nndoctor run"

@@ -60,6 +60,9 @@ def make_setup(model: Any, args: tuple, *, target: Any = None, loss: LossSpec | 
             target = None
     n_hint = target.shape[0] if isinstance(target, torch.Tensor) and target.dim() else batch_size_hint
     batch_dim = find_batch_dim(x, n_hint) if isinstance(args[0], torch.Tensor) else 0
+    if n_hint and x.shape[batch_dim] != n_hint and x.dim() >= 2 and n_hint % x.shape[1] == 0 \
+            and _sequence_first(model):
+        batch_dim = 1  # (time, batch) inputs of a sequence-first RNN/attention, per-position targets flattened
     n_full = x.shape[batch_dim]
     notes = []
     # The loss: the user's captured call where it can be replayed on a copy's output, else a default.
@@ -283,3 +286,11 @@ def _from_probe(probe: Any, engine: "Engine", opt: Any) -> None:
             setup = make_setup(model, tuple(args), loss_capture=probe._step_loss_args, optimizer=opt,
                                dataset=dataset, collate=collate, batch_size_hint=batch_hint, log=log)
             run_preflight(setup, engine)
+
+
+def _sequence_first(model: Any) -> bool:
+    """Does the model hold recurrent or attention layers that take (sequence, batch, ...) inputs?"""
+    from torch import nn
+
+    kinds = (nn.RNNBase, nn.MultiheadAttention, nn.TransformerEncoderLayer, nn.TransformerDecoderLayer)
+    return any(isinstance(m, kinds) and not getattr(m, "batch_first", True) for m in model.modules())

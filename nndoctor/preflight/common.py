@@ -24,6 +24,13 @@ MAX_BATCH = 64  # samples kept from the captured batch
 OVERFIT_SAMPLES = 16  # TheDeepChecker / Karpathy: overfit a tiny batch
 TOTAL_BUDGET_S = 10.0  # CPU seconds for the whole pre-flight (experiments past their share stop early)
 REFERENCE_PARAMS = 1_000_000  # above this many parameters, step counts shrink proportionally
+# Weight decay shrinks each weight by lr * weight_decay per step. float32 resolves relative changes
+# down to 2^-24 (~6e-8, half its spacing 2^-23): below that the change rounds away (AdamW's
+# p.mul_(1 - lr * wd) leaves p exactly as it was), so a copy with the decay ends bit-identical to one
+# without it although the decay is applied. Tests of whether decay is applied at all use at least this
+# per-step shrink (~8 float32 spacings: every nonzero weight changes at every step; over 40 steps
+# still only a 0.004% shrink).
+RESOLVABLE_DECAY = 1e-6
 
 DROPOUT = (nn.modules.dropout._DropoutNd, nn.AlphaDropout)
 
@@ -176,6 +183,48 @@ def is_class_target(target: torch.Tensor | None) -> bool:
     return target is not None and not target.is_floating_point() and not target.is_complex()
 
 
+def resample_positions(x: torch.Tensor, dim: int, gen: torch.Generator, pool: torch.Tensor | None = None
+                       ) -> torch.Tensor:
+    """``x`` with every entry replaced by the entry at the same position (column, token position) of
+    a random sample of ``pool`` (default: ``x`` itself; samples along ``dim``), redrawn up to a few
+    times where it happens to be equal. For integer inputs (category codes, token ids): every value
+    is one its position already holds, so an embedding index stays in range for its own column."""
+    pool = x if pool is None else pool
+    src, cur = pool.movedim(dim, 0), x.movedim(dim, 0)
+    if src.shape[1:] != cur.shape[1:] or src.shape[0] == 0:
+        return x.clone()
+    out = cur.clone()
+    for _ in range(8):
+        same = out == cur
+        if not bool(same.any()):
+            break
+        pick = torch.randint(src.shape[0], tuple(cur.shape), generator=gen).to(src.device)
+        out = torch.where(same, src.gather(0, pick), out)
+    return out.movedim(0, dim).contiguous()
+
+
+@contextmanager
+def same_randomness(seed: int = 0):
+    """Every random draw inside starts from the same state (torch's default generators, numpy's and
+    Python's global ones, seeded with ``seed``), all restored afterwards: two forwards of a model that
+    samples noise in forward (a VAE's reparameterization, dropout called with training=True) draw the
+    same noise, so what differs between them is what differs in their inputs."""
+    import random
+
+    from nndoctor.rng import preserved_random_state, seed_torch
+
+    with preserved_random_state():
+        seed_torch(seed)
+        random.seed(seed)
+        try:
+            import numpy as np
+
+            np.random.seed(seed)
+        except ImportError:  # numpy is optional for users
+            pass
+        yield
+
+
 # ---------------------------------------------------------------------------------------------- copies
 def n_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
@@ -217,8 +266,10 @@ def user_lr(optimizer: Any) -> float | None:
         return None
 
 
-def rebuild_optimizer(optimizer: Any, model: nn.Module, twin: nn.Module, **overrides: Any):
-    """The user's optimizer class and hyperparameters, on the twin's parameters (a fresh state)."""
+def rebuild_optimizer(optimizer: Any, model: nn.Module, twin: nn.Module, *,
+                      per_group: Callable[[dict], dict] | None = None, **overrides: Any):
+    """The user's optimizer class and hyperparameters, on the twin's parameters (a fresh state);
+    ``overrides`` apply to every group, ``per_group(hyperparameters)`` returns one group's own."""
     if optimizer is None:
         return None
     mapping = {id(p): q for p, q in zip(model.parameters(), twin.parameters())}
@@ -231,6 +282,8 @@ def rebuild_optimizer(optimizer: Any, model: nn.Module, twin: nn.Module, **overr
             for key, value in overrides.items():
                 if key in hyper or key != "weight_decay":
                     hyper[key] = value
+            if per_group is not None:
+                hyper.update(per_group(hyper))
             groups.append({**hyper, "params": params})
     if not groups:
         return None
@@ -338,6 +391,51 @@ def chance_level(loss: LossSpec, out: torch.Tensor, target: torch.Tensor) -> tup
         t = target.detach().double()
         return float(((t - t.mean()) ** 2).mean()), 0, "variance of the targets (predicting their mean)"
     return None, 0, ""
+
+
+# Losses whose targets may be soft, so that even a perfect output leaves a loss above 0, with the
+# outputs a perfect model would give (candidates: the loss at each is at least the floor, the lowest
+# of them is taken).
+_IDEAL_OUTPUTS: dict[str, Callable[[torch.Tensor], list[torch.Tensor]]] = {
+    "binary_cross_entropy": lambda t: [t.clamp(0, 1)],
+    "binary_cross_entropy_with_logits": lambda t: [torch.logit(t.double().clamp(1e-7, 1 - 1e-7))],
+    "cross_entropy": lambda t: [t.double().clamp_min(1e-30).log()],  # probability targets only
+    "poisson_nll_loss": lambda t: [t.double().clamp_min(1e-8).log(), t],  # log_input True / False
+}
+
+
+def loss_floor(loss: LossSpec, out: torch.Tensor | None, target: torch.Tensor | None) -> tuple[float, str | None]:
+    """(the lowest loss any output can reach on these targets, why it is above 0), or (0, None).
+
+    Binary cross-entropy on grey levels in [0, 1] (a VAE's Bernoulli decoder) and cross-entropy on
+    probability targets cannot go below the targets' entropy ("soft_targets"); the Poisson NLL not
+    below its value at the counts themselves ("counts"). Hard targets (0/1, one-hot) have floor 0.
+    Computed with the user's loss at the output the targets call for, so its reduction ("sum") and
+    weights apply."""
+    if loss is None or out is None or target is None or not target.is_floating_point() \
+            or not out.is_floating_point() or loss.name not in _IDEAL_OUTPUTS:
+        return 0.0, None
+    t = target.detach()
+    if loss.name == "cross_entropy" and t.shape != out.shape:
+        return 0.0, None  # class indices (or a shape the loss reshapes): hard targets
+    kind = "counts" if loss.name == "poisson_nll_loss" else "soft_targets"
+    if kind == "soft_targets" and bool(((t == 0) | (t == 1)).all()):
+        return 0.0, None
+    values = []
+    for ideal in _IDEAL_OUTPUTS[loss.name](t):
+        if ideal.numel() != out.numel():
+            continue
+        try:
+            with torch.no_grad():
+                value = loss.fn(ideal.reshape(out.shape).to(out.dtype).to(out.device), target)
+            value = float(value if value.numel() == 1 else value.mean())
+        except Exception:  # a candidate the loss rejects (a range, a shape) says nothing of the floor
+            continue
+        if math.isfinite(value):
+            values.append(value)
+    if not values or min(values) == 0:
+        return 0.0, None
+    return min(values), kind
 
 
 # ---------------------------------------------------------------------------------------------- training

@@ -7,16 +7,20 @@ and lists, so the report's JSON carries them as they are.
 from __future__ import annotations
 
 import math
+import statistics
 from typing import Any
 
 import torch
 from torch import nn
 
 from nndoctor.i18n import tr
-from nndoctor.preflight.common import (DROPOUT, OVERFIT_SAMPLES, Setup, Skip, accuracy, chance_level, clone_model,
-                                       compute_loss, default_optimizer, eval_loss, first_tensor, is_class_target,
-                                       isolated, now, optimizer_step, rebuild_optimizer, requires_closure, rounded,
-                                       take, take_args, to_dtype, train, trainable, user_lr)
+from nndoctor.preflight.common import (DROPOUT, OVERFIT_SAMPLES, RESOLVABLE_DECAY, Setup, Skip, accuracy, chance_level,
+                                       clone_model, compute_loss, default_optimizer, eval_loss, first_tensor,
+                                       is_class_target, isolated, loss_floor, now, optimizer_step, rebuild_optimizer,
+                                       requires_closure, resample_positions, rounded, same_randomness, take, take_args,
+                                       to_dtype, train, trainable, user_lr)
+
+TAIL_STEPS = 5  # the overfit copy's end value: the median of its last training losses (or the final one)
 
 __all__ = ["augmentation", "batch_mixing", "gradients", "initial_loss", "input_ignored", "label_signal",
            "lr_range", "overfit", "regularization"]
@@ -62,19 +66,26 @@ def _as_scalar(loss: torch.Tensor) -> torch.Tensor:
 
 # ---------------------------------------------------------------------------------------------- M308
 def overfit(setup: Setup, deadline: float, steps: int = 200, lr: float = 3e-3) -> tuple[dict, nn.Module]:
-    """Train a copy (dropout off, Adam, no weight decay) on one small batch: it must reach ~0 loss."""
+    """Train a copy (dropout off, Adam, no weight decay) on one small batch: it must reach ~0 loss,
+    or the lowest loss its targets allow (their entropy where they are soft, ``loss_floor``).
+
+    The end value is the lower of the loss after training (eval mode) and the median of the last few
+    training steps' losses: one noisy Adam step at the end does not undo a fit reached just before."""
     _need_loss(setup)
     args, target, _ = _subset(setup, OVERFIT_SAMPLES)
     twin = clone_model(setup.model, no_dropout=True)
+    twin.eval()
+    with torch.no_grad():
+        floor, floor_kind = loss_floor(setup.loss, first_tensor(twin(*args)), target)
     twin.train()
     opt = default_optimizer(twin, lr)
     steps = setup.steps(steps, floor=40)
-    first: list[float] = []
+    values: list[float] = []
 
     def stop(value: float, k: int) -> bool:
-        if not first:
-            first.append(value)
-        return value <= 1e-3 or (value <= 0.02 * first[0])
+        values.append(value)
+        excess = value - floor
+        return excess <= 1e-3 or excess <= 0.02 * (values[0] - floor)
 
     curve = train(setup, twin, opt, lambda k: (args, target), steps, deadline, stop=stop, record=5)
     with torch.no_grad():
@@ -83,7 +94,18 @@ def overfit(setup: Setup, deadline: float, steps: int = 200, lr: float = 3e-3) -
         final = float(_as_scalar(setup.loss.fn(out, target)))
         acc = accuracy(out, target)
     start = curve[0][1] if curve else float("nan")
-    return ({"loss_start": start, "loss_end": final, "ratio": final / start if start and math.isfinite(start) else None,
+    recent = [v for v in values[-TAIL_STEPS:] if math.isfinite(v)]
+    ends = [v for v in (final, statistics.median(recent) if recent else None) if v is not None and math.isfinite(v)]
+    end = min(ends) if ends else final
+    ratio = None
+    if math.isfinite(start) and math.isfinite(end):
+        gap = start - floor
+        if gap > 1e-12 * max(abs(start), 1.0):
+            ratio = (end - floor) / gap
+        elif start <= floor + 1e-12 * max(abs(start), 1.0) and end <= start:
+            ratio = 0.0  # it starts at the floor: nothing left to fit
+    return ({"loss_start": start, "loss_end": end, "ratio": ratio, "loss_floor": floor, "floor_kind": floor_kind,
+             "loss_end_final": final, "loss_fn": setup.loss.name,
              "accuracy": acc, "steps": curve[-1][0] + 1 if curve else 0, "max_steps": steps, "samples": len(_n(target)),
              "optimizer": f"Adam(lr={lr})", "dropout_off": True, "curve": rounded(curve),
              "timed_out": bool(curve) and curve[-1][0] + 1 < steps and now() > deadline},
@@ -108,9 +130,12 @@ def input_ignored(setup: Setup, trained: nn.Module | None = None) -> dict:
     if x.is_floating_point():
         std = float(x.float().std()) if x.numel() > 1 else 1.0
         rand = (torch.randn(x.shape, generator=gen) * (std or 1.0) + float(x.float().mean())).to(x.dtype).to(x.device)
+    elif bool((x == x.reshape(-1)[0]).all()):
+        rand = x + 1
     else:
-        lo, hi = int(x.min()), int(x.max())
-        rand = torch.randint(lo, hi + 1, x.shape, generator=gen).to(x.dtype).to(x.device) if hi > lo else x + 1
+        # Integer inputs (category codes, token ids): the values of other samples at the same position
+        # (column), so each stays valid for its own embedding (the overall maximum may not be).
+        rand = resample_positions(x, setup.batch_dim, gen)
     for label, model in (("init", clone_model(setup.model)), ("trained", trained)):
         if model is None:
             continue
@@ -208,11 +233,16 @@ def batch_mixing(setup: Setup, samples: int = 4) -> dict:
     handles = [m.register_forward_hook(hook) for m in twin.modules() if not m._modules and m is not twin]
     x0 = args[0]
     bd = setup.batch_dim
+    pool = setup.args[0]  # every captured sample: where integer inputs take their replacement values
     gen = torch.Generator(device="cpu").manual_seed(1)
     runs = []
     try:
         with torch.no_grad():
-            for j in range(-1, b):
+            # The unchanged input first, twice, then sample j changed, one j at a time. Every forward
+            # draws the same random numbers (a VAE samples its latent code even in eval mode); what
+            # still differs between the two unchanged forwards (a private generator, nondeterministic
+            # kernels) is noise, and only changes beyond it count.
+            for j in (-1, -1, *range(b)):
                 seen.clear()
                 order.clear()
                 xj = x0.clone()
@@ -223,20 +253,27 @@ def batch_mixing(setup: Setup, samples: int = 4) -> dict:
                         sl.add_((torch.randn(sl.shape, generator=gen, dtype=sl.dtype) * (scale or 1.0))
                                 .to(sl.device))
                     else:
-                        hi = int(x0.max())
-                        sl.copy_((sl + 1) % (hi + 1) if hi > 0 else sl + 1)
-                out = first_tensor(twin(xj, *args[1:]))
+                        # other samples' values at the same positions: category codes and token ids
+                        # stay in range for their own column (the overall maximum may not be)
+                        sl.copy_(resample_positions(sl.unsqueeze(bd), bd, gen, pool=pool).squeeze(bd))
+                with same_randomness(0):
+                    out = first_tensor(twin(xj, *args[1:]))
                 runs.append(({k: v[0] for k, v in seen.items()}, list(order), out.detach().clone()))
     finally:
         for h in handles:
             h.remove()
 
+    def noise(base: torch.Tensor | None, again: torch.Tensor | None) -> float:
+        if base is None or again is None or again.shape != base.shape:
+            return 0.0
+        return float((again - base).abs().max())
+
     def mixing(tensors: list[torch.Tensor | None]) -> float | None:
-        base = tensors[0]
-        if base is None or any(t is None or t.shape != base.shape for t in tensors):
+        base, again, changed = tensors[0], tensors[1], tensors[2:]
+        if base is None or any(t is None or t.shape != base.shape for t in changed):
             return None
-        tol = tol_rel * (float(base.abs().max()) + 1e-30)
-        count = sum(((t - base).abs() > tol).to(torch.int32) for t in tensors[1:])
+        tol = tol_rel * (float(base.abs().max()) + 1e-30) + 2 * noise(base, again)
+        count = sum(((t - base).abs() > tol).to(torch.int32) for t in changed)
         return float((count >= 2).double().mean())
 
     out_mix = mixing([r[2] for r in runs])
@@ -254,8 +291,10 @@ def batch_mixing(setup: Setup, samples: int = 4) -> dict:
             input_mixed = bool(in_frac) if in_frac is not None else None
             kind = kinds.get(name)
             break
+    base_out = runs[0][2]
     return {"samples": b, "batch_dim": bd, "output_mixing_fraction": out_mix, "first_mixing_layer": first_layer,
-            "first_mixing_kind": kind, "mixed_before_layer": input_mixed, "mode": "eval"}
+            "first_mixing_kind": kind, "mixed_before_layer": input_mixed, "mode": "eval",
+            "run_to_run_noise": noise(base_out, runs[1][2]) / (float(base_out.abs().max()) + 1e-30)}
 
 
 # ---------------------------------------------------------------------------------------------- M301
@@ -443,6 +482,9 @@ def label_signal(setup: Setup, deadline: float, steps: int = 40, perms: int = 2,
     if isinstance(x, torch.Tensor) and x.is_floating_point() and float(x.std()) == 0:
         raise Skip(tr("the inputs are constant (D101)"))
     n = target.shape[0]
+    if n != setup.n:
+        raise Skip(tr("the targets are not one per sample ({targets} targets for {n} samples: per position?)",
+                      targets=n, n=setup.n))
     diversity = None
     if is_class_target(target):
         _, counts = target.reshape(-1).unique(return_counts=True)
@@ -465,19 +507,30 @@ def label_signal(setup: Setup, deadline: float, steps: int = 40, perms: int = 2,
 
     share = max(0.0, deadline - now()) / (perms + 1)
     fixed: list[int] = []
+    if bool((tgt_a == tgt_a.reshape(tgt_a.shape[0], -1)[0].reshape(tgt_a.shape[1:])).all()):
+        raise Skip(tr("every target is the same: a permutation changes nothing"))
+    if isinstance(x, torch.Tensor) and x.shape == target.shape and torch.equal(x, target):
+        raise Skip(tr("the targets are the inputs themselves (an autoencoder): they cannot be unrelated to them"))
+    # Until the true-label copy fits its half clearly below what an input-free predictor gets there
+    # (a quarter of the loss of the class frequencies / mean target), both copies are still learning
+    # the label statistics, and a slow learner (an LSTM) shows no difference yet: train on, up to
+    # ``slow`` times the steps (the rule also waits for the run itself to show what it learns).
+    fit_level = 0.25 * _constant_baseline(setup, tgt_a, tgt_a, float("nan"))
+    slow = 4
 
     def run(tgt) -> tuple[list[tuple[int, float]], float]:
         # The first run sets the step count within its share of the time; the others match it.
         twin = clone_model(setup.model, no_dropout=True)
         twin.train()
-        curve = train(setup, twin, default_optimizer(twin, lr), lambda k: (args_a, tgt), fixed[0] if fixed else steps,
-                      float("inf") if fixed else now() + share)
-        if not fixed:
+        if fixed:
+            curve = train(setup, twin, default_optimizer(twin, lr), lambda k: (args_a, tgt), fixed[0], float("inf"))
+        else:
+            fitted = (lambda v, k: k >= steps and v < fit_level) if math.isfinite(fit_level) else (lambda v, k: k >= steps)
+            curve = train(setup, twin, default_optimizer(twin, lr), lambda k: (args_a, tgt),
+                          steps * slow if math.isfinite(fit_level) else steps, now() + share, stop=fitted)
             fixed.append(len(curve))
         return curve, eval_loss(setup, twin, args_b, tgt_b)
 
-    if bool((tgt_a == tgt_a.reshape(tgt_a.shape[0], -1)[0].reshape(tgt_a.shape[1:])).all()):
-        raise Skip(tr("every target is the same: a permutation changes nothing"))
     start_b = eval_loss(setup, clone_model(setup.model, no_dropout=True), args_b, tgt_b)
     true_curve, true_b = run(tgt_a)
     perm_runs = []
@@ -496,7 +549,9 @@ def label_signal(setup: Setup, deadline: float, steps: int = 40, perms: int = 2,
     true_auc = auc(true_curve)
     perm_auc = sum(auc(c) for c, _ in perm_runs) / len(perm_runs)
     perm_b = sum(b for _, b in perm_runs) / len(perm_runs)
+    fitted = None if not math.isfinite(fit_level) else min(v for _, v in true_curve[-3:]) < fit_level
     return {"samples": n, "steps": k, "true_auc": true_auc, "permuted_auc": perm_auc, "label_diversity": diversity,
+            "fitted": fitted, "fit_level": fit_level if math.isfinite(fit_level) else None,
             "advantage": (perm_auc - true_auc) / max(perm_auc, 1e-12),
             "heldout_start": start_b, "heldout_true": true_b, "heldout_permuted": perm_b,
             "heldout_advantage": (perm_b - true_b) / max(abs(perm_b), 1e-12),
@@ -517,6 +572,11 @@ def _constant_baseline(setup: Setup, tgt_a: torch.Tensor, tgt_b: torch.Tensor, s
         return float(-logp[valid].mean()) if valid.numel() else start_b
     if name == "mse_loss" and tgt_a.is_floating_point():
         return float(((tgt_b.double() - tgt_a.double().mean(0)) ** 2).mean())
+    if name in ("binary_cross_entropy", "binary_cross_entropy_with_logits") and tgt_a.is_floating_point() \
+            and tgt_a.shape[1:] == tgt_b.shape[1:]:
+        p = tgt_a.double().mean(0).clamp(1e-3, 1 - 1e-3)
+        t = tgt_b.double()
+        return float(-(t * p.log() + (1 - t) * (1 - p).log()).mean())
     return start_b
 
 
@@ -613,11 +673,11 @@ def regularization(setup: Setup, deadline: float, steps: int = 40, samples: int 
     share = max(0.0, deadline - now()) / 4
     fixed: list[int] = []
 
-    def run(no_dropout: bool, **overrides):
+    def run(no_dropout: bool, per_group=None, **overrides):
         torch.manual_seed(1234)  # the same dropout masks in every run: only the setting differs
         twin = clone_model(setup.model, no_dropout=no_dropout)
         twin.train()
-        opt = rebuild_optimizer(opt_user, setup.model, twin, **overrides)
+        opt = rebuild_optimizer(opt_user, setup.model, twin, per_group=per_group, **overrides)
         if opt is None:
             raise Skip(tr("{name} cannot be rebuilt on a copy",
                           name=type(opt_user).__name__))
@@ -640,10 +700,24 @@ def regularization(setup: Setup, deadline: float, steps: int = 40, samples: int 
         result["loss_unregularized"] = eval_loss(setup, twin_free, args, target)
         result["steps_unregularized"] = len(curve_free)
     if wd > 0:
-        # The configured decay must make a difference: a run without it must end elsewhere.
+        # The configured decay must make a difference: a run without it must end elsewhere. Where the
+        # decay is too small for float32 to resolve (lr * wd per step below RESOLVABLE_DECAY: AdamW's
+        # 1e-6 * 1e-4 rounds away entirely), the groups configured with it get it raised to that size
+        # (the others keep theirs) and that run is compared: a decay that is applied then shows.
+        step_decay = max((float(g.get("lr") or 0.0) * float(g.get("weight_decay") or 0.0)
+                          for g in opt_user.param_groups if g["params"]), default=0.0)
+        result["configured_step_decay"] = step_decay
+        twin_configured = twin_user
+        if 0 < step_decay < RESOLVABLE_DECAY:
+            def resolvable(group: dict) -> dict:
+                decay, rate = float(group.get("weight_decay") or 0.0), float(group.get("lr") or 0.0)
+                return {"weight_decay": max(decay, RESOLVABLE_DECAY / rate)} if decay > 0 and rate > 0 else {}
+
+            twin_configured, _ = run(False, per_group=resolvable)
+            result["configured_decay_raised_by"] = RESOLVABLE_DECAY / step_decay  # at least, per group
         twin_none, _ = run(False, weight_decay=0.0)
         result["configured_decay_changed_weights"] = any(
-            not torch.equal(a, b) for a, b in zip(trainable(twin_user), trainable(twin_none)))
+            not torch.equal(a, b) for a, b in zip(trainable(twin_configured), trainable(twin_none)))
         result["decay_groups_empty"] = [i for i, g in enumerate(opt_user.param_groups)
                                         if float(g.get("weight_decay") or 0) > 0 and not g["params"]]
     if wd_groups:

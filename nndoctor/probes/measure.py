@@ -28,14 +28,25 @@ class Readback:
     def flush(self) -> None:
         pending, self._pending = self._pending, []
         after, self._after = self._after, []
-        by_device: dict[torch.device, list[int]] = {}
+        # One stack per (device, dtype), one transfer per device: a sampled step has dozens of
+        # numbers, and a cast or reshape per number costs more than the statistics on a small model.
+        groups: dict[torch.device, dict[torch.dtype, list[int]]] = {}
         for i, (_, _, value) in enumerate(pending):
-            by_device.setdefault(value.device, []).append(i)
+            groups.setdefault(value.device, {}).setdefault(value.dtype, []).append(i)
         numbers: list[float] = [0.0] * len(pending)
-        for indices in by_device.values():
-            stacked = torch.stack([pending[i][2].detach().reshape(()).to(torch.float64) for i in indices])
-            for i, number in zip(indices, stacked.tolist()):
-                numbers[i] = number
+        with torch.no_grad():
+            for by_dtype in groups.values():
+                order, parts = [], []
+                for indices in by_dtype.values():
+                    values = [pending[i][2] for i in indices]
+                    try:
+                        stacked = torch.stack(values)
+                    except RuntimeError:  # not all 0-dim
+                        stacked = torch.stack([v.reshape(()) for v in values])
+                    order += indices
+                    parts.append(stacked.to(torch.float64))
+                for i, number in zip(order, torch.cat(parts).tolist()):
+                    numbers[i] = number
         for (target, key, _), number in zip(pending, numbers):
             if isinstance(target, dict):
                 target[key] = number

@@ -94,7 +94,7 @@ class _Sampler:
 
 class TorchProbe:
     def __init__(self, engine: "Engine", *, full_steps: int = 20, sample_every: int | None = None,
-                 budget: float = 0.02) -> None:
+                 budget: float = 0.015) -> None:
         self.engine = engine
         self.sig: Signals = engine.signals
         self.rb = Readback()
@@ -108,12 +108,13 @@ class TorchProbe:
         self._in_loss = 0
         self._in_backward = False
         self._in_step = 0
+        # Training losses between sampled steps: nothing to record (the value comes from backward).
+        self._quiet_losses = False
         # Models and names (weak: never keep the user's modules alive).
         self._roots = _IdentityMap()
         self._module_names: "weakref.WeakKeyDictionary[nn.Module, str]" = weakref.WeakKeyDictionary()
         # Parameters by id (tensors compare elementwise, so no WeakKeyDictionary): id -> (weakref, name).
         self._params: dict[int, tuple[weakref.ref, str]] = {}
-        self._mode_layers = _IdentityMap()  # models holding Dropout / BatchNorm
         # Optimizer -> (its OptimizerInfo, the probe's state for it).
         self._optimizers = _IdentityMap()
         self._zero_grad_log: deque = deque(maxlen=64)
@@ -150,14 +151,14 @@ class TorchProbe:
         if self._installed:
             return
         self._installed = True
-        from torch.nn.modules import module as module_mod
         from torch.optim import optimizer as optim_mod
 
-        pre = optim_mod.register_optimizer_step_pre_hook(self._guard("probe:optimizer", self._on_step_pre))
-        post = optim_mod.register_optimizer_step_post_hook(self._guard("probe:optimizer", self._on_step_post))
+        pre = optim_mod.register_optimizer_step_pre_hook(self._on_step_pre)
+        post = optim_mod.register_optimizer_step_post_hook(self._on_step_post)
         self._undo += [pre.remove, post.remove]
-        self._root_hook = module_mod.register_module_forward_pre_hook(self._always_on_pre_forward())
-        self._undo.append(self._root_hook.remove)
+        # Root calls are seen by wrapping Module.__call__, not by a global forward hook: any global hook
+        # sends every module call of the model down torch's slow path, on every step.
+        self._patch(nn.Module, "__call__", self._wrap_module_call(nn.Module.__call__))
         self._set_sampling_hooks(True)
         self._undo.append(lambda: self._set_sampling_hooks(False))
 
@@ -234,16 +235,17 @@ class TorchProbe:
 
     # ------------------------------------------------------------------ models
     def _register_root(self, module: nn.Module) -> None:
-        self._roots.add(module)
         prefix = "" if not self.sig.models else type(module).__name__ + "."
         label = type(module).__name__
         self.sig.models.append(label)
+        has_mode_layers = False
         for name, sub in module.named_modules():
             if sub not in self._module_names:
                 self._module_names[sub] = (prefix + name) if name else label
             if isinstance(sub, MODE_DEPENDENT) and getattr(sub, "p", 1.0) != 0:
-                self._mode_layers.add(module)
+                has_mode_layers = True
                 self.sig.mode_dependent_layers.append(f"{self._module_names[sub]} ({type(sub).__name__})")
+        self._roots.set(module, has_mode_layers)  # the value: whether train/eval mode changes its output
         fresh = []
         for name, param in module.named_parameters():
             if self.param_name(param) is not None:
@@ -268,21 +270,22 @@ class TorchProbe:
         return self._module_names.get(module) or type(module).__name__
 
     # ------------------------------------------------------------------ forward
-    def _always_on_pre_forward(self) -> Callable:
-        """The hook on every module call of every step: notices calls of known models (their mode,
-        grad mode, inputs). One closure, one dict lookup: it runs once per module call."""
+    def _wrap_module_call(self, original: Callable) -> Callable:
+        """Every module call of every step goes through here: notices calls of known models (their
+        mode, grad mode, inputs). One dict lookup for the others."""
         probe, roots, engine = self, self._roots._entries, self.engine
 
-        def on_pre_forward(module: nn.Module, args: tuple) -> None:
+        def module_call(module, *args, **kwargs):
             entry = roots.get(id(module))
-            if entry is None or probe._depth or probe._in_loss or probe._paused or entry[0]() is not module:
-                return
-            try:
-                probe._root_called(module, args)
-            except Exception as exc:
-                engine.internal_error("probe:forward", exc)
+            if entry is not None and not (probe._depth or probe._in_loss or probe._paused) and entry[0]() is module:
+                try:
+                    probe._root_called(module, args, entry[1])
+                except Exception as exc:
+                    engine.internal_error("probe:forward", exc)
+            return original(module, *args, **kwargs)
 
-        return on_pre_forward
+        module_call.__wrapped__ = original
+        return module_call
 
     def _on_pre_forward_sampled(self, module: nn.Module, args: tuple) -> None:
         if self._in_loss:
@@ -297,7 +300,7 @@ class TorchProbe:
         if self._depth == 0 and module not in self._roots and not isinstance(module, nn.modules.loss._Loss) \
                 and not _is_compiled(module) and next(module.parameters(), None) is not None:
             self._register_root(module)
-            self._root_called(module, args)
+            self._root_called(module, args, self._roots.get(module))
         self._depth += 1
         if not self._leaf_order_done and not module._modules:
             self._trace_leaf_input(module, args)
@@ -332,25 +335,26 @@ class TorchProbe:
                 self.sig.module_order = list(self._leaf_trace)
                 self._mark_output_layer()
 
-    def _root_called(self, module: nn.Module, args: tuple) -> None:
+    def _root_called(self, module: nn.Module, args: tuple, has_mode_layers: bool) -> None:
         self.sig.root_calls += 1
-        grad = torch.is_grad_enabled()
-        if not grad and module in self._mode_layers:
+        x = args[0] if args and type(args[0]) is torch.Tensor else first_tensor(args)
+        if torch.is_grad_enabled():
+            training = module.training
+            self._last_train_forward = (training, has_mode_layers)
+            self._step_root_call = (weakref.ref(module), args)
+            self._step_root_training = training  # the mode of this training forward (--try-fixes)
+            if self.sampling and x is not None:
+                self._batch_signal(module, x)
+            self.data.on_forward(module, x, True, self.sampling, args)
+            return
+        if has_mode_layers:
             if module.training:
                 self.sig.eval_forwards_train_mode += 1
                 if self.sig.first_train_mode_eval_step is None:
                     self.sig.first_train_mode_eval_step = self.sig.steps
             else:
                 self.sig.eval_forwards_eval_mode += 1
-        if grad:
-            self._last_train_forward = (module.training, module in self._mode_layers)
-            self._step_root_call = (weakref.ref(module), args)
-            self._step_root_training = module.training  # the mode of this training forward (--try-fixes)
-        if self.sampling and grad:
-            x = first_tensor(args)
-            if x is not None:
-                self._batch_signal(module, x)
-        self.data.on_forward(module, first_tensor(args), grad, self.sampling)
+        self.data.on_forward(module, x, False, self.sampling, args)
 
     def _batch_signal(self, module: nn.Module, x: torch.Tensor) -> None:
         batch = BatchSignal(step=self.sig.steps, model=self.name_of(module), inputs=tensor_stats(x, self.rb))
@@ -447,17 +451,26 @@ class TorchProbe:
         signature = inspect.signature(original)
         probe = self
 
+        def failed(args: tuple, kwargs: dict) -> None:
+            try:  # the loss rejected its input (a class index out of range): keep what it was given
+                probe._on_loss_failed(name, signature, args, kwargs)
+            except Exception as exc:
+                probe.engine.internal_error("probe:loss", exc)
+
         def loss_wrapper(*args, **kwargs):
             if probe._in_loss or probe._paused:
                 return original(*args, **kwargs)
+            if probe._quiet_losses and torch.is_grad_enabled():
+                try:
+                    return original(*args, **kwargs)
+                except Exception:
+                    failed(args, kwargs)
+                    raise
             probe._in_loss += 1
             try:
                 out = original(*args, **kwargs)
             except Exception:
-                try:  # the loss rejected its input (a class index out of range): keep what it was given
-                    probe._on_loss_failed(name, signature, args, kwargs)
-                except Exception as exc:
-                    probe.engine.internal_error("probe:loss", exc)
+                failed(args, kwargs)
                 raise
             finally:
                 probe._in_loss -= 1
@@ -540,6 +553,14 @@ class TorchProbe:
                                 self.sig.class_counts[cls] = self.sig.class_counts.get(cls, 0) + n
         elif name in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
             self.rb.later(call, "unit_interval", ((data >= 0) & (data <= 1)).all().float())
+            if isinstance(target, torch.Tensor) and target.shape == data.shape and data.dim() >= 1 and data.shape[0] > 1:
+                t = target.detach().float()
+                binary = ((t == 0) | (t == 1)).all()
+                hits = (data > (0.0 if name == "binary_cross_entropy_with_logits" else 0.5)) == (t > 0.5)
+                share = t.mean(dim=0)
+                nan = torch.full((), float("nan"))
+                self.rb.later(call, "binary_accuracy", torch.where(binary, hits.float().mean(), nan))
+                self.rb.later(call, "binary_majority", torch.where(binary, torch.maximum(share, 1 - share).mean(), nan))
             if name == "binary_cross_entropy_with_logits":
                 self.rb.later(call, "probs_like", ((data >= 0) & (data <= 1)).all().float())
         self.rb.then(lambda c=call: _booleans(c))
@@ -587,14 +608,15 @@ class TorchProbe:
     def _before_backward(self, loss: Any) -> None:
         if isinstance(loss, (list, tuple)):
             loss = loss[0] if loss else None
-        scaled, self._scaled_loss = self._scaled_loss, None
-        if scaled is not None and scaled[0]() is loss:
-            # AMP: backward gets loss x scale, which may overflow on purpose (the scaler then skips
-            # the step); the user's loss is the one before scaling.
-            loss = scaled[1]
+        scaled = self._scaled_loss
+        if scaled is not None:
+            self._scaled_loss = None
+            if scaled[0]() is loss:
+                # AMP: backward gets loss x scale, which may overflow on purpose (the scaler then skips
+                # the step); the user's loss is the one before scaling.
+                loss = scaled[1]
         if not isinstance(loss, torch.Tensor) or not loss.is_floating_point():
             return
-        scalar = loss.numel() == 1
         step = self.sig.steps
         if self.on_first_step is not None and self._step_root_call is not None and torch.is_grad_enabled():
             if self._first_step_optimizer is not None:  # inside the first step(closure)
@@ -603,17 +625,18 @@ class TorchProbe:
                     self._run_first_step_hook(opt)
             elif not self.sig.optimizer_created:  # parameters updated by hand: no optimizer object
                 self._run_first_step_hook(None)
-        if self.sampling and len(self._step_terms) > 1:
-            value_t = _as_scalar(loss)
-            terms, holder = self._step_terms, {}
-            for i, (_, t) in enumerate(terms):
-                self.rb.later(holder, str(i), t.reshape(()))
-            self.rb.later(holder, "total", value_t)
-            self.rb.then(lambda h=holder, n=[n for n, _ in terms], s=step: self.sig.loss_terms.append(
-                (s, [(fn, h[str(i)]) for i, fn in enumerate(n)], h["total"])))
-        self._step_terms = []
+        if self._step_terms:
+            if self.sampling and len(self._step_terms) > 1:
+                value_t = _as_scalar(loss)
+                terms, holder = self._step_terms, {}
+                for i, (_, t) in enumerate(terms):
+                    self.rb.later(holder, str(i), t.reshape(()))
+                self.rb.later(holder, "total", value_t)
+                self.rb.then(lambda h=holder, n=[n for n, _ in terms], s=step: self.sig.loss_terms.append(
+                    (s, [(fn, h[str(i)]) for i, fn in enumerate(n)], h["total"])))
+            self._step_terms = []
         if loss.is_cpu:  # no device to wait for: read it now
-            value = loss.item() if scalar else float(_as_scalar(loss))
+            value = loss.item() if loss.numel() == 1 else float(_as_scalar(loss))
             self.sig.losses.append((step, value))
             if not math.isfinite(value) and not self._nonfinite_loss_seen:
                 self._nonfinite_loss_seen = True
@@ -741,12 +764,28 @@ class TorchProbe:
             trainable = [p for p in params if p.requires_grad]
             picks = trainable[:2] + trainable[-2:] if len(trainable) > 4 else trainable
             state = {"ids": {id(p) for p in params}, "checked": [weakref.ref(p) for p in picks],
-                     "last": {}, "params": [weakref.ref(p) for p in params]}
+                     "last": None, "params": [weakref.ref(p) for p in params]}
             entry = (info, state)
             self._optimizers.set(opt, entry)
         return entry
 
     def _on_step_pre(self, opt: Any, args: tuple, kwargs: dict) -> None:
+        if self._paused:
+            return
+        try:
+            self._step_pre(opt)
+        except Exception as exc:
+            self.engine.internal_error("probe:optimizer", exc)
+
+    def _on_step_post(self, opt: Any, args: tuple, kwargs: dict) -> None:
+        if self._paused:
+            return
+        try:
+            self._step_post(opt)
+        except Exception as exc:
+            self.engine.internal_error("probe:optimizer", exc)
+
+    def _step_pre(self, opt: Any) -> None:
         if self.on_first_step is not None:
             if self._step_root_call is None:
                 # No forward yet: the forward runs inside step(closure) (LBFGS, Lightning). The
@@ -755,25 +794,28 @@ class TorchProbe:
             else:
                 self._run_first_step_hook(opt)
         self._in_step += 1
-        info, state = self._optimizer_info(opt)
-        self._check_stale_gradients(opt, info, state)
+        info, state = self._optimizers.get(opt) or self._optimizer_info(opt)
+        if state["last"]:
+            self._check_stale_gradients(opt, info, state)
         if self.sampling:
             self._grad_stats(opt, info, state)
 
-    def _on_step_post(self, opt: Any, args: tuple, kwargs: dict) -> None:
+    def _step_post(self, opt: Any) -> None:
         self._in_step = max(0, self._in_step - 1)
-        info, state = self._optimizer_info(opt)
+        info, state = self._optimizers.get(opt) or self._optimizer_info(opt)
+        if self.sampling:
+            info.groups = _group_settings(opt)  # hyper-parameters per group (lr...); refreshed at the end
+        if self.sampler.should_sample(info.steps):  # by this optimizer's count: a second one steps after the end
+            # Remember each checked gradient by identity and version: if the next step sees the very
+            # same tensor, never cleared, the gradients of two steps were summed (no zero_grad). Checked
+            # on the step after each sampled one: the pattern of a loop repeats every step.
+            grads = []
+            for ref in state["checked"]:
+                p = ref()
+                g = None if p is None else p.grad
+                grads.append(None if g is None else (weakref.ref(g), g._version))
+            state["last"] = (grads, self.sig.backward_calls, self._zero_grad_calls)
         info.steps += 1
-        if self.sampling:  # hyper-parameters per group (lr...), on sampled steps; refreshed at the end
-            info.groups = _group_settings(opt)
-        # Remember each checked gradient by identity and version: if the next step sees the very
-        # same tensor, never cleared, the gradients of two steps were summed (no zero_grad).
-        last = {}
-        for ref in state["checked"]:
-            p = ref()
-            if p is not None and p.grad is not None:
-                last[id(p)] = (weakref.ref(p.grad), p.grad._version, self.sig.backward_calls, self._zero_grad_calls)
-        state["last"] = last
         pending = state.pop("before", None)
         if pending is not None:
             stats, names, before = pending
@@ -786,25 +828,24 @@ class TorchProbe:
             self._end_step()
 
     def _check_stale_gradients(self, opt: Any, info: OptimizerInfo, state: dict) -> None:
-        if not state["last"]:
-            return
         info.checked_steps += 1
+        (grads, backwards, zero_calls), state["last"] = state["last"], None
+        new_backwards = self.sig.backward_calls - backwards
         stale = False
-        for ref in state["checked"]:
-            p = ref()
-            if p is None or p.grad is None or id(p) not in state["last"]:
-                continue
-            grad_ref, version, backwards, zero_calls = state["last"][id(p)]
-            if grad_ref() is not p.grad:
-                continue  # set to None and re-created: cleared
-            if self._cleared_by_zero_grad(p, opt, zero_calls):
-                continue
-            if p.grad._version - version > self.sig.backward_calls - backwards:
-                continue  # an extra in-place write: zeroed (or clipped) by hand
-            if self.sig.backward_calls > backwards:
-                stale = True
+        if new_backwards > 0:
+            for ref, last in zip(state["checked"], grads):
+                p = None if last is None else ref()
+                g = None if p is None else p.grad
+                if g is None or last[0]() is not g:
+                    continue  # none, or set to None and re-created: cleared
+                if g._version - last[1] > new_backwards:
+                    continue  # an extra in-place write: zeroed (or clipped) by hand
+                if not self._cleared_by_zero_grad(p, opt, zero_calls):
+                    stale = True
+                    break
         self.sig.checked_backwards += 1
         if stale:
+            info.stale_steps += 1
             self.sig.stale_grad_backwards += 1
             if self.sig.first_stale_step is None:
                 self.sig.first_stale_step = self.sig.steps
@@ -875,11 +916,13 @@ class TorchProbe:
 
     # ------------------------------------------------------------------ step boundary
     def _end_step(self) -> None:
-        self.data.end_step(self.sampling)
-        if self.sampling:
+        sampling, data = self.sampling, self.data
+        if sampling or data._train_x is not None or data._val_x is not None:  # else nothing to do there
+            data.end_step(sampling)
+        if sampling:
             self.rb.flush()
         now = time.perf_counter()
-        self.sampler.observe(self.sig.steps, now - self._step_started, self.sampling)
+        self.sampler.observe(self.sig.steps, now - self._step_started, sampling)
         self.sig.steps += 1
         self._step_started = now
         if self.on_step_end is not None:
@@ -888,7 +931,9 @@ class TorchProbe:
         self.engine.on_step_end()
         if self._depth == 0:
             self.sampling = self.sampler.should_sample(self.sig.steps)
-            self._set_sampling_hooks(self.sampling)
+            if self.sampling != sampling:
+                self._set_sampling_hooks(self.sampling)
+        self._quiet_losses = not self.sampling and self.on_step_end is None and bool(self.sig.loss_calls)
 
     def _release_step(self) -> None:
         self._step_root_call = None

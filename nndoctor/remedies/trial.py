@@ -125,8 +125,9 @@ def _batches(capture: TrialCapture, variant: Variant) -> list:
 def _run(capture: TrialCapture, variant: Variant, metric: Callable, steps: int, deadline: float,
          held: int = 0) -> dict:
     from nndoctor.preflight.common import clone_model, rebuild_optimizer
+    from nndoctor.rng import seed_torch
 
-    torch.manual_seed(SEED)
+    seed_torch(SEED)
     model = clone_model(capture.model)
     if variant.edit_model is not None:
         variant.edit_model(model)

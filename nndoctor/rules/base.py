@@ -22,6 +22,11 @@ class Hit:
     step: int | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
     severity: str | None = None  # None: the catalog's default severity for the code
+    # A LIVE hit the rule may take back: at the end the engine asks the rule again and its answer
+    # replaces this hit (see Engine.evaluate), e.g. dead units that came back to life.
+    revisable: bool = False
+    # Codes this hit explains beyond the engine's CONSEQUENCES table (they are shown as its consequences).
+    explains: tuple[str, ...] = ()
 
 
 @dataclass

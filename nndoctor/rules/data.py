@@ -216,12 +216,40 @@ def unshuffled_data(ctx: Context):
                          "loader_shuffle": [info.shuffle for info in sig.loaders]})
 
 
+def _per_position(call, shapes_by_step: dict[int, tuple], shape: tuple | None) -> bool:
+    """Targets that hold k > 1 class indices per sample of the batch: one per position (token, pixel), as
+    flattened by ``logits.reshape(-1, V)`` / ``y.reshape(-1)`` in a language model or a segmentation net.
+
+    k must be the size of some positions of the input (a product of consecutive non-batch dimensions,
+    or one less: next-token targets of a sequence cut inside the model), so a sequence-first batch
+    (T, N, F) with N per-sample targets is not mistaken for one.
+    """
+    inputs = shapes_by_step.get(call.step, shape)
+    numel = call.target.numel if call.target is not None else 0
+    if not inputs or not inputs[0] or numel <= inputs[0] or numel % inputs[0]:
+        return False
+    k = numel // inputs[0]
+    dims = list(inputs[1:])
+    runs = {math.prod(dims[i:j]) for i in range(len(dims)) for j in range(i + 1, len(dims) + 1)}
+    return k in runs or k + 1 in runs
+
+
 @rule("D107")
 def class_imbalance(ctx: Context):
-    """The largest class outnumbers the smallest by more than ~10:1 with an unweighted loss."""
+    """The largest class outnumbers the smallest by more than ~10:1 with an unweighted loss.
+
+    Only one class index per sample counts: per-position targets (segmentation masks, next-token
+    targets, also when flattened to 1-D with k x the batch's rows) are skewed by nature (background
+    pixels, frequent words), and class weights would be wrong for them.
+    """
     sig, th = ctx.signals, ctx.th
-    # One class index per sample (N,) targets; segmentation and language models are imbalanced by nature.
-    calls = [c for c in _class_index_calls(sig) if c.target is not None and len(c.target.shape) == 1]
+    shapes: dict[int, tuple] = {}
+    for b in _train_batches(sig):
+        if b.inputs.shape:
+            shapes.setdefault(b.step, tuple(b.inputs.shape))
+    usual = next(iter(shapes.values()), None)
+    calls = [c for c in _class_index_calls(sig) if c.target is not None and len(c.target.shape) == 1
+             and not _per_position(c, shapes, usual)]
     counts: dict[int, float] = {}
     fn = None
     if calls and len(calls) * 2 >= len(_class_index_calls(sig)):

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from nndoctor.i18n import tjoin, tr
-from nndoctor.probes.data_capture import LOADER_SOURCE, feature_matrix, feature_sums, row_hashes
+from nndoctor.probes.data_capture import LOADER_SOURCE, feature_matrix, feature_sums, row_hashes, sample_keys
 from nndoctor.rules.base import Context, Hit, fmt, rule
 
 
@@ -38,8 +38,10 @@ def _split(sig, th) -> dict | None:
     coverage = _coverage(sig)
     if not coverage:
         return None
-    train_hashes = set(row_hashes(train.x.reshape(len(train), -1)).tolist())
-    val_hashes = row_hashes(val.x.reshape(len(val), -1))
+    # A sample is all the per-sample tensors of the model call (category ids and numeric features), keyed
+    # alike in both banks: rows that share only their first tensor are different samples.
+    train_hashes = set(sample_keys(train).tolist())
+    val_hashes = sample_keys(val)
     dup = np.fromiter((h in train_hashes for h in val_hashes.tolist()), dtype=bool, count=len(val))
     sources = val.source if val.source is not None else np.zeros(len(val), dtype=np.int64)
     train_eval, held_out = [], []
@@ -91,16 +93,18 @@ def _overlap_hit(sig, th, split) -> Hit | None:
     if not n or k < th["min_overlap"]:
         return None
     # Inputs with few distinct values (a small vocabulary, coarse categories) repeat within the training
-    # data itself: copies across splits are their nature there, not a split bug.
-    if train.complete and train.seen and len(train) / train.seen < th["min_distinct_share"]:
+    # data itself: copies across splits are their nature there, not a split bug. The share is counted on a
+    # whole split, estimated from a stream (nndoctor/probes/data_capture.py).
+    distinct = getattr(train, "distinct_share", None)
+    if distinct is not None and distinct < th["min_distinct_share"]:
         return None
     share = k / n
     if share < th["min_fraction"]:
         return None
     rows = np.flatnonzero(dup & keep)
     examples = [int(val.index[i]) for i in rows[:8]]
-    train_index = {h: int(i) for h, i in zip(row_hashes(train.x.reshape(len(train), -1)).tolist(), train.index)}
-    val_hashes = row_hashes(val.x[rows[:8]].reshape(min(8, len(rows)), -1)).tolist()
+    train_index = {h: int(i) for h, i in zip(sample_keys(train).tolist(), train.index)}
+    val_hashes = sample_keys(val)[rows[:8]].tolist()
     pairs = [[int(val.index[i]), train_index.get(h)] for i, h in zip(rows[:8], val_hashes)]
     cover = split["coverage"]
     cover_note = "" if cover >= 0.999 else tr("; the training sample covers ~{cover:.0%} of the "
@@ -118,6 +122,7 @@ def _overlap_hit(sig, th, split) -> Hit | None:
                evidence={"overlap": k, "validation_samples": n, "fraction": share, "examples": examples,
                          "pairs": pairs, "training_samples": len(train), "training_coverage": cover,
                          "train_eval_sources": len(split["train_eval"]),
+                         "distinct_share": distinct, "input_tensors": 1 + (getattr(train, "key_parts", 0) or 0),
                          "validation_origin": val.origin, "training_origin": train.origin})
 
 
@@ -162,6 +167,51 @@ def _normalization_hit(sig, th, split) -> Hit | None:
                evidence={"training_samples": nt, "validation_samples": nv, "features": int(live.sum()),
                          "pooled_mean_max_abs": pooled_mean_off, "pooled_std_max_dev": pooled_std_off,
                          "training_split_max_dev": train_off, "tolerance": tol})
+
+
+WINDOW_SHIFTS = 8  # sliding windows are recognized with strides of 1 to this many steps
+
+
+def _count_in(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """How often each of ``values`` occurs in ``pool`` (uint64 hashes)."""
+    keys, counts = np.unique(pool, return_counts=True)
+    at = np.minimum(np.searchsorted(keys, values), len(keys) - 1)
+    return np.where(keys[at] == values, counts[at], 0)
+
+
+def _window_share(x, max_shift: int = WINDOW_SHIFTS, max_values: int = 1 << 22) -> tuple[float, int | None]:
+    """(share of samples, time axis): how many samples reappear shifted by 1..``max_shift`` steps in
+    another sample, ``x[j][:-s] == x[i][s:]`` for some j != i: overlapping sliding windows of one series.
+
+    Flat samples (n, T) have time on axis 1, sequences (n, T, F) or (n, C, L) on axis 1 or 2 (the better
+    is kept); images are not series. Samples constant over time are left out (padding matches anything).
+    Chance matches of short, coarse samples (a few binary features) are measured on the same data: the
+    share of samples whose tail ``x[i][s:]`` equals another sample's tail at the same positions, which
+    windows of a (non-periodic) series do not give; that share is subtracted. Hashed like the leakage
+    check (low mantissa bits masked): windows cut from one array are exact copies.
+    """
+    if x is None or x.ndim not in (2, 3) or len(x) < 2:
+        return 0.0, None
+    if x.size > max_values:  # bounded time: the first rows (the bank is a random sample of the split already)
+        x = x[: max(2, max_values // int(np.prod(x.shape[1:])))]
+    n = len(x)
+    best: tuple[float, int | None] = (0.0, None)
+    for axis in ((1,) if x.ndim == 2 else (1, 2)):
+        steps = x.shape[axis]
+        varying = np.ptp(x, axis=axis).reshape(n, -1).max(axis=1) > 0
+        if steps < 4 or not varying.any():
+            continue
+        shifted = np.zeros(n, dtype=bool)
+        by_chance = np.zeros(n, dtype=bool)
+        for shift in range(1, min(max_shift, steps // 2) + 1):
+            head = row_hashes(np.take(x, range(shift, steps), axis=axis).reshape(n, -1))  # x[i][s:]
+            tail = row_hashes(np.take(x, range(steps - shift), axis=axis).reshape(n, -1))  # x[j][:-s]
+            shifted |= _count_in(head, tail) - (head == tail) > 0  # another sample, not i itself
+            by_chance |= _count_in(head, head) > 1
+        share = float(((shifted & varying).sum() - (by_chance & varying).sum()) / varying.sum())
+        if share > best[0]:
+            best = (share, axis)
+    return best
 
 
 @rule("D116")
@@ -241,6 +291,22 @@ def split_mismatch(ctx: Context):
                                                     for f, w in zip(features[:3], worst[:3]))))
     if not reasons:
         return None
+    # Overlapping windows of one series (a forecaster's inputs) are not independent samples: a random
+    # split would put near-copies of every validation window in training, so a chronological split is
+    # the right one, and the later stretch of the series differs in level (trend, slow seasons) by nature.
+    window_share, axis = _window_share(train.x)
+    if window_share >= th["min_window_share"] and "unseen_classes" not in evidence:
+        evidence.update(sliding_windows=round(window_share, 4), time_axis=axis,
+                        validation_windows=round(_window_share(val.x[keep])[0], 4))
+        return Hit(tr("training and validation data differ: {reasons}; but the samples are overlapping "
+                      "windows of one series ({share:.0%} of the training samples reappear in another shifted "
+                      "by 1 to {max_shift} steps along axis {axis}), so they are not independent and a "
+                      "chronological split (validation on a later stretch) is the right one for forecasting; "
+                      "the difference is the series changing over time (trend, slow seasons), which the model "
+                      "must extrapolate{sample_note}",
+                      reasons=tjoin(tr("; "), reasons), share=window_share, max_shift=WINDOW_SHIFTS, axis=axis,
+                      sample_note=_sample_note(train)),
+                   where="validation data vs training data", severity="info", evidence=evidence)
     return Hit(tr("training and validation data disagree: {reasons}: the split is not a random one (a sorted "
                   "data set split by position?){sample_note}",
                   reasons=tjoin(tr("; "), reasons), sample_note=_sample_note(train)),

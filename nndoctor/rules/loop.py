@@ -9,7 +9,9 @@ from nndoctor.rules.base import LIVE, Context, Hit, names_list, rule
 def missing_zero_grad(ctx: Context):
     """Gradients summed over steps: each update uses the sum of all past gradients."""
     sig = ctx.signals
-    if sig.checked_backwards < ctx.th["min_steps"] or sig.stale_grad_backwards * 2 < sig.checked_backwards:
+    # Judged per optimizer: with two, one missing its zero_grad is half of all the checks.
+    if not any(o.checked_steps >= ctx.th["min_steps"] and o.stale_steps * 2 >= o.checked_steps
+               for o in sig.optimizers):
         return None
     return Hit(tr("at {stale_grad_backwards} of {checked_backwards} optimizer steps the gradients still "
                   "held the previous step's values (the same gradient tensors, accumulated, never "
@@ -41,15 +43,36 @@ def step_order(ctx: Context):
                    severity="warning",
                    evidence={"scheduler_steps_before_optimizer": sig.scheduler_steps_before_optimizer})
     for opt in sig.optimizers:
-        checked = [s for s in sig.step_stats if s.optimizer == opt.index]
-        if len(checked) >= 3 and opt.empty_grad_steps * 2 >= len(checked) and sig.backward_calls:
+        checked = [s for s in sig.step_stats if s.optimizer == opt.index and s.step < sig.steps]
+        absent, zero = _empty_steps(checked)
+        empty = absent + zero
+        if len(checked) >= 3 and empty * 2 >= len(checked) and sig.backward_calls:
             return Hit(tr("{kind}.step() ran with no gradient on any parameter in {empty_grad_steps} of "
                           "{n_checked} checked steps although backward() ran: step() comes before "
                           "backward(), or zero_grad() runs between backward() and step()",
-                          kind=opt.kind, empty_grad_steps=opt.empty_grad_steps, n_checked=len(checked)),
+                          kind=opt.kind, empty_grad_steps=empty, n_checked=len(checked)),
                        where=f"{opt.kind}.step()", step=checked[0].step,
-                       evidence={"empty_gradient_steps": opt.empty_grad_steps, "checked_steps": len(checked)})
+                       evidence={"empty_gradient_steps": empty, "gradients_none": absent, "gradients_zeroed": zero,
+                                 "checked_steps": len(checked)})
     return None
+
+
+def _empty_steps(checked) -> tuple[int, int]:
+    """Sampled steps whose step() found no gradient: (every gradient None, every gradient held zeros
+    before any step had a non-zero one). Gradients that were non-zero at earlier steps and are exactly
+    zero now were computed, and vanished: a dead network (dead ReLUs, saturated outputs; M306, M307),
+    not a step before backward()."""
+    absent = zero = 0
+    learned = False
+    for s in checked:
+        values = list(s.grad_norm.values())
+        if not values:
+            absent += bool(s.grad_none)
+        elif all(v == 0 for v in values):
+            zero += not learned
+        else:
+            learned = True
+    return absent, zero
 
 
 @rule("T503", stage=LIVE)

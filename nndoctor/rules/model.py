@@ -154,13 +154,19 @@ def _fed_inputs(records, sig=None):
         n_inputs += 1
 
 
-def _window(sig, th, pick):
-    """Per key: the values ``pick`` gives over the last th['window'] finished sampled steps."""
+def _per_key(steps, pick, min_samples: int = 1):
+    """Per key: the (step, value) pairs ``pick`` gives over ``steps`` ([(step, records)]), keys with
+    at least ``min_samples`` of them."""
     per: dict = {}
-    for step, records in _layer_steps(sig)[-th["window"]:]:
+    for step, records in steps:
         for key, value in pick(step, records):
             per.setdefault(key, []).append((step, value))
-    return {k: v for k, v in per.items() if len(v) >= th["min_samples"]}
+    return {k: v for k, v in per.items() if len(v) >= min_samples}
+
+
+def _window(sig, th, pick):
+    """Per key: the values ``pick`` gives over the last th['window'] finished sampled steps."""
+    return _per_key(_layer_steps(sig)[-th["window"]:], pick, th["min_samples"])
 
 
 def _median(values):
@@ -173,10 +179,59 @@ def _output_modules(sig) -> set[str]:
     return {p.module for p in sig.params.values() if p.in_output_layer}
 
 
+LINEAR_KINDS = ("Linear", "LazyLinear", "Bilinear", "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d",
+                "ConvTranspose2d", "ConvTranspose3d", "LazyConv1d", "LazyConv2d", "LazyConv3d")
+
+
+def _zero_init(sig, th):
+    """Weight matrices of Linear/Conv layers that are exactly zero when training starts, and either stay
+    without a gradient or are every such layer of the model (the textbook symmetric init)."""
+    first = next((s for s in sig.step_stats if s.step < sig.steps), None)  # norms taken before its update
+    if first is None:
+        return None
+    kinds = dict(sig.module_order)
+    steps = _layer_steps(sig)
+    linear = {r.module for r in steps[0][1] if _is_input(r)} if steps else set()
+
+    def is_weight(p) -> bool:
+        return p.name.rsplit(".", 1)[-1] == "weight" and (kinds.get(p.module) in LINEAR_KINDS or p.module in linear)
+
+    weights = [p for p in sig.params.values() if p.requires_grad and p.name in first.param_norm and is_weight(p)]
+    zero = [p for p in weights if first.param_norm[p.name] == 0]
+    if not zero:
+        return None
+    # Zero-initialising one layer of a branch (LoRA's B, Fixup, adaLN-Zero) is deliberate: the other layers
+    # break the symmetry and the zero layer gets a gradient at once. Harm shows as a zero layer that never
+    # gets one, or as a model whose every weight matrix is zero.
+    stuck = [p for p in zero if p.grad_checked >= th["zero_min_steps"] and p.grad_zero + p.grad_none == p.grad_checked]
+    if not stuck and not (len(zero) == len(weights) >= 2):
+        return None
+    modules = _modules(zero)
+    text = tr("the weights of {n_zero} of the {n_layers} Linear/Conv layers are exactly zero when training "
+              "starts (step {step}): {layers}",
+              n_zero=len(zero), n_layers=len(weights), step=first.step, layers=names_list(modules))
+    if stuck:
+        text += tr("; {stuck} got an exactly zero gradient at every one of {checked} checked steps, so "
+                   "they never train",
+                   stuck=names_list(_modules(stuck)) if len(stuck) < len(zero) else tr("all of them"),
+                   checked=min(p.grad_checked for p in stuck))
+    text += tr(". Every unit of such a layer computes the same output and gets the same gradient (none at "
+               "all behind a ReLU with zero biases), so the symmetry between units is never broken: keep "
+               "the default random init (or nn.init.kaiming_uniform_ / xavier_uniform_) and zero only the biases")
+    return Hit(text, where=names_list(modules), step=first.step, severity="error" if stuck else None,
+               explains=("G404", "G406", "M303", "M306", "M308", "M309", "L206"),
+               evidence={"zero_weights": [p.name for p in zero], "never_trained": [p.name for p in stuck],
+                         "linear_weights": len(weights), "direction": "zero"})
+
+
 @rule("M305", stage=LIVE)
 def bad_init_scale(ctx: Context):
-    """At initialization, consecutive layers shrink or blow up the activation std by a large factor each."""
+    """At initialization, consecutive layers shrink or blow up the activation std by a large factor each,
+    or the weight matrices are all zero (no randomness to break the symmetry between units)."""
     sig, th = ctx.signals, ctx.th
+    zero = _zero_init(sig, th)
+    if zero is not None:
+        return zero
     steps = _layer_steps(sig)
     if not steps:
         return None
@@ -242,13 +297,8 @@ def bad_init_scale(ctx: Context):
                          "total_factor": factor, "direction": direction})
 
 
-@rule("M306", stage=LIVE)
-def dead_units(ctx: Context):
-    """Inputs of a layer coming from ReLU-family units that are zero for every sample of recent batches."""
-    sig, th = ctx.signals, ctx.th
-    sizes = [b.inputs.shape[0] for b in sig.batches[-th["window"]:] if b.inputs.shape]
-    if sizes and _median(sizes) < 8:
-        return None  # a unit silent on a handful of samples is not dead
+def _dead_pick(sig):
+    """``pick`` for M306: (layer, source) -> the share of its ReLU-family inputs zero for every sample."""
 
     def pick(step, records):
         for rec, prod, k in _fed_inputs(records, sig):
@@ -261,24 +311,75 @@ def dead_units(ctx: Context):
                                                                                    module=prod.module)), \
                     rec.in_dead_frac
 
+    return pick
+
+
+def _dead(per: dict, th) -> list[tuple]:
+    """(layer, source, median dead share, first step, last step) of the keys at or above max_dead_frac."""
     dead = []
-    for (layer, source), vals in _window(sig, th, pick).items():
+    for (layer, source), vals in per.items():
         frac = _median(v for _, v in vals)
         if frac >= th["max_dead_frac"]:
             dead.append((layer, source, frac, vals[0][0], vals[-1][0]))
-    if not dead:
-        return None
     dead.sort(key=lambda d: -d[2])
-    layer, source, frac, first, last = dead[0]
-    rest = tjoin(tr("; "), (tr("{share:.0%} into {layer}", share=d[2], layer=d[0]) for d in dead[1:4]))
-    return Hit(tr("{frac:.0%} of the units feeding {layer} (from {source}) output exactly 0 for every "
-                  "sample of the batch, in the median of the sampled steps {first}-{last}",
-                  frac=frac, layer=layer, source=source, first=first, last=last)
-               + (tr("; also {rest}", rest=rest) if rest else "")
-               + tr(": these ReLU units are dead and get no gradient (negative bias, a too-high "
-                    "learning rate, or a bad init pushed their inputs below 0)"),
-               where=names_list(d[1] for d in dead), step=first,
-               evidence={"layers": {d[0]: d[2] for d in dead}, "steps": [first, last]})
+    return dead
+
+
+@rule("M306", stage=LIVE)
+def dead_units(ctx: Context):
+    """Inputs of a layer coming from ReLU-family units that are zero for every sample of recent batches.
+
+    Units can die early and come back (an autoencoder's decoder while the code settles): a LIVE hit is
+    revisable, and at the end the rule judges the last sampled steps again; units that recovered are
+    reported as info."""
+    sig, th = ctx.signals, ctx.th
+    sizes = [b.inputs.shape[0] for b in sig.batches[-th["window"]:] if b.inputs.shape]
+    if sizes and _median(sizes) < 8:
+        return None  # a unit silent on a handful of samples is not dead
+    pick = _dead_pick(sig)
+    dead = _dead(_window(sig, th, pick), th)
+    if dead:
+        layer, source, frac, first, last = dead[0]
+        rest = tjoin(tr("; "), (tr("{share:.0%} into {layer}", share=d[2], layer=d[0]) for d in dead[1:4]))
+        return Hit(tr("{frac:.0%} of the units feeding {layer} (from {source}) output exactly 0 for every "
+                      "sample of the batch, in the median of the sampled steps {first}-{last}",
+                      frac=frac, layer=layer, source=source, first=first, last=last)
+                   + (tr("; also {rest}", rest=rest) if rest else "")
+                   + tr(": these ReLU units are dead and get no gradient (negative bias, a too-high "
+                        "learning rate, or a bad init pushed their inputs below 0)"),
+                   where=names_list(d[1] for d in dead), step=first, revisable=not ctx.final,
+                   evidence={"layers": {d[0]: d[2] for d in dead}, "steps": [first, last]})
+    if not ctx.final:
+        return None
+    return _recovered(sig, th, pick)
+
+
+def _recovered(sig, th, pick):
+    """At the end: units that were dead over some window of the run but are alive over the last one."""
+    steps = _layer_steps(sig)
+    w = th["window"]
+    if len(steps) <= w:
+        return None
+    per_step = [(step, list(pick(step, records))) for step, records in steps]
+    worst = None
+    for i in range(len(per_step) - w + 1):  # every window the LIVE rule could have judged
+        for d in _dead(_per_key(per_step[i:i + w], lambda step, pairs: pairs, th["min_samples"]), th):
+            if worst is None or d[2] > worst[2]:
+                worst = d
+    if worst is None:
+        return None
+    layer, source, frac, first, last = worst
+    now = [v for _, v in _per_key(per_step[-w:], lambda step, pairs: pairs).get((layer, source), [])]
+    if not now:
+        return None
+    a, b = per_step[-w][0], per_step[-1][0]
+    return Hit(tr("{frac:.0%} of the units feeding {layer} (from {source}) output exactly 0 for every sample "
+                  "of the batch over the sampled steps {first}-{last}, but they came back to life: {now:.0%} "
+                  "over the last sampled steps {a}-{b}; units that recover do no lasting harm",
+                  frac=frac, layer=layer, source=source, first=first, last=last, now=_median(now), a=a, b=b),
+               where=source, step=first, severity="info",
+               evidence={"layers": {layer: frac}, "steps": [first, last], "recovered": True,
+                         "final_dead_share": _median(now), "final_steps": [a, b]})
 
 
 @rule("M307", stage=LIVE)

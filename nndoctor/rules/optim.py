@@ -170,7 +170,15 @@ def lr_too_high(ctx: Context):
                        evidence={"initial_loss": start, "window_loss": m, "window": [a, b], "peak_loss": peak[2],
                                  "update_ratio": r, "layers": layers, **hint_ev})
 
-    # 2. Instability: after real progress, the loss climbs back and stays up.
+    # 2. Blown up at once, then dead: the first updates are as large as the weights, and from then on
+    # every gradient is exactly zero (dead ReLUs, saturated outputs): the loss cannot rise, it stays put.
+    dead = _died_after_huge_steps(sig, th, ratio_at, curve, start)
+    if dead is not None:
+        text, evidence = dead
+        return Hit(text + hint, where=names_list(evidence["layers"]), step=evidence["first_dead_step"],
+                   evidence={**evidence, **hint_ev})
+
+    # 3. Instability: after real progress, the loss climbs back and stays up.
     best_i = min(range(len(wins)), key=lambda i: wins[i][2])
     best = wins[best_i][2]
     first = min(start, wins[0][2])  # an early spike must not inflate the progress made
@@ -194,6 +202,40 @@ def lr_too_high(ctx: Context):
                where=names_list(layers), step=tail[0][0],
                evidence={"initial_loss": first, "best_loss": best, "later_loss": later, "progress_lost": frac,
                          "update_ratio": r, "layers": layers, **hint_ev})
+
+
+def _died_after_huge_steps(sig: Signals, th: dict, ratio_at, curve, start: float):
+    """(message, evidence) when the first sampled updates were >= blowup_ratio x the weights and
+    afterwards every gradient is exactly zero in most sampled steps (the last ones included) while the
+    loss stayed near its start (or at the mean-prediction level); else None."""
+    early = ratio_at[:th["early_samples"]]
+    peak = max(((r, m, step) for step, ratios in early for m, r in ratios.items()), default=None)
+    if peak is None or not peak[0] >= th["blowup_ratio"]:
+        return None
+    later = [s for s in sig.step_stats if early[-1][0] < s.step < sig.steps]
+    if len(later) < th["min_dead_samples"]:
+        return None
+    dead = [s for s in later if s.grad_norm and all(v == 0 for v in s.grad_norm.values())]
+    tail = later[-3:]
+    if len(dead) < th["dead_share"] * len(later) or not all(s in dead for s in tail):
+        return None
+    final = _median(v for _, v in curve[-max(3, len(curve) // 4):])
+    chance = _chance_level(sig)
+    stuck = final >= (1 - th["min_progress"]) * start or (
+        chance is not None and chance[0] > 0 and final >= th["chance_fraction"] * chance[0])
+    if not stuck or not math.isfinite(final):
+        return None
+    r, layer, step = peak
+    layers, _ = _high_ratio_layers(early, early[0][0], early[-1][0], th["blowup_ratio"])
+    text = tr("the update/weight ratio reached {r} (healthy ~1e-3) in {layer} at step {step}: each of the first "
+              "steps changed the weights by more than their own size; from step {dead} on every gradient is "
+              "exactly zero ({n_dead} of {n_later} later sampled steps): the oversized steps killed the "
+              "network (dead ReLUs or saturated outputs), and the loss stays at {final} (started at {start})",
+              r=fmt(r), layer=layer, step=step, dead=dead[0].step, n_dead=len(dead), n_later=len(later),
+              final=fmt(final), start=fmt(start))
+    return text, {"update_ratio": r, "layers": layers or [layer], "step": step, "first_dead_step": dead[0].step,
+                  "dead_gradient_steps": len(dead), "later_sampled_steps": len(later), "initial_loss": start,
+                  "final_loss": final}
 
 
 def _lr_hint(sig: Signals) -> tuple[str, dict[str, Any]]:
@@ -238,11 +280,62 @@ def _high_ratio_layers(ratio_at, first: int, last: int, level: float) -> tuple[l
 
 @rule("G402", stage=LIVE)
 def lr_too_low(ctx: Context):
-    """Updates far below ~1e-3 of the weights while the gradients are not small, and the loss barely moves."""
+    """Updates far below ~1e-3 of the weights while the gradients are not small, and the loss barely moves;
+    or a learning rate that a schedule collapsed by orders of magnitude early in the run, after which the
+    loss stopped moving."""
     sig, th = ctx.signals, ctx.th
     curve = step_curve(sig)
     if len(curve) < th["min_steps"]:
         return None
+    return _ratio_too_low(sig, th, curve) or _lr_collapsed(sig, th, curve)
+
+
+def _lr_collapsed(sig: Signals, th: dict, curve: list[tuple[int, float]]) -> Hit | None:
+    """The recorded learning rate fell >= collapse_factor below its peak within the first collapse_share
+    of the steps so far and never came back, and the loss has not moved since (a StepLR/ExponentialLR
+    sized in epochs but stepped every batch). Annealing schedules (cosine, OneCycle) reach such factors
+    only in the last percent of their run."""
+    last = curve[-1][0]
+    for opt in sig.optimizers:
+        lrs = [(s.step, max(s.lrs)) for s in sig.step_stats
+               if s.optimizer == opt.index and s.lrs and s.step < sig.steps]
+        peak, collapse = 0.0, None
+        for step, lr in lrs:
+            if collapse is None:
+                peak = max(peak, lr)
+                if peak > 0 and lr <= peak / th["collapse_factor"]:
+                    collapse = (step, lr)
+            elif lr > peak / th["collapse_factor"]:
+                collapse = None  # it came back (a restart): not a collapse
+                break
+        if collapse is None or collapse[0] > th["collapse_share"] * last or last - collapse[0] < th["min_steps"]:
+            continue
+        after = windows([p for p in curve if p[0] >= collapse[0]])
+        if len(after) < 4:
+            continue
+        start = initial_level(curve)
+        at, now = after[0][2], _median(w[2] for w in after[-max(2, len(after) // 4):])
+        if not (math.isfinite(at) and math.isfinite(now) and start > 0) or at < th["collapse_min_remaining"] * start:
+            continue  # the run had (nearly) converged before the learning rate went: no harm
+        moved = (at - now) / abs(at)
+        if moved > th["collapse_max_progress"]:
+            continue
+        low = lrs[-1][1]
+        return Hit(tr("the learning rate fell from {peak} to {lr} ({factor}x lower) by step {step}, {share:.0%} "
+                      "of the {steps} steps, and stayed down (now {low}): since then the loss moved from {at} to "
+                      "{now} ({moved:+.1%}), stuck where it was when the steps became too small to matter (it "
+                      "started at {start}). A scheduler stepped every batch with a step_size or gamma sized for "
+                      "epochs (or a decay far too fast) stops training early",
+                      peak=fmt(peak), lr=fmt(collapse[1]), factor=fmt(peak / collapse[1]) if collapse[1] else "inf",
+                      step=collapse[0], share=collapse[0] / max(last, 1), steps=last + 1, low=fmt(low),
+                      at=fmt(at), now=fmt(now), moved=-moved, start=fmt(start)),
+                   where=f"{opt.kind} learning rate", step=collapse[0],
+                   evidence={"peak_lr": peak, "collapsed_lr": collapse[1], "collapse_step": collapse[0],
+                             "final_lr": low, "loss_at_collapse": at, "current_loss": now, "initial_loss": start})
+    return None
+
+
+def _ratio_too_low(sig: Signals, th: dict, curve: list[tuple[int, float]]) -> Hit | None:
     ratio_at = _ratios_by_step(sig)
     if len(ratio_at) < th["min_samples"]:
         return None
@@ -551,6 +644,20 @@ def _eval_curve(sig: Signals) -> tuple[list[tuple[int, float]], str]:
     return out, "loss computed without gradients"
 
 
+def _eval_scale(val: list[tuple[int, float]], curve: list[tuple[int, float]], th: dict) -> float:
+    """1, or the factor by which the validation losses look summed over samples rather than averaged
+    (``reduction="sum"``, or a total divided by the number of batches): the first evaluation
+    >= sum_scale x the training loss at that time, when a per-sample mean would be within a few x of it."""
+    step0, v0 = val[0]
+    before = [v for s, v in curve if s <= step0][-5:] or [v for _, v in curve[:5]]
+    if not before:
+        return 1.0
+    t0 = statistics.median(before)
+    if not (t0 > 0 and math.isfinite(t0)) or v0 < th["sum_scale"] * t0:
+        return 1.0
+    return v0 / t0
+
+
 @rule("G408", stage=END)
 def overfitting(ctx: Context):
     """The validation loss rose for good after its minimum while the training loss kept falling."""
@@ -578,17 +685,27 @@ def overfitting(ctx: Context):
     t_then, t_end = statistics.median(train_then), statistics.median(train_end)
     if not t_end < t_then:
         return None
-    loud = t_end > 0 and final >= th["warn_gap"] * t_end
+    # The gap judged on the training loss's scale: validation losses summed over samples are brought back to
+    # a per-sample scale first, and the gap is a share of the loss at the start (a ratio to the training loss
+    # blows up as the training loss goes to 0, however well the model generalizes).
+    scale = _eval_scale(val, curve, th)
+    start = initial_level(curve)
+    gap = final / scale - t_end
+    share = gap / start if start > 0 and math.isfinite(start) else 0.0
+    loud = share >= th["warn_gap_share"]
     return Hit(tr("validation loss ({source}) bottomed out at {best} at step {best_step} and rose to "
                   "{final} (+{rise:.0%}) by step {tail}, while the training loss kept falling from "
                   "{t_then} to {t_end}",
                   source=source, best=fmt(best), best_step=best_step, final=fmt(final), rise=rise,
                   tail=tail[-1][0], t_then=fmt(t_then), t_end=fmt(t_end))
-               + (tr(": the validation loss is {final:.0f}x the training loss",
-                     final=final / t_end) if loud else ""),
+               + (tr(" (the validation losses look summed over samples, not averaged: the first was {scale}x "
+                     "the training loss then; compared per sample)", scale=fmt(scale)) if scale != 1 else "")
+               + (tr(": the validation loss ends {gap} above the training loss, {share:.0%} of the loss at the "
+                     "start ({start})", gap=fmt(gap), share=share, start=fmt(start)) if loud else ""),
                where="validation loss", step=best_step, severity="warning" if loud else "info",
                evidence={"best_val_loss": best, "best_step": best_step, "final_val_loss": final, "rise": rise,
-                         "train_loss_at_best": t_then, "final_train_loss": t_end})
+                         "train_loss_at_best": t_then, "final_train_loss": t_end, "eval_scale": scale,
+                         "gap": gap, "gap_share_of_start": share})
 
 
 @rule("G409", stage=END)
@@ -614,6 +731,11 @@ def undertrained(ctx: Context):
     recent = last[0] - last[-1]
     total = start - last[-1]
     if total <= 0 or recent < th["min_recent_share"] * total or recent < th["min_recent_drop"] * abs(last[-1]):
+        return None
+    # Weights that no longer move cannot make the loss fall: a decline then is batch noise (a learning
+    # rate decayed to ~0).
+    moving = [statistics.median(r.values()) for step, r in _ratios_by_step(sig) if r and step >= wins[-k][0]]
+    if moving and statistics.median(moving) < th["min_update_ratio"]:
         return None
     span = wins[-1][1] - wins[-k][0] + 1
     return Hit(tr("the loss was still falling when training stopped: {last} -> {last2} over the last "
