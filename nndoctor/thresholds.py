@@ -218,7 +218,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
              # training-batch accuracy within those epochs (fresh_steps when the epoch length is unknown),
              # closes run_learned_share of the gap between the label statistics and a perfect fit (the
              # mean of two batches of shuffled labels stays within ~2 standard errors of the majority share).
-             "wait_epochs": 10, "wait_steps": 1000, "fresh_steps": 100, "run_learned_share": 0.25},
+             # Scored on known validation labels, the training class frequencies are the best an
+             # input-free predictor does there; a model trained on labels unrelated to its inputs does
+             # worse still, so a validation loss val_learned_share below that settles it.
+             "wait_epochs": 10, "wait_steps": 1000, "fresh_steps": 100, "run_learned_share": 0.25,
+             "val_learned_share": 0.1},
     # Label noise by confident learning (nndoctor/labels.py). Curated benchmarks hold ~3% wrong labels
     # on average and up to ~6% (ImageNet val) or ~10% (QuickDraw) (Northcutt, Athalye & Mueller 2021,
     # "Pervasive Label Errors in Test Sets"); the estimate is within ~3-5 points of the truth on

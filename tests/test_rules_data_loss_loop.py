@@ -557,3 +557,45 @@ def test_t502_silent_when_the_gradients_die_after_training_started():
     # Adam at lr=1 killed the network at step 2: the gradients were computed, they are exactly zero now.
     assert not judge("T502", _steps_with_grads(lambda s: 0.5 if s < 2 else 0.0))
     assert not judge("T502", _steps_with_grads(lambda s: 0.5))
+
+
+# ----------------------------------------------------------------------------------------- D104 (run evidence)
+def _d104_signals(val_losses, val_labels):
+    """A pre-flight that saw no label signal on 32 samples (true labels learned as fast as shuffled
+    ones), then a short run (2 epochs of 16 batches) with 4 balanced classes and a validation split."""
+    import numpy as np
+
+    sig = Signals(steps=32)
+    sig.experiments["labels"] = {"samples": 32, "steps": 44, "true_auc": 0.56, "permuted_auc": 0.6,
+                                 "label_diversity": 0.72, "advantage": 0.07, "heldout_true": 1.37,
+                                 "heldout_baseline": 1.33, "heldout_gain": -0.03, "heldout_advantage": 0.13}
+    sig.experiments["overfit"] = {"ratio": 0.02}
+    sig.loaders.append(LoaderInfo(512, 32, True, "RandomSampler", False))
+    sig.class_counts = {0: 128, 1: 128, 2: 128, 3: 128}
+    for s in range(0, 32, 2):
+        sig.loss_calls.append(ce_call(s, 0, 0.3, classes=4, acc=0.35, value=1.35))
+    sig.eval_losses.extend((16 * (i + 1), v) for i, v in enumerate(val_losses))
+    sig.val_samples.y = np.asarray(val_labels, dtype=np.int64)
+    return sig
+
+
+def test_d104_raised_when_the_run_does_not_learn_the_labels_either():
+    balanced = [0, 1, 2, 3] * 64
+    assert judge("D104", _d104_signals([1.39, 1.40], balanced))
+
+
+def test_d104_silenced_by_a_validation_loss_below_the_label_statistics():
+    # ln 4 = 1.386 is the best an input-free predictor gets on these validation labels; 1.15 is not
+    # reachable by a model whose labels do not go with its inputs.
+    assert not judge("D104", _d104_signals([1.29, 1.15], [0, 1, 2, 3] * 64))
+
+
+def test_d104_validation_baseline_is_scored_on_the_validation_labels():
+    # Validation labels nearly all class 0 while training is balanced: the training frequencies score
+    # ln 4 on them, so a loss of 1.2 there is evidence, although the validation labels alone have
+    # low entropy.
+    assert not judge("D104", _d104_signals([1.2], [0] * 240 + [1, 2, 3, 1] * 4))
+    # Without validation labels the looser share against the training entropy applies.
+    sig = _d104_signals([1.2], [])
+    sig.val_samples.y = None
+    assert judge("D104", sig)

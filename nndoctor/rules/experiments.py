@@ -7,6 +7,7 @@ judged in their own families.
 """
 from __future__ import annotations
 
+import collections
 import math
 
 from nndoctor.i18n import tr
@@ -218,7 +219,7 @@ def labels_unlearnable(ctx: Context):
     if not ctx.final and sig.steps < wait:
         return None
     if run_learns_labels(sig, per_epoch * ctx.th["wait_epochs"] or ctx.th["fresh_steps"],
-                         ctx.th["run_learned_share"]) is not None:
+                         ctx.th["run_learned_share"], ctx.th["val_learned_share"]) is not None:
         return None
     return Hit(tr("on {samples} captured samples, copies learn the true labels no faster than shuffled "
                   "ones (mean loss over {steps} steps {true_auc} vs {permuted_auc} of the start) and on "
@@ -230,21 +231,31 @@ def labels_unlearnable(ctx: Context):
                where="pre-flight: true vs shuffled labels", step=0, evidence=r)
 
 
-def run_learns_labels(sig, window: int, share: float) -> dict | None:
+def run_learns_labels(sig, window: int, share: float, val_share: float) -> dict | None:
     """Evidence from the run that its targets go with its inputs: a validation loss, or the accuracy
     on training batches in the first ``window`` steps (the first epochs, before shuffled labels could
     be memorized), that closes ``share`` of the gap between the label statistics (class frequencies /
-    mean target) and a perfect fit."""
+    mean target) and a perfect fit. Where the validation labels are known, the label statistics are
+    scored on them exactly (the training class frequencies as a prediction of the validation labels),
+    so ``val_share`` of the gap is enough: no input-free predictor does better there."""
     calls = [c for c in sig.loss_calls if c.reduction == "mean" and c.target is not None]
     classes = {k: v for k, v in sig.class_counts.items() if v > 0}
-    baseline = None
+    baseline, loss_share = None, share
     if classes and any(c.fn in ("cross_entropy", "nll_loss") for c in calls):
         total = sum(classes.values())
         baseline = -sum(v / total * math.log(v / total) for v in classes.values())
+        val_y = sig.val_samples.y
+        if val_y is not None and len(val_y) >= 32:
+            seen = collections.Counter(int(v) for v in val_y if v >= 0)
+            smoothed = total + 0.5 * len(set(classes) | set(seen))
+            val_total = sum(seen.values())
+            baseline = -sum(n / val_total * math.log((classes.get(c, 0) + 0.5) / smoothed)
+                            for c, n in seen.items())
+            loss_share = val_share
     elif calls and all(c.fn == "mse_loss" for c in calls):
         baseline = sum(c.target.std ** 2 for c in calls) / len(calls)
     evals = [v for _, v in sig.eval_losses if math.isfinite(v)]
-    if baseline and evals and min(evals[-5:]) < (1 - share) * baseline:
+    if baseline and evals and min(evals[-5:]) < (1 - loss_share) * baseline:
         return {"validation_loss": min(evals[-5:]), "label_statistics_loss": baseline}
     scored = [(c.step, c.accuracy, c.target_majority_frac) if c.accuracy is not None
               else (c.step, c.binary_accuracy, c.binary_majority) for c in calls]
