@@ -6,10 +6,14 @@ never an exception in the user's training.
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 import traceback
+import warnings
 from typing import Callable
+
+import numpy as np
 
 from nndoctor.catalog import RULE_INFO, matches
 from nndoctor.config import Config
@@ -34,12 +38,16 @@ CONSEQUENCES = {
     "D106": ("G401", "G406"),
     "L202": ("G406", "L206", "M308"),
     "L203": ("G406", "L206", "M308"),
-    "L208": ("G406", "L206", "M308"),
+    "L208": ("G405", "G406", "L206", "M308"),
+    # Outputs that cannot reach the targets, or targets a loss cannot be minimized on (labels -1 in a
+    # BCE: unbounded below), leave the loss stuck or push the weights out without bound.
+    "L209": ("G405", "G406", "L206", "M308"),
+    "D113": ("G405", "G406", "L206", "M308"),
     "L204": ("G406", "M308"),
     "L210": ("G406", "L206", "M308"),
     # Inputs on a huge scale make a huge first loss, gradient spikes, steps that overshoot, dead or
     # saturated units and a loss stuck at the mean prediction.
-    "D109": ("G401", "G403", "G406", "L201", "L206", "M306", "M307"),
+    "D109": ("D104", "G401", "G403", "G406", "L201", "L206", "M306", "M307"),
     # Steps that overshoot kill or saturate units and leave the loss stuck, or make it blow up.
     "G401": ("G403", "G405", "G406", "L206", "M306", "M307"),
     "G402": ("G406", "L206"),
@@ -48,6 +56,15 @@ CONSEQUENCES = {
     "M305": ("G404", "G406"),
     "M306": ("G406", "L206", "M308"),
 }
+
+
+@contextlib.contextmanager
+def quiet_numerics():
+    """Rules and summaries meet the user's data as it is (inf, NaN, empty slices): numpy's warnings
+    about it are nndoctor's business, not lines in the user's stderr."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
 
 
 class Engine:
@@ -70,8 +87,8 @@ class Engine:
         return not matches(code, self.config.ignore)
 
     # Called by probes.
-    def on_step_end(self) -> None:
-        now = time.perf_counter()
+    def on_step_end(self, now: float | None = None) -> None:
+        now = time.perf_counter() if now is None else now
         if self.signals.steps > 20 and now < self._next_live:
             return
         self.evaluate(LIVE)
@@ -94,7 +111,8 @@ class Engine:
             if code in self._broken_rules or (not final and (spec.stage != LIVE or code in self.findings)):
                 continue
             try:
-                result = spec.check(Context(self.signals, self.config.thresholds.get(code, {}), final))
+                with quiet_numerics():
+                    result = spec.check(Context(self.signals, self.config.thresholds.get(code, {}), final))
                 hits = [] if result is None else [result] if isinstance(result, Hit) else list(result)
             except Exception as exc:
                 self._broken_rules.add(code)
@@ -156,7 +174,8 @@ class Engine:
         try:
             from nndoctor.data_summary import summarize
 
-            data_summary = summarize(self.signals)
+            with quiet_numerics():
+                data_summary = summarize(self.signals)
         except Exception as exc:
             self.internal_error("data summary", exc)
             data_summary = {}

@@ -421,6 +421,11 @@ ZH: dict[str, str] = {
     "loss computation": "损失计算",
     "the model's outputs are finite: the non-finite value arises in the loss computation outside the model":
         "模型的输出是有限值:非有限值产生于模型之外的损失计算中",
+    "the model's outputs are non-finite, with no single layer or op to blame in the replay":
+        "模型的输出是非有限值,重放中找不到单独的某一层或某个算子为此负责",
+    "the model's input": "模型的输入",
+    "the batch fed to the model already holds non-finite values (D102): every layer passes them on":
+        "送入模型的批次本身已含非有限值(D102):每一层都只是把它们传下去",
     "the backward of {function} returned NaN": "{function} 的反向传播返回了 NaN",
     # --- the data summary line (nndoctor/data_summary.py); origins of the samples (probes/data_capture.py)
     "scalar": "标量",
@@ -516,6 +521,7 @@ WHERE_ZH: dict[str, str] = {
     "dataset augmentation": "数据集增强",
     "DataLoader sampler": "DataLoader 采样器",
     "model output": "模型输出",
+    "the model's input": "模型的输入",
     "loss terms": "损失项",
     "targets": "目标",
     "target": "目标",

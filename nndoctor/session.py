@@ -62,8 +62,8 @@ class Session:
         if max_steps is not None:
             inner = self.engine.on_step_end
 
-            def on_step_end() -> None:
-                inner()
+            def on_step_end(now: float | None = None) -> None:
+                inner(now)
                 if self.engine.signals.steps >= max_steps:
                     raise StopTraining()
 

@@ -109,8 +109,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "M305": {"low_gain": 0.2, "high_gain": 4.0, "min_run": 2, "min_total": 10.0, "high_std": 2.0,
              "zero_min_steps": 3},
     # Share of a layer's ReLU-family inputs that are zero for every sample of the batch, in the median of
-    # the last `window` sampled batches (at least min_samples of them).
-    "M306": {"max_dead_frac": 0.5, "window": 5, "min_samples": 3},
+    # the last `window` sampled batches (at least min_samples of them). Judged on batches of min_batch
+    # samples or more (median): a unit active on 1% of the samples is silent on a batch of 8 with
+    # probability 0.92, on 16 with 0.85, so smaller batches make live units look dead.
+    "M306": {"max_dead_frac": 0.5, "window": 5, "min_samples": 3, "min_batch": 16},
     # Share of a hidden Tanh/Sigmoid output at the asymptote (|tanh| > 0.99, sigmoid < 0.01 or > 0.99).
     "M307": {"max_saturated_frac": 0.5, "window": 5, "min_samples": 3},
     # |mean| / std of a hidden activation; ReLU gives ~0.7, softplus ~1.4, sigmoid on unit-scale inputs ~2.4

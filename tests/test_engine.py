@@ -183,3 +183,49 @@ def test_consequences_name_the_root_cause_and_rank_below_it():
     findings = {f.code: f for f in engine.report().findings}
     assert findings["M303"].severity == "info" and findings["M303"].evidence["consequence_of"] == ["M305"]
     assert "M303" in [f.code for f in engine.report().sorted_findings()][1:]
+
+
+def test_shuffled_batches_with_infinite_entries_are_not_one_repeated_batch():
+    # log(0) in a feature column: every batch's sums are -inf alike, yet the batches differ (D102, not D103).
+    torch.manual_seed(0)
+    X, y = torch.randn(512, 8), torch.randint(0, 3, (512,))
+    X[::3, 0] = float("-inf")
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(X, y), batch_size=32, shuffle=True)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for _ in range(3):
+            for xb, yb in loader:
+                loss = F.cross_entropy(model(xb), yb)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+    codes = doctor.report().codes("warning")
+    assert "D102" in codes and "D103" not in codes, codes
+
+
+def test_a_squeezed_sigmoid_output_is_still_the_output_activation():
+    # forward returns self.net(x).squeeze(-1): a view of the Sigmoid's output, not a new computation.
+    class Head(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 1), nn.Sigmoid())
+
+        def forward(self, x):
+            return self.net(x).squeeze(-1)
+
+    torch.manual_seed(0)
+    X = torch.randn(256, 4)
+    y = X @ torch.tensor([1.0, -2.0, 0.5, 1.5])
+    y = (y - y.mean()) / y.std()  # standardized: half the targets below 0, out of a Sigmoid's reach
+    model = Head()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for _ in range(40):
+            idx = torch.randperm(256)[:32]
+            loss = F.mse_loss(model(X[idx]), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    assert doctor.session.engine.signals.output_activation[1] == "Sigmoid"
+    assert "L209" in doctor.report().codes("warning")

@@ -480,6 +480,9 @@ def test_m306_silent_on_normal_sparsity_and_tiny_batches():
     blocks = [("l0", "ReLU", 1.0, 0.5, 0.2, 0.3), ("l1", "ReLU", 0.3, 0.2, 0.08, 0.12), ("out", None, 0.12, 0.1, 0, 0)]
     assert not judge("M306", layer_run(blocks, dead={"l1": 0.05, "out": 0.1}))
     assert not judge("M306", layer_run(blocks, dead={"l1": 0.9, "out": 0.9}, batch=4))
+    # Batches of 8: a unit active on 1% of the samples is silent on 92% of them; not judged.
+    assert not judge("M306", layer_run(blocks, dead={"l1": 0.9, "out": 0.9}, batch=8))
+    assert judge("M306", layer_run(blocks, dead={"l1": 0.9, "out": 0.9}, batch=16))
     assert not judge("M306", layer_run(blocks, dead={"l1": 0.9, "out": 0.9}, steps=range(2)))  # too few batches
 
 

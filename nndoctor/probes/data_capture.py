@@ -481,33 +481,38 @@ class DataCapture:
     def on_forward(self, module: Any, x: Any, grad: bool, sampling: bool, args: Any = None) -> None:
         """A call of the root model: ``x`` its first tensor, ``args`` all its arguments (the other
         per-sample tensors in them are part of each sample)."""
-        if x is None or x.dim() < 1:
+        if x is None:
             return
-        rows = int(x.shape[0]) if x.dim() > 1 else 1
+        dims = x.dim()
+        if dims < 1:
+            return
+        rows = x.shape[0] if dims > 1 else 1
         if grad:
-            if self._model is None:
+            model = self._model
+            if model is None:
                 self._model = weakref.ref(module)
-            elif self._model() is not module:
+            elif model() is not module:
                 return
             self.train.bank.seen += rows
             # The rows of the first pass over the data are distinct dataset items, as are those of one batch.
             self._batches += 1
-            base = getattr(x, "_base", None)
-            if self._current is not None:
-                self._current["train"] += 1
-                fed, length = self._current["fed"], self._current["length"]
-                self._current["fed"] += rows
-            elif base is not None and base.dim() == x.dim() and base.shape[0] > rows:
-                self._base_rows = max(self._base_rows, int(base.shape[0]))
-                fed, length = self._sliced_fed, int(base.shape[0])
-                self._sliced_fed += rows
+            current = self._current
+            if current is not None:
+                current["train"] += 1
+                fed, length = current["fed"], current["length"]
+                current["fed"] = fed + rows
             else:
-                fed, length = 0, None
-            first_pass = bool(length) and fed + rows <= length
-            if sampling and self.train.room() > 0 and x.dim() > 1:
+                base = x._base
+                if base is not None and base.dim() == dims and base.shape[0] > rows:
+                    self._base_rows = max(self._base_rows, base.shape[0])
+                    fed, length = self._sliced_fed, base.shape[0]
+                    self._sliced_fed += rows
+                else:
+                    fed, length = 0, None
+            if sampling and dims > 1 and self.train.room() > 0:
                 self._train_x = x
                 self._train_extra = _per_sample_tensors(args, x, rows)
-                self._train_group = "first pass" if first_pass else self._batches
+                self._train_group = "first pass" if length and fed + rows <= length else self._batches
                 if self._signature is None:
                     self._signature = tuple(tuple(t.shape[1:]) for t in self._train_extra)
             return

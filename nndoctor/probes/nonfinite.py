@@ -128,6 +128,12 @@ def diagnose_loss(probe: "TorchProbe", step: int, value: float, replay: bool = T
         event.detail = tr("no replay possible")
         return event
     module, args = root[0](), root[1]
+    inputs = _floats(args)
+    if inputs and not _all_finite(inputs):
+        event.module = tr("the model's input")
+        event.detail = tr("the batch fed to the model already holds non-finite values (D102): every layer "
+                          "passes them on")
+        return event
     with probe.paused(), preserved_random_state(), torch.no_grad():
         clone, names = _copy_with_names(probe, module)
         clone.train(module.training)
@@ -157,7 +163,8 @@ def diagnose_loss(probe: "TorchProbe", step: int, value: float, replay: bool = T
                 return event
         event.module = tr("loss computation")
         event.detail = (tr("the model's outputs are finite: the non-finite value arises in the loss "
-                           "computation outside the model"))
+                           "computation outside the model") if _all_finite(_floats(out)) else
+                        tr("the model's outputs are non-finite, with no single layer or op to blame in the replay"))
     return event
 
 

@@ -92,6 +92,15 @@ class _Sampler:
             self.k = k
 
 
+def _same_values(leaf_out: torch.Tensor | None, out: torch.Tensor | None) -> bool:
+    """The model returns its last layer's output itself, or a view of all of it (``.squeeze(-1)``,
+    ``.view(-1)``, ``.flatten(1)``): the same values in the same memory."""
+    if leaf_out is None or out is None:
+        return False
+    return out is leaf_out or (out.dtype == leaf_out.dtype and out.numel() == leaf_out.numel() > 0
+                               and out.data_ptr() == leaf_out.data_ptr())
+
+
 class TorchProbe:
     def __init__(self, engine: "Engine", *, full_steps: int = 20, sample_every: int | None = None,
                  budget: float = 0.015) -> None:
@@ -328,7 +337,7 @@ class TorchProbe:
             self._last_root_output = weakref.ref(out) if out is not None else None
             if self._leaf_trace and not self._leaf_order_done and torch.is_grad_enabled():
                 last_kind = self._leaf_trace[-1][1]
-                if self._last_leaf_out is not None and self._last_leaf_out() is out \
+                if self._last_leaf_out is not None and _same_values(self._last_leaf_out(), out) \
                         and any(last_kind == a.__name__ for a in ACTIVATIONS):
                     self.sig.output_activation = self._leaf_trace[-1]
                 self._leaf_order_done = True
@@ -360,7 +369,8 @@ class TorchProbe:
         batch = BatchSignal(step=self.sig.steps, model=self.name_of(module), inputs=tensor_stats(x, self.rb))
         data = x.detach()
         if data.is_floating_point() and data.numel() > 1:
-            flat = data.flatten().float()
+            # Non-finite entries (log of a zero count) would make every batch's sums inf alike: left out.
+            flat = torch.nan_to_num(data.flatten().float(), nan=0.0, posinf=0.0, neginf=0.0)
             strided = flat[:: max(1, flat.numel() // 16)][:16]
             # Content fingerprint: moments plus a strided sample of values; equal batches give equal numbers.
             parts = torch.stack([flat.sum(), (flat ** 2).sum(), (strided * torch.arange(1, strided.numel() + 1,
@@ -928,7 +938,7 @@ class TorchProbe:
         if self.on_step_end is not None:
             self.on_step_end()
         self._release_step()
-        self.engine.on_step_end()
+        self.engine.on_step_end(now)
         if self._depth == 0:
             self.sampling = self.sampler.should_sample(self.sig.steps)
             if self.sampling != sampling:

@@ -334,7 +334,7 @@ def dead_units(ctx: Context):
     reported as info."""
     sig, th = ctx.signals, ctx.th
     sizes = [b.inputs.shape[0] for b in sig.batches[-th["window"]:] if b.inputs.shape]
-    if sizes and _median(sizes) < 8:
+    if sizes and _median(sizes) < th["min_batch"]:
         return None  # a unit silent on a handful of samples is not dead
     pick = _dead_pick(sig)
     dead = _dead(_window(sig, th, pick), th)
