@@ -30,7 +30,9 @@ LIVE_SHARE = 0.005  # ... and take at most this share of wall time (their cost g
 CONSEQUENCES = {
     "D101": ("D103", "D104", "M303", "M308", "M309", "G406"),
     "D102": ("N601", "N602", "N603", "D104", "D114", "L207", "M308", "M309", "G406", "G407"),
-    "N601": ("D104", "D114", "L207", "M308", "M309", "G406", "G407", "G409"),
+    "N601": ("D104", "D114", "L207", "M306", "M308", "M309", "G406", "G407", "G409"),
+    # A NaN gradient poisons the weights it reaches: units die, the loss stalls.
+    "N603": ("M306", "M307", "M308", "G406", "G409"),
     "T502": ("G402", "G406", "M302", "M303", "M308", "G409"),
     "T503": ("G407",),
     # Summed gradients make every step larger than the learning rate says.
@@ -49,7 +51,7 @@ CONSEQUENCES = {
     # saturated units and a loss stuck at the mean prediction.
     "D109": ("D104", "G401", "G403", "G406", "L201", "L206", "M306", "M307"),
     # Steps that overshoot kill or saturate units and leave the loss stuck, or make it blow up.
-    "G401": ("G403", "G405", "G406", "L206", "M306", "M307"),
+    "G401": ("G403", "G405", "G406", "L206", "M306", "M307", "N601", "N602", "N603"),
     "G402": ("G406", "L206"),
     # A cut graph, dead units or a bad init scale leave the loss where it started.
     "M303": ("G406", "L206", "M308"),
@@ -100,10 +102,13 @@ class Engine:
             return
         frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else ""
-        self.errors[component] = InternalError(component, f"{type(exc).__name__}: {exc}{where}")
+        # The first line only: torch's dispatcher errors list every backend in a hundred more.
+        lines = str(exc).strip().splitlines()
+        text = lines[0][:300] + (" ..." if len(lines) > 1 or len(lines[0]) > 300 else "") if lines else ""
+        self.errors[component] = InternalError(component, f"{type(exc).__name__}: {text}{where}")
         if self.live_sink:
             self.live_sink(tr("nndoctor: internal error in {component} ({error}); training goes on, that check "
-                              "is skipped", component=component, error=f"{type(exc).__name__}: {exc}"))
+                              "is skipped", component=component, error=f"{type(exc).__name__}: {text}"))
 
     def evaluate(self, stage: str) -> None:
         final = stage == END

@@ -273,9 +273,9 @@ ZH: dict[str, str] = {
         "在采样的 {n_classif} 次调用中有 {n_soft} 次,{fn} 收到的是 [{target_min}, {target_max}] 内的连续目标(均值 {target_mean},"
         "不是 0/1 标签或概率):回归任务需要 mse_loss 这样的回归损失",
     # --- M3xx model (nndoctor/rules/model.py) ---
-    "{n_missing} parameter tensors ({sum_value} values) require gradients but are in no optimizer, so they never change: {missing} (an optimizer created before these layers were added or replaced?)":
+    "{n_missing} parameter tensors ({sum_value} values) require gradients but are in no optimizer, so they never change: {missing} (an optimizer created before these layers were added, replaced or unfrozen?)":
         "{n_missing} 个参数张量({sum_value} 个值)需要梯度,却不在任何优化器中,所以永远不会改变:{missing}"
-        "(优化器是在这些层被添加或替换之前创建的?)",
+        "(优化器是在这些层被添加、替换或解冻之前创建的?)",
     "{n_frozen_in_opt} parameter tensors are given to the optimizer but have requires_grad=False, so they never change: {frozen_in_opt}":
         "{n_frozen_in_opt} 个参数张量交给了优化器,但 requires_grad=False,所以永远不会改变:{frozen_in_opt}",
     "{n_frozen} parameter tensors ({share:.0%} of the model's values) are frozen (requires_grad=False, not in the optimizer): {frozen}":
@@ -424,6 +424,8 @@ ZH: dict[str, str] = {
     "the model's outputs are non-finite, with no single layer or op to blame in the replay":
         "模型的输出是非有限值,重放中找不到单独的某一层或某个算子为此负责",
     "the model's input": "模型的输入",
+    "{discarded} of {backward_calls} backward() passes were cleared by zero_grad() before any optimizer.step() used them ({steps} steps in all): step() runs far less often than backward() (outside the batch loop, or zero_grad() inside a gradient-accumulation loop), so most computed gradients are thrown away":
+        "{backward_calls} 次 backward() 中有 {discarded} 次的梯度在任何 optimizer.step() 使用之前就被 zero_grad() 清掉了(总共只有 {steps} 步):step() 的调用远少于 backward()(写在了批次循环之外,或 zero_grad() 放在了梯度累积循环里面),大部分算出的梯度都被丢弃了",
     "the batch fed to the model already holds non-finite values (D102): every layer passes them on":
         "送入模型的批次本身已含非有限值(D102):每一层都只是把它们传下去",
     "the backward of {function} returned NaN": "{function} 的反向传播返回了 NaN",

@@ -240,6 +240,9 @@ class SampleBank:
     complete: bool = False
     coverage: float | None = None
     origin: str = ""  # where the samples came from, in words ("TensorDataset of the training DataLoader")
+    # The source of a validation split the script declared by a sampler over other indices of the training
+    # data set (SubsetRandomSampler(val_idx)): held out by intent, so copies of training samples there are leakage.
+    declared_source: int | None = None
     feature_n: int = 0
     feature_sum: Any = None
     feature_sumsq: Any = None
@@ -252,6 +255,8 @@ class SampleBank:
 class Signals:
     steps: int = 0
     backward_calls: int = 0
+    # backward() passes whose gradients a zero_grad() cleared before any optimizer step used them.
+    discarded_backwards: int = 0
     optimizer_created: int = 0
     root_calls: int = 0
     # Per-step records are BoundedSeries: the first steps in full, then evenly thinned (flat memory).

@@ -173,7 +173,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "G410": {"eps_over_grad": 10.0, "max_decay_over_grad": 10.0, "max_decoupled_decay": 0.01},
     # Gradient of a parameter that never changes when others do.
     "T501": {"min_steps": 3},
-    "T502": {"min_backwards": 5},
+    # ... or most backward() passes cleared by zero_grad() before a step used them (step() outside the
+    # batch loop): at least min_discarded of them and max_discarded_share of all.
+    "T502": {"min_backwards": 5, "min_discarded": 20, "max_discarded_share": 0.5},
     "T503": {"min_steps": 3},
     # No-grad forwards in train mode; evaluation comes in bursts (at most max_share_of_steps per
     # optimizer step) or computes a loss, unlike a GAN's no-grad generator pass at every step.
@@ -198,8 +200,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # quadratic: the same fit leaves sqrt(0.1) ~ 0.32 of an L1 loss (max_ratio_linear).
     # A copy stopped by the time budget while its loss still fell by more than still_falling over the
     # last 10 steps (a slow model, e.g. an LSTM) gives no verdict.
+    # No verdict when fitting the real-valued targets exactly needs a function max_steepness times steeper
+    # than the data's typical slope (preflight/experiments.steepness: 3-8 on smooth data of any dimension,
+    # 30-300 for noisy targets on a 1-D input).
     "M308": {"max_ratio": 0.1, "max_ratio_when_accurate": 0.5, "min_steps": 40, "max_ratio_linear": 0.32,
-             "still_falling": 0.2},
+             "still_falling": 0.2, "max_steepness": 20.0},
     # Outputs with zero/random inputs differ from the real ones by less than this (relative, mean).
     "M309": {"max_sensitivity": 1e-4},
     # Share of output entries that depend on more than one sample's input (eval mode; every forward

@@ -505,3 +505,17 @@ def test_check_steps_an_lbfgs_optimizer_with_a_closure():
     model = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 1))
     report = nndoctor.check(model, (x, y), loss_fn=nn.MSELoss(), optimizer=torch.optim.LBFGS(model.parameters()))
     assert not report.internal_errors, report.internal_errors
+
+
+def test_steepness_separates_noisy_low_dimensional_targets_from_smooth_data():
+    from nndoctor.preflight.experiments import steepness
+
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(16, 1, generator=g) * 4 - 2
+    smooth = torch.sin(3 * x) + 0.5 * x
+    noisy = smooth + (0.05 + 0.3 * x.abs()) * torch.randn(16, 1, generator=g)
+    assert steepness(x, smooth) < 10 < 20 < steepness(x, noisy)
+    wide = torch.randn(16, 30, generator=g)
+    assert steepness(wide, wide @ torch.randn(30, 1, generator=g) + 0.3 * torch.randn(16, 1, generator=g)) < 10
+    assert steepness(torch.zeros(4, 2), torch.tensor([0.0, 1.0, 2.0, 3.0])) == float("inf")
+    assert steepness(x, torch.randint(0, 3, (16,), generator=g)) is None  # class indices

@@ -323,6 +323,9 @@ def loss_from_capture(name: str, args: tuple, kwargs: dict, model_out: Any,
     inp, target = bound.pop("input", None), bound.pop("target", None)
     if not isinstance(inp, torch.Tensor) or not isinstance(target, torch.Tensor):
         return None
+    if any(isinstance(v, torch.Tensor) and (v.grad_fn is not None or (v.dim() and v.shape[0] == batch_n))
+           for v in bound.values()):
+        return None  # another per-sample input computed by the model (gaussian_nll_loss's var): not replayable
     out = first_tensor(model_out)
     if out is None:
         return None

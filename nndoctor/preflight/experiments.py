@@ -108,8 +108,32 @@ def overfit(setup: Setup, deadline: float, steps: int = 200, lr: float = 3e-3) -
              "loss_end_final": final, "loss_fn": setup.loss.name,
              "accuracy": acc, "steps": curve[-1][0] + 1 if curve else 0, "max_steps": steps, "samples": len(_n(target)),
              "optimizer": f"Adam(lr={lr})", "dropout_off": True, "curve": rounded(curve),
-             "timed_out": bool(curve) and curve[-1][0] + 1 < steps and now() > deadline},
+             "timed_out": bool(curve) and curve[-1][0] + 1 < steps and now() > deadline,
+             "steepness": steepness(args[0] if args else None, target)},
             twin)
+
+
+def steepness(x: Any, target: Any) -> float | None:
+    """How much steeper than the data's typical slope a function must be to fit these real-valued
+    targets exactly: the largest |target difference| / |input distance| over pairs of samples, over the
+    ratio of the median target difference to the median input distance. Smooth data of any dimension
+    gives ~3-8; noisy targets on a low-dimensional input (two close x with different y) give 30-300,
+    and memorizing them is slow for any model (inf: equal inputs with different targets)."""
+    if not isinstance(x, torch.Tensor) or not isinstance(target, torch.Tensor) or not target.is_floating_point() \
+            or is_class_target(target) or len(x) != len(target) or len(x) < 3:
+        return None
+    xs, ys = x.detach().reshape(len(x), -1).double(), target.detach().reshape(len(target), -1).double()
+    if not (torch.isfinite(xs).all() and torch.isfinite(ys).all()) or bool(((ys == 0) | (ys == 1)).all()):
+        return None  # (binary targets: a classification, where the slope of a fit is not the question)
+    i, j = torch.triu_indices(len(xs), len(xs), 1)
+    dx, dy = (xs[i] - xs[j]).norm(dim=1), (ys[i] - ys[j]).norm(dim=1)
+    typical = float(dy.median()) / max(float(dx.median()), 1e-12)
+    if typical <= 0:
+        return None
+    if bool(((dx == 0) & (dy > 0)).any()):
+        return float("inf")
+    moving = dx > 0
+    return float((dy[moving] / dx[moving]).max()) / typical if bool(moving.any()) else None
 
 
 def _n(target: torch.Tensor) -> range:

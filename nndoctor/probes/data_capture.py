@@ -301,6 +301,32 @@ def dataset_arrays(dataset: Any) -> tuple[Any, Any, Any] | None:
     return x, y, indices
 
 
+def sampler_indices(loader: Any) -> Any:
+    """The dataset indices a loader's sampler draws from, when it is restricted to a subset of them
+    (``SubsetRandomSampler``, or any sampler with an ``indices`` sequence), as a long tensor; else None."""
+    import torch
+
+    sampler = getattr(loader, "sampler", None)
+    # A plain sequence of indices is a sampler too (DataLoader(ds, sampler=val_idx.tolist())).
+    indices = sampler if isinstance(sampler, (list, tuple, range, np.ndarray, torch.Tensor)) \
+        else getattr(sampler, "indices", None)
+    if indices is None or isinstance(sampler, torch.utils.data.SequentialSampler):
+        return None
+    try:
+        chosen = torch.as_tensor(list(indices), dtype=torch.long)
+    except (TypeError, ValueError, RuntimeError):
+        return None
+    return chosen if chosen.dim() == 1 and len(chosen) else None
+
+
+def _same_indices(a: Any, b: Any) -> bool:
+    """Two loaders' sampler indices select the same samples (None: the whole data set)."""
+    if a is None or b is None:
+        return a is b
+    a, b = a.unique(), b.unique()
+    return a.shape == b.shape and bool((a == b).all())
+
+
 def dataset_others(dataset: Any) -> list:
     """The tensors of a tensor-backed data set after the first (more inputs, then targets), indexed like
     ``dataset_arrays``'s."""
@@ -461,7 +487,7 @@ class DataCapture:
                 self._current = roles
                 return
         roles = {"number": len(self._loaders), "train": 0, "eval": 0, "snapshot": None, "base": None, "length": None,
-                 "fed": 0}
+                 "fed": 0, "chosen": None}
         self._loaders.append((weakref.ref(loader), roles))
         self._current = roles
         # The script's loaders are often gone by the end of the run: a tensor-backed data set is read now,
@@ -471,11 +497,25 @@ class DataCapture:
             roles["length"] = len(dataset)
         except Exception:
             pass
+        # A split made by the sampler (SubsetRandomSampler(train_idx) / (val_idx) over one data set): the
+        # loader's split is the sampler's indices, not the whole data set.
+        chosen = sampler_indices(loader)
+        if chosen is not None:
+            roles["length"] = len(chosen)
         arrays = dataset_arrays(dataset)
         if arrays is not None:
+            x, y, indices = arrays
+            others = dataset_others(dataset)
+            origin = type(dataset).__name__
+            if chosen is not None:
+                x, y = x[chosen], (y[chosen] if y is not None else None)
+                indices = chosen if indices is None else indices[chosen]
+                others = [t[chosen] for t in others]
+                origin = f"{type(loader.sampler).__name__} over a {origin}"
             snapshot = SampleBank()
-            fill_from_arrays(snapshot, *arrays, origin=type(dataset).__name__, others=dataset_others(dataset))
-            roles["snapshot"], roles["base"] = snapshot, id(_base_dataset(dataset))
+            fill_from_arrays(snapshot, x, y, indices, origin=origin, others=others)
+            # Two sampler splits of one data set are different splits: the base is the data set and the indices.
+            roles["snapshot"], roles["base"], roles["chosen"] = snapshot, id(_base_dataset(dataset)), chosen
 
     @_guarded
     def on_forward(self, module: Any, x: Any, grad: bool, sampling: bool, args: Any = None) -> None:
@@ -624,8 +664,13 @@ class DataCapture:
             parts = min(self._matching_parts(r["snapshot"]), self._matching_parts(self.sig.val_samples))
             kept = self._streamed_val_outside(r["snapshot"], parts)
             same = r["base"] is not None and r["base"] == train_base
+            # Sampler splits of one data set (train_idx / val_idx): the validation loader's indices are the
+            # split the script holds out, whatever they overlap; not a pass over the training data.
+            declared = same and r["chosen"] is not None and not _same_indices(r["chosen"], main["chosen"])
             _assign(self.sig.val_samples, r["snapshot"], f"{r['snapshot'].origin} of a validation DataLoader"
-                    + (" (a subset of the training data set)" if same else ""), LOADER_SOURCE + r["number"])
+                    + (" (a subset of the training data set)" if same and r["chosen"] is None else ""),
+                    LOADER_SOURCE + r["number"])
+            self.sig.val_samples.declared_source = LOADER_SOURCE + r["number"] if declared else None
             if kept is not None:
                 self._merge_val(kept, parts)
         self._key_parts()

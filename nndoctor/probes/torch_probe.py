@@ -128,6 +128,8 @@ class TorchProbe:
         self._optimizers = _IdentityMap()
         self._zero_grad_log: deque = deque(maxlen=64)
         self._zero_grad_calls = 0
+        self._called_leaves: set[int] = set()  # leaf layers seen running in a sampled forward
+        self._backward_mark = 0  # backward() calls when gradients were last used (a step) or cleared
         self._holds_copies = False  # a sampled step keeps parameter copies until its end
         # Per-step state, released at the end of each step.
         self._step_root_call: tuple[weakref.ref, tuple] | None = None
@@ -244,8 +246,10 @@ class TorchProbe:
 
     # ------------------------------------------------------------------ models
     def _register_root(self, module: nn.Module) -> None:
-        prefix = "" if not self.sig.models else type(module).__name__ + "."
         label = type(module).__name__
+        same = sum(1 for m in self.sig.models if m == label or m.startswith(label + "#"))
+        label = f"{label}#{same + 1}" if same else label  # layers of a ModuleDict called one by one
+        prefix = "" if not self.sig.models else label + "."
         self.sig.models.append(label)
         has_mode_layers = False
         for name, sub in module.named_modules():
@@ -326,6 +330,8 @@ class TorchProbe:
             return
         self._depth = max(0, self._depth - 1)
         if not module._modules:
+            if id(module) not in self._called_leaves and torch.is_grad_enabled():
+                self._mark_called(module)
             out = first_tensor(output)
             if out is not None and out.is_floating_point() and torch.is_grad_enabled() \
                     and (isinstance(module, ACTIVATIONS) or next(module.parameters(recurse=False), None) is not None):
@@ -352,8 +358,10 @@ class TorchProbe:
             self._last_train_forward = (training, has_mode_layers)
             self._step_root_call = (weakref.ref(module), args)
             self._step_root_training = training  # the mode of this training forward (--try-fixes)
-            if self.sampling and x is not None:
-                self._batch_signal(module, x)
+            if self.sampling:
+                self._refresh_requires_grad(module)
+                if x is not None:
+                    self._batch_signal(module, x)
             self.data.on_forward(module, x, True, self.sampling, args)
             return
         if has_mode_layers:
@@ -364,6 +372,15 @@ class TorchProbe:
             else:
                 self.sig.eval_forwards_eval_mode += 1
         self.data.on_forward(module, x, False, self.sampling, args)
+
+    def _refresh_requires_grad(self, module: nn.Module) -> None:
+        """requires_grad as it is now (sampled steps): a two-stage fine-tune freezes or unfreezes after
+        the first forward."""
+        params, infos = self._params, self.sig.params
+        for p in module.parameters():
+            entry = params.get(id(p))
+            if entry is not None and entry[1] in infos:
+                infos[entry[1]].requires_grad = p.requires_grad
 
     def _batch_signal(self, module: nn.Module, x: torch.Tensor) -> None:
         batch = BatchSignal(step=self.sig.steps, model=self.name_of(module), inputs=tensor_stats(x, self.rb))
@@ -436,16 +453,21 @@ class TorchProbe:
             if x is not None and ref() is x:
                 self.sig.linear_chains.append((prev, self.name_of(module)))
 
+    def _mark_called(self, module: nn.Module) -> None:
+        """A leaf layer ran in a sampled forward: its parameters are used (every root model's, also
+        when a script calls the layers of a ModuleDict one by one)."""
+        self._called_leaves.add(id(module))
+        for p in module.parameters(recurse=False):
+            name = self.param_name(p)
+            if name is not None:
+                self.sig.params[name].module_called = True
+
     def _trace_leaf_output(self, module: nn.Module, out: torch.Tensor | None) -> None:
         name = self.name_of(module)
         self._leaf_trace.append((name, type(module).__name__))
         self._last_leaf_out = weakref.ref(out) if out is not None else None
         if next(module.parameters(recurse=False), None) is not None:
             self._last_param_leaf = name
-            info_module = name
-            for p in self.sig.params.values():
-                if p.module == info_module:
-                    p.module_called = True
         if isinstance(module, LINEAR_LIKE) and out is not None:
             self._last_linear_out = (weakref.ref(out), name)
         else:
@@ -691,6 +713,11 @@ class TorchProbe:
             if not probe._paused:
                 probe._zero_grad_calls += 1
                 probe._zero_grad_log.append((probe._zero_grad_calls, weakref.ref(owner)))
+                backwards = probe.sig.backward_calls
+                if backwards != probe._backward_mark:
+                    if not probe._in_step:  # a closure (LBFGS) clears its own last evaluation's gradients
+                        probe.sig.discarded_backwards += backwards - probe._backward_mark
+                    probe._backward_mark = backwards
             return original(owner, *args, **kwargs)
 
         zero_grad_wrapper.__wrapped__ = original
@@ -812,6 +839,7 @@ class TorchProbe:
 
     def _step_post(self, opt: Any) -> None:
         self._in_step = max(0, self._in_step - 1)
+        self._backward_mark = self.sig.backward_calls
         info, state = self._optimizers.get(opt) or self._optimizer_info(opt)
         if self.sampling:
             info.groups = _group_settings(opt)  # hyper-parameters per group (lr...); refreshed at the end
@@ -890,7 +918,8 @@ class TorchProbe:
             if p.grad is None:
                 stats.grad_none.append(name)
             else:
-                grads.append(p.grad.detach())
+                g = p.grad.detach()
+                grads.append(g.coalesce().values() if g.is_sparse else g)  # sparse embedding gradients
                 gnames.append(name)
         if not params:
             return

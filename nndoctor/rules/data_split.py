@@ -52,7 +52,8 @@ def _split(sig, th) -> dict | None:
         # train_eval_z binomial standard deviations.
         expected = n * coverage
         slack = th["train_eval_z"] * math.sqrt(max(expected * (1 - coverage), 0.0))
-        if k and k >= expected - slack - 1e-9 and k / n >= th["train_eval_min_share"]:
+        if k and k >= expected - slack - 1e-9 and k / n >= th["train_eval_min_share"] \
+                and int(s) != getattr(val, "declared_source", None):
             train_eval.append(int(s))
         else:
             held_out.append(int(s))

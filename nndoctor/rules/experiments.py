@@ -61,6 +61,8 @@ def cannot_overfit(ctx: Context):
         return None
     if r.get("timed_out") and _still_falling(r.get("curve") or [], th["still_falling"]):
         return None  # the time budget ran out while the loss was still falling fast: no verdict
+    if r.get("steepness") is not None and r["steepness"] >= th["max_steepness"]:
+        return None  # near-equal inputs with different targets: slow to memorize for any model, no verdict
     acc = tr(", accuracy {accuracy:.0f}%",
              accuracy=100 * r['accuracy']) if r.get("accuracy") is not None else ""
     if r.get("loss_floor"):

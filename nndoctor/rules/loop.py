@@ -42,6 +42,15 @@ def step_order(ctx: Context):
                    where="lr_scheduler.step()", step=0,
                    severity="warning",
                    evidence={"scheduler_steps_before_optimizer": sig.scheduler_steps_before_optimizer})
+    discarded = sig.discarded_backwards
+    if sig.steps and discarded >= ctx.th["min_discarded"] and discarded >= ctx.th["max_discarded_share"] * sig.backward_calls:
+        return Hit(tr("{discarded} of {backward_calls} backward() passes were cleared by zero_grad() before any "
+                      "optimizer.step() used them ({steps} steps in all): step() runs far less often than "
+                      "backward() (outside the batch loop, or zero_grad() inside a gradient-accumulation loop), "
+                      "so most computed gradients are thrown away",
+                      discarded=discarded, backward_calls=sig.backward_calls, steps=sig.steps),
+                   where="optimizer.step()", evidence={"discarded_backwards": discarded,
+                                                       "backward_calls": sig.backward_calls, "steps": sig.steps})
     for opt in sig.optimizers:
         checked = [s for s in sig.step_stats if s.optimizer == opt.index and s.step < sig.steps]
         absent, zero = _empty_steps(checked)

@@ -259,6 +259,7 @@ def loss_metric_disagree(ctx: Context):
     acc = [(c.step, c.accuracy) for c in sig.loss_calls if c.accuracy is not None]
     if acc and not series:
         series.append(("training batch accuracy", acc))
+    improved = False
     for name, points in series:
         points = [(s, v) for s, v in points if math.isfinite(v)]
         values = [v for _, v in points]
@@ -273,6 +274,7 @@ def loss_metric_disagree(ctx: Context):
             continue  # already at the top: nothing left to gain
         spread = max(abs(start), abs(end), 1e-12)
         if end - start >= th["min_metric_gain"] * (1.0 if bounded else spread):
+            improved = True
             continue
         return Hit(tr("the training loss fell {drop:.0%} ({loss_start} -> {loss_end}, first vs last "
                       "quarter of steps {first}-{last}) but {name} did not improve ({start} -> {end} "
@@ -283,6 +285,8 @@ def loss_metric_disagree(ctx: Context):
                    where=name, step=points[-1][0],
                    evidence={"loss_start": loss_start, "loss_end": loss_end, "loss_drop": drop, "metric": name,
                              "metric_start": start, "metric_end": end, "metric_points": len(values)})
+    if improved:
+        return None  # the metric moved: a loss still above the prior level is overconfident, not blind
     # Without a metric: a loss that fell only to the level of predicting the label frequencies (ignoring
     # the input) bought no accuracy. That level is the entropy of the labels, per output.
     prior = _prior_level(sig)

@@ -24,14 +24,17 @@ def frozen_parameters(ctx: Context):
     for params in by_model.values():
         if not any(p.in_optimizer for p in params):
             continue  # a model nobody trains (a teacher, a metric network): not ours to judge
-        missing = [p for p in params if p.requires_grad and not p.in_optimizer]
-        frozen_in_opt = [p for p in params if not p.requires_grad and p.in_optimizer]
-        frozen = [p for p in params if not p.requires_grad and not p.in_optimizer]
+        # requires_grad as last seen; a tensor that changed, or got non-zero gradients from an optimizer,
+        # was trained in some stage of the run (frozen later on purpose), whatever its state now.
+        still = [p for p in params if p.changed is not True and p.grad_checked <= p.grad_none + p.grad_zero]
+        missing = [p for p in still if p.requires_grad and not p.in_optimizer]
+        frozen_in_opt = [p for p in still if not p.requires_grad and p.in_optimizer]
+        frozen = [p for p in still if not p.requires_grad and not p.in_optimizer]
         total = sum(p.numel for p in params)
         if missing:
             hits.append(Hit(tr("{n_missing} parameter tensors ({sum_value} values) require gradients "
                                "but are in no optimizer, so they never change: {missing} (an optimizer "
-                               "created before these layers were added or replaced?)",
+                               "created before these layers were added, replaced or unfrozen?)",
                                n_missing=len(missing), sum_value=sum(p.numel for p in missing),
                                missing=names_list(_modules(missing))),
                             where=names_list(_modules(missing)),
