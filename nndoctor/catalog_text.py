@@ -4673,7 +4673,10 @@ CATALOG: tuple[dict, ...] = (
                 "value of the schedule, and PyTorch warns about it. nndoctor records "
                 "the order of backward, optimizer.step, zero_grad and scheduler.step "
                 "in each iteration and reports the first iteration whose order is "
-                "wrong."
+                "wrong. It also counts backward passes whose gradients a zero_grad() "
+                "clears before any step used them: `optimizer.step()` dedented out of "
+                "the batch loop, or zero_grad() inside a gradient-accumulation loop, "
+                "throws most computed gradients away."
             ),
             "zh": (
                 "不调用 `optimizer.step()`,权重永远不会改变;在 `backward()` 之前调用 "
@@ -4681,7 +4684,9 @@ CATALOG: tuple[dict, ...] = (
                 "PyTorch 1.1 起,`scheduler.step()` 必须在 `optimizer.step()` 之后调用;"
                 "顺序颠倒会跳过学习率计划的第一个值,PyTorch 也会对此发出警告。nndoctor "
                 "记录每一轮中 backward、optimizer.step、zero_grad 和 scheduler.step "
-                "的调用顺序,报告第一个顺序出错的轮次。"
+                "的调用顺序,报告第一个顺序出错的轮次。它还会统计那些在任何 step 使用之前"
+                "就被 zero_grad() 清掉梯度的 backward:`optimizer.step()` 被缩进到批次循环"
+                "之外,或 zero_grad() 放在梯度累积循环之内,都会把大部分算出的梯度丢掉。"
             ),
         },
         fix={

@@ -51,7 +51,7 @@ CONSEQUENCES = {
     # saturated units and a loss stuck at the mean prediction.
     "D109": ("D104", "G401", "G403", "G406", "L201", "L206", "M306", "M307"),
     # Steps that overshoot kill or saturate units and leave the loss stuck, or make it blow up.
-    "G401": ("G403", "G405", "G406", "L206", "M306", "M307", "N601", "N602", "N603"),
+    "G401": ("G403", "G405", "G406", "L206", "M306", "M307"),
     "G402": ("G406", "L206"),
     # A cut graph, dead units or a bad init scale leave the loss where it started.
     "M303": ("G406", "L206", "M308"),

@@ -702,7 +702,8 @@ class TorchProbe:
     def _after_backward(self) -> None:
         self.sig.backward_calls += 1
         if not self.sig.optimizer_created and not self._in_step:
-            # No optimizer in this script (manual updates): a backward marks a step.
+            # No optimizer in this script (manual updates): a backward marks a step, and uses its gradients.
+            self._backward_mark = self.sig.backward_calls
             self._end_step()
 
     # ------------------------------------------------------------------ zero_grad
