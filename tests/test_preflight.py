@@ -519,3 +519,24 @@ def test_steepness_separates_noisy_low_dimensional_targets_from_smooth_data():
     assert steepness(wide, wide @ torch.randn(30, 1, generator=g) + 0.3 * torch.randn(16, 1, generator=g)) < 10
     assert steepness(torch.zeros(4, 2), torch.tensor([0.0, 1.0, 2.0, 3.0])) == float("inf")
     assert steepness(x, torch.randint(0, 3, (16,), generator=g)) is None  # class indices
+
+
+def test_a_float64_copy_converts_layers_kept_in_a_plain_list():
+    from nndoctor.preflight.common import clone_model
+
+    class ListNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inp = nn.Linear(4, 8)
+            self.hidden = [nn.Linear(8, 8), nn.Linear(8, 8)]  # not a ModuleList: unregistered
+
+        def forward(self, x):
+            x = self.inp(x)
+            for layer in self.hidden:
+                x = torch.relu(layer(x))
+            return x
+
+    model = ListNet()
+    twin = clone_model(model, dtype=torch.float64)
+    assert twin(torch.randn(3, 4, dtype=torch.float64)).dtype == torch.float64
+    assert model.hidden[0].weight.dtype == torch.float32  # the user's model is untouched

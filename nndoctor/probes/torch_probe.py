@@ -128,7 +128,8 @@ class TorchProbe:
         self._optimizers = _IdentityMap()
         self._zero_grad_log: deque = deque(maxlen=64)
         self._zero_grad_calls = 0
-        self._called_leaves: set[int] = set()  # leaf layers seen running in a sampled forward
+        self._called_leaves: set[int] = set()  # leaf layers seen running in a sampled training forward
+        self._root_grad = False  # the last root model call had gradients on
         self._backward_mark = 0  # backward() calls when gradients were last used (a step) or cleared
         self._holds_copies = False  # a sampled step keeps parameter copies until its end
         # Per-step state, released at the end of each step.
@@ -330,7 +331,7 @@ class TorchProbe:
             return
         self._depth = max(0, self._depth - 1)
         if not module._modules:
-            if id(module) not in self._called_leaves and torch.is_grad_enabled():
+            if id(module) not in self._called_leaves and self._root_grad:
                 self._mark_called(module)
             out = first_tensor(output)
             if out is not None and out.is_floating_point() and torch.is_grad_enabled() \
@@ -353,7 +354,8 @@ class TorchProbe:
     def _root_called(self, module: nn.Module, args: tuple, has_mode_layers: bool) -> None:
         self.sig.root_calls += 1
         x = args[0] if args and type(args[0]) is torch.Tensor else first_tensor(args)
-        if torch.is_grad_enabled():
+        self._root_grad = grad = torch.is_grad_enabled()  # a training forward (its layers may run under no_grad)
+        if grad:
             training = module.training
             self._last_train_forward = (training, has_mode_layers)
             self._step_root_call = (weakref.ref(module), args)
