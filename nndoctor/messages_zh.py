@@ -424,6 +424,8 @@ ZH: dict[str, str] = {
     "the model's outputs are non-finite, with no single layer or op to blame in the replay":
         "模型的输出是非有限值,重放中找不到单独的某一层或某个算子为此负责",
     "the model's input": "模型的输入",
+    "{n} layer(s) run in the forward pass with gradients but are not registered submodules, so model.parameters() leaves out their {values} values and no optimizer trains them: {names} (kept in a plain Python list or dict: use nn.ModuleList / nn.ModuleDict)":
+        "{n} 个层在前向传播中带梯度运行,却不是已注册的子模块,所以 model.parameters() 漏掉了它们的 {values} 个值,没有任何优化器训练它们:{names}(放在普通的 Python 列表或字典里:请改用 nn.ModuleList / nn.ModuleDict)",
     "{discarded} of {backward_calls} backward() passes were cleared by zero_grad() before any optimizer.step() used them ({steps} steps in all): step() runs far less often than backward() (outside the batch loop, or zero_grad() inside a gradient-accumulation loop), so most computed gradients are thrown away":
         "{backward_calls} 次 backward() 中有 {discarded} 次的梯度在任何 optimizer.step() 使用之前就被 zero_grad() 清掉了(总共只有 {steps} 步):step() 的调用远少于 backward()(写在了批次循环之外,或 zero_grad() 放在了梯度累积循环里面),大部分算出的梯度都被丢弃了",
     "the batch fed to the model already holds non-finite values (D102): every layer passes them on":

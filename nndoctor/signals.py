@@ -257,6 +257,9 @@ class Signals:
     backward_calls: int = 0
     # backward() passes whose gradients a zero_grad() cleared before any optimizer step used them.
     discarded_backwards: int = 0
+    # Layers that run in training forwards with gradients but sit in a plain list/dict attribute of a
+    # model (not registered, so parameters() misses them): path -> trainable values.
+    unregistered_layers: dict[str, int] = field(default_factory=dict)
     optimizer_created: int = 0
     root_calls: int = 0
     # Per-step records are BoundedSeries: the first steps in full, then evenly thinned (flat memory).

@@ -229,3 +229,31 @@ def test_a_squeezed_sigmoid_output_is_still_the_output_activation():
             opt.step()
     assert doctor.session.engine.signals.output_activation[1] == "Sigmoid"
     assert "L209" in doctor.report().codes("warning")
+
+
+def test_layers_kept_in_a_plain_list_are_reported_and_registered_aliases_are_not():
+    class ListNet(nn.Module):
+        def __init__(self, registered: bool):
+            super().__init__()
+            self.stem = nn.Linear(8, 16)
+            self.block = nn.Linear(16, 16)
+            # A plain list of new layers is a bug; a list of aliases of registered layers is not.
+            self.layers = [self.block] if registered else [nn.Linear(16, 16), nn.Linear(16, 16)]
+            self.head = nn.Linear(16, 3)
+
+        def forward(self, x):
+            h = torch.relu(self.stem(x))
+            for layer in self.layers:
+                h = h + torch.relu(layer(h))
+            return self.head(h)
+
+    for registered in (False, True):
+        torch.manual_seed(0)
+        model = ListNet(registered)
+        with nndoctor.watch(model, live=False, preflight=False) as doctor:
+            _train(model, steps=30)
+        m302 = [f for f in doctor.report().findings if f.code == "M302"]
+        if registered:
+            assert not m302, m302
+        else:
+            assert m302 and m302[0].severity == "warning" and "layers[0], layers[1]" in m302[0].message, m302

@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from nndoctor.i18n import tr
+from nndoctor.probes.measure import unregistered_modules
 
 # Sizes of the experiments at default settings (not judgments: those live in nndoctor/thresholds.py).
 MAX_BATCH = 64  # samples kept from the captured batch
@@ -237,25 +238,13 @@ def clone_model(model: nn.Module, *, dtype: torch.dtype | None = None, no_dropou
         p.grad = None
     if dtype is not None:
         twin = twin.to(dtype)
-        for hidden in _unregistered_modules(twin):  # layers kept in a plain list: .to() does not reach them
+        for _, hidden in unregistered_modules(twin):  # layers kept in a plain list: .to() does not reach them
             hidden.to(dtype)
     if no_dropout:
         for m in twin.modules():
             if isinstance(m, DROPOUT):
                 m.p = 0.0
     return twin
-
-
-def _unregistered_modules(model: nn.Module) -> list[nn.Module]:
-    """Modules held in plain lists, tuples or dicts of a module's attributes (not nn.ModuleList)."""
-    found: list[nn.Module] = []
-    for m in model.modules():
-        for key, value in vars(m).items():
-            if key in ("_modules", "_parameters", "_buffers"):
-                continue
-            items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
-            found.extend(v for v in items if isinstance(v, nn.Module))
-    return found
 
 
 def to_dtype(args: Any, dtype: torch.dtype) -> Any:

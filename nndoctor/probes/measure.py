@@ -56,6 +56,26 @@ class Readback:
             callback()
 
 
+def unregistered_modules(model: torch.nn.Module) -> list[tuple[str, torch.nn.Module]]:
+    """(path, module) of modules held in plain lists, tuples or dicts of a module's attributes (not
+    nn.ModuleList / nn.ModuleDict): ``.to()``, ``.parameters()`` and ``state_dict()`` do not see them."""
+    registered = {id(m) for m in model.modules()}  # a list may also point at registered layers: those are seen
+    found = []
+    for prefix, m in model.named_modules():
+        for key, value in vars(m).items():
+            if key in ("_modules", "_parameters", "_buffers"):
+                continue
+            if isinstance(value, dict):
+                items = [(f"{key}[{k!r}]", v) for k, v in value.items()]
+            elif isinstance(value, (list, tuple)):
+                items = [(f"{key}[{i}]", v) for i, v in enumerate(value)]
+            else:
+                continue
+            found.extend((f"{prefix}.{name}" if prefix else name, v) for name, v in items
+                         if isinstance(v, torch.nn.Module) and id(v) not in registered)
+    return found
+
+
 def first_tensor(value: Any) -> torch.Tensor | None:
     """The first tensor in a model's argument or output (tensor, tuple/list, dict, HF ModelOutput)."""
     if isinstance(value, torch.Tensor):

@@ -27,7 +27,7 @@ from torch import nn
 from nndoctor.i18n import tr
 from nndoctor.probes import nonfinite
 from nndoctor.probes.data_capture import DataCapture
-from nndoctor.probes.measure import Readback, feature_axes, first_tensor, tensor_stats
+from nndoctor.probes.measure import Readback, feature_axes, first_tensor, tensor_stats, unregistered_modules
 from nndoctor.signals import (BatchSignal, LayerStats, LoaderInfo, LossCall, OptimizerInfo, ParamInfo,
                               Signals, StepStats)
 
@@ -130,6 +130,7 @@ class TorchProbe:
         self._zero_grad_calls = 0
         self._called_leaves: set[int] = set()  # leaf layers seen running in a sampled training forward
         self._root_grad = False  # the last root model call had gradients on
+        self._unregistered: dict[int, tuple[str, int]] = {}  # id of a layer in a plain list -> (path, values)
         self._backward_mark = 0  # backward() calls when gradients were last used (a step) or cleared
         self._holds_copies = False  # a sampled step keeps parameter copies until its end
         # Per-step state, released at the end of each step.
@@ -269,6 +270,11 @@ class TorchProbe:
             self._params[id(param)] = (weakref.ref(param), full)
             self.sig.params[full] = ParamInfo(name=full, module=full.rpartition(".")[0] or label,
                                               numel=param.numel(), requires_grad=param.requires_grad)
+        # Layers kept in a plain list or dict: parameters() misses them (M302 if they run and need gradients).
+        for path, hidden in unregistered_modules(module):
+            values = sum(p.numel() for p in hidden.parameters() if p.requires_grad)
+            for sub in hidden.modules() if values else ():
+                self._unregistered.setdefault(id(sub), (prefix + path, values))
         if fresh:
             sums = torch.stack([p.detach().float().sum().cpu() for _, p in fresh]).tolist()
             self._initial_sums.update({name: s for (name, _), s in zip(fresh, sums)})
@@ -331,9 +337,9 @@ class TorchProbe:
             return
         self._depth = max(0, self._depth - 1)
         if not module._modules:
-            if id(module) not in self._called_leaves and self._root_grad:
-                self._mark_called(module)
             out = first_tensor(output)
+            if id(module) not in self._called_leaves and self._root_grad:
+                self._mark_called(module, out)
             if out is not None and out.is_floating_point() and torch.is_grad_enabled() \
                     and (isinstance(module, ACTIVATIONS) or next(module.parameters(recurse=False), None) is not None):
                 self._layer_output_stats(module, out)
@@ -455,10 +461,13 @@ class TorchProbe:
             if x is not None and ref() is x:
                 self.sig.linear_chains.append((prev, self.name_of(module)))
 
-    def _mark_called(self, module: nn.Module) -> None:
-        """A leaf layer ran in a sampled forward: its parameters are used (every root model's, also
-        when a script calls the layers of a ModuleDict one by one)."""
+    def _mark_called(self, module: nn.Module, out: torch.Tensor | None) -> None:
+        """A leaf layer ran in a sampled training forward: its parameters are used (every root model's,
+        also when a script calls the layers of a ModuleDict one by one)."""
         self._called_leaves.add(id(module))
+        hidden = self._unregistered.get(id(module))
+        if hidden is not None and out is not None and out.requires_grad:
+            self.sig.unregistered_layers[hidden[0]] = hidden[1]
         for p in module.parameters(recurse=False):
             name = self.param_name(p)
             if name is not None:

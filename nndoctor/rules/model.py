@@ -21,6 +21,14 @@ def frozen_parameters(ctx: Context):
     for p in sig.params.values():
         by_model[p.name.split(".")[0] if "." in p.name and p.name.split(".")[0] in sig.models else ""].append(p)
     hits = []
+    hidden = sig.unregistered_layers
+    if hidden:
+        hits.append(Hit(tr("{n} layer(s) run in the forward pass with gradients but are not registered "
+                           "submodules, so model.parameters() leaves out their {values} values and no "
+                           "optimizer trains them: {names} (kept in a plain Python list or dict: use "
+                           "nn.ModuleList / nn.ModuleDict)",
+                           n=len(hidden), values=sum(hidden.values()), names=names_list(sorted(hidden))),
+                        where=names_list(sorted(hidden)), evidence={"unregistered_layers": dict(hidden)}))
     for params in by_model.values():
         if not any(p.in_optimizer for p in params):
             continue  # a model nobody trains (a teacher, a metric network): not ours to judge
