@@ -53,7 +53,7 @@ def _split(sig, th) -> dict | None:
         expected = n * coverage
         slack = th["train_eval_z"] * math.sqrt(max(expected * (1 - coverage), 0.0))
         if k and k >= expected - slack - 1e-9 and k / n >= th["train_eval_min_share"] \
-                and int(s) != getattr(val, "declared_source", None):
+                and int(s) != val.declared_source:
             train_eval.append(int(s))
         else:
             held_out.append(int(s))

@@ -43,7 +43,8 @@ def step_order(ctx: Context):
                    severity="warning",
                    evidence={"scheduler_steps_before_optimizer": sig.scheduler_steps_before_optimizer})
     discarded = sig.discarded_backwards
-    if sig.optimizer_created and sig.steps and discarded >= ctx.th["min_discarded"] and discarded >= ctx.th["max_discarded_share"] * sig.backward_calls:
+    if sig.optimizer_created and sig.steps and discarded >= ctx.th["min_discarded"] \
+            and discarded >= ctx.th["max_discarded_share"] * sig.backward_calls:
         return Hit(tr("{discarded} of {backward_calls} backward() passes were cleared by zero_grad() before any "
                       "optimizer.step() used them ({steps} steps in all): step() runs far less often than "
                       "backward() (outside the batch loop, or zero_grad() inside a gradient-accumulation loop), "
