@@ -1,6 +1,7 @@
 """Overhead of watching: plain training step vs the same step under nndoctor.watch.
 
-In one process, alternating the modes block by block, median over repeats:
+In one process, alternating the modes block by block; each ratio is the median over the repeats of a
+block against the plain block of the same repeat:
   plain           the user's loop as is
   watch           nndoctor.watch at default settings (adaptive sampling)
   watch-full      nndoctor.watch with full statistics on every step (sample_every=1)
@@ -119,6 +120,14 @@ def timed_block(mode, model, opt, run, steps, warmup, device):
         return (time.perf_counter() - t0) / steps
 
 
+def sampling_period(model, opt, run, warmup, device) -> int:
+    """The k that watch's adaptive sampling settles on for this loop (full statistics every k-th step)."""
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        run(warmup)
+        sync(device)
+        return doctor.session.probe.sampler.k
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--device", default="cpu")
@@ -134,28 +143,38 @@ def main() -> None:
     for case in args.cases.split(","):
         model, X, y, batch = CASES[case](device)
         opt, run = make_loop(model, X, y, batch)
+        # Blocks span at least one sampling period k, so each holds its share of sampled steps (one,
+        # at step k, for k above the warm-up): a shorter block of a small model would hold none.
+        k = sampling_period(model, opt, run, args.warmup, device)
+        steps = max(args.steps, k)
         times = {m: [] for m in modes}
         for r in range(args.repeats):
             order = modes if r % 2 == 0 else list(reversed(modes))
             for mode in order:
-                times[mode].append(timed_block(mode, model, opt, run, args.steps, args.warmup, device))
-        med = {m: statistics.median(v) for m, v in times.items()}
+                times[mode].append(timed_block(mode, model, opt, run, steps, args.warmup, device))
+        # Each mode against the plain block of the same repeat (its neighbour in time), then the
+        # median: a machine that speeds up or slows down over the run moves both alike.
+        med = {m: statistics.median(t / p for t, p in zip(v, times["plain"])) for m, v in times.items()}
+        med["plain_ms"] = statistics.median(times["plain"]) * 1e3
+        med["k"], med["steps"] = k, steps
         rows.append((case, med))
-        print(f"{case}: plain {med['plain'] * 1e3:.3f} ms/step; "
-              + ", ".join(f"{m} {med[m] / med['plain']:.3f}x" for m in modes[1:]), flush=True)
+        print(f"{case}: k={k}, {steps} steps a block; plain {med['plain_ms']:.3f} ms/step; "
+              + ", ".join(f"{m} {med[m]:.3f}x" for m in modes[1:]), flush=True)
     name = "cuda-" + torch.cuda.get_device_name(0).replace(" ", "-") if device.type == "cuda" else "cpu"
     machine = (f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}"
                + (f", {torch.cuda.get_device_name(0)}" if device.type == "cuda" else "")
                + f", {torch.get_num_threads()} torch threads")
     lines = [f"# Overhead of nndoctor.watch ({device.type})", "",
              f"Machine: {machine}. Command: `python benchmarks/overhead.py --device {args.device} "
-             f"--repeats {args.repeats} --steps {args.steps}`; median of {args.repeats} alternating blocks of "
-             f"{args.steps} steps after {args.warmup} warm-up steps.", "",
-             "| model | plain ms/step | watch (default) | watch, full stats every step | detect_anomaly |",
-             "|---|---|---|---|---|"]
+             f"--repeats {args.repeats} --steps {args.steps}`; {args.repeats} repeats of alternating blocks of "
+             f"{args.steps} steps, or k if more (k: watch's sampling period for the model, so that a block holds "
+             f"its share of sampled steps), after {args.warmup} warm-up steps; each ratio is the median over the "
+             f"repeats of a block's time over the plain block's of the same repeat.", "",
+             "| model | plain ms/step | k | watch (default) | watch, full stats every step | detect_anomaly |",
+             "|---|---|---|---|---|---|"]
     for case, med in rows:
-        lines.append(f"| {case} | {med['plain'] * 1e3:.3f} | {med['watch'] / med['plain']:.3f}x | "
-                     f"{med['watch-full'] / med['plain']:.3f}x | {med['anomaly'] / med['plain']:.3f}x |")
+        lines.append(f"| {case} | {med['plain_ms']:.3f} | {med['k']} | {med['watch']:.3f}x | "
+                     f"{med['watch-full']:.3f}x | {med['anomaly']:.3f}x |")
     out = Path(__file__).parent / "results" / f"overhead-{name}.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text("\n".join(lines) + "\n")

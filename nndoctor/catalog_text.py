@@ -4486,7 +4486,11 @@ CATALOG: tuple[dict, ...] = (
                 "the optimizer is built (Adam rejects betas outside [0, 1)), but not "
                 "momentum >= 1 for SGD and not values changed later in `param_groups`. "
                 "nndoctor reads every param_group of the optimizer at each step and "
-                "checks these values against sane ranges."
+                "checks these values against sane ranges. A ReduceLROnPlateau set to the "
+                "wrong mode for its metric (mode='max' given a loss, or the default "
+                "mode='min' given an accuracy) sees no improvement while the model learns "
+                "and cuts the learning rate again and again: nndoctor compares the values "
+                "handed to its step() with the loss."
             ),
             "zh": (
                 "动量为 1 时 SGD 永远不会遗忘过去的梯度,振荡得不到阻尼,大于 1 "
@@ -4496,19 +4500,24 @@ CATALOG: tuple[dict, ...] = (
                 "在创建优化器时会校验部分取值(Adam 不接受 [0, 1) 之外的 betas),"
                 "但不检查 SGD 的动量 >= 1,也不检查之后在 `param_groups` 中修改的值。"
                 "nndoctor 在每一步读取优化器的每个 param_group,"
-                "并把这些值与合理范围比较。"
+                "并把这些值与合理范围比较。ReduceLROnPlateau 的 mode 与其指标不符时"
+                "(给 mode='max' 传入损失,或给默认的 mode='min' 传入准确率),"
+                "模型明明在学习,它却看不到改进,一次又一次地降低学习率:"
+                "nndoctor 把传给它的 step() 的值与损失进行比较。"
             ),
         },
         fix={
             "en": (
                 "Use standard values: SGD `momentum=0.9`; Adam/AdamW `betas=(0.9, "
                 "0.999)`, `eps=1e-8`; `weight_decay` around 1e-4 to 5e-4 for SGD and "
-                "0.01 to 0.1 for AdamW."
+                "0.01 to 0.1 for AdamW. ReduceLROnPlateau: `mode='min'` for a loss, "
+                "`mode='max'` for an accuracy."
             ),
             "zh": (
                 "使用标准取值:SGD 的 `momentum=0.9`;Adam/AdamW 的 `betas=(0.9, 0.999)"
                 "`、`eps=1e-8`;`weight_decay` 对 SGD 约为 1e-4 到 5e-4,对 AdamW 约为 "
-                "0.01 到 0.1。"
+                "0.01 到 0.1。ReduceLROnPlateau:损失用 `mode='min'`,准确率用 "
+                "`mode='max'`。"
             ),
         },
         example={

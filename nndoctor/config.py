@@ -21,7 +21,8 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     fail_on: str = "warning"
     lang: str = "en"
-    sample_every: int | None = None  # None: adaptive
+    sample_every: int | None = None  # None: adaptive, within sample_budget
+    sample_budget: float = 0.01  # share of run time the sampled steps (full statistics) may take
     full_steps: int = 20  # every one of the first steps gets full statistics
     preflight: bool = True
     live: bool = True
@@ -44,6 +45,8 @@ class Config:
             raise ValueError(f"trial_steps must be a positive integer, not {self.trial_steps!r}")
         if not (isinstance(self.trial_seconds, (int, float)) and self.trial_seconds > 0):
             raise ValueError(f"trial_seconds must be a positive number, not {self.trial_seconds!r}")
+        if not (isinstance(self.sample_budget, (int, float)) and 0 < self.sample_budget < 1):
+            raise ValueError(f"sample_budget must be a share of run time between 0 and 1, not {self.sample_budget!r}")
         if self.lang not in ("en", "zh"):
             raise ValueError(f"lang must be 'en' or 'zh', not {self.lang!r}")
         return self

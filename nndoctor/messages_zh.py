@@ -409,6 +409,12 @@ ZH: dict[str, str] = {
         "lr x weight_decay = {lr}:仅权重衰减一项就让权重每步缩小 {lr2:.0%}",
     "weight_decay={wd} makes the decay term (weight_decay x weight norm) {dom:.0f}x the loss gradient in the first steps: the regularization, not the data, drives the updates":
         "weight_decay={wd} 使衰减项(weight_decay x 权重范数)在最初几步是损失梯度的 {dom:.0f} 倍:驱动更新的是正则化,而不是数据",
+    "a value that fell at {against} of {n} reports ({first} -> {last}), as a loss does: mode='max' counts each fall as no improvement":
+        "一个像损失那样下降的值(在 {n} 次报告中有 {against} 次创新低,{first} -> {last}):mode='max' 把每次下降都算作没有改进",
+    "a value that rose at {against} of {n} reports ({first} -> {last}), as an accuracy does: mode='min' counts each rise as no improvement":
+        "一个像准确率那样上升的值(在 {n} 次报告中有 {against} 次创新高,{first} -> {last}):mode='min' 把每次上升都算作没有改进",
+    "ReduceLROnPlateau(mode='{mode}') was stepped with {what}, so it cut the learning rate {cuts} times, from {lr0} to {lr1}, while the loss fell from {ref0} to {ref1}: use mode='{fix}' for this metric":
+        "ReduceLROnPlateau(mode='{mode}') 接收的是{what},因此它把学习率降低了 {cuts} 次,从 {lr0} 降到 {lr1},而同时损失从 {ref0} 降到了 {ref1}:这个指标应该用 mode='{fix}'",
     # --- non-finite origins (nndoctor/probes/nonfinite.py) ---
     "log of a value <= 0 (smallest input {lo:.3g})": "对 <= 0 的值取对数(最小输入 {lo:.3g})",
     "division by ~0 (smallest |denominator-side input| {absmin:.3g})": "除以约等于 0 的数(分母一侧输入的最小绝对值 {absmin:.3g})",

@@ -39,7 +39,7 @@ class Session:
             live_sink = _quiet  # ranks other than 0 stay quiet; rank 0 reports for all
         self.engine = Engine(self.config, live_sink=live_sink)
         self.probe = TorchProbe(self.engine, full_steps=self.config.full_steps,
-                                sample_every=self.config.sample_every)
+                                sample_every=self.config.sample_every, budget=self.config.sample_budget)
         # Multi-process (torchrun): every rank watches itself, rank 0 gathers (nndoctor/distributed.py).
         self.ranks = distributed.RankWatcher(self) if multiprocess else None
         self.tensorboard = tensorboard

@@ -40,12 +40,13 @@ class BoundedSeries(list):
             self.append(item)
 
     def append(self, item: Any) -> None:
-        step = self.step_of(item)
+        # Runs on every step (the losses): no call for the usual (step, ...) item.
+        step = item[0] if self.step_of is _step_at_0 else self.step_of(item)
         if step != self._last_step:
             self._group, self._last_step = self._group + 1, step
-        if len(self) >= self.head and self._group % self.stride:
+        if self.stride > 1 and self._group % self.stride and len(self) >= self.head:
             return
-        super().append(item)
+        super().append(item)  # (not list.append(self, ...): torch.compile traces this)
         self._groups.append(self._group)
         if len(self) > self.capacity:
             self._thin()
@@ -176,6 +177,19 @@ class OptimizerInfo:
     empty_grad_steps: int = 0  # steps taken with no gradient at all on any parameter
     checked_steps: int = 0  # steps whose gradients were compared with the previous step's (T501)
     stale_steps: int = 0  # ... and found the same tensors, accumulated, never cleared
+    # (step, max lr over groups) each time an lr scheduler changed it: the lr between sampled steps.
+    scheduled_lrs: list[tuple[int, float]] = field(default_factory=_bounded(200, 4096))
+
+
+@dataclass
+class PlateauReport:
+    """One ReduceLROnPlateau.step(metric): what the scheduler was given and what it did to the lr."""
+    scheduler: int  # which scheduler (its order of first step)
+    step: int
+    mode: str  # "min" or "max": the direction the scheduler counts as improvement
+    metric: float
+    lr_before: float
+    lr_after: float
 
 
 @dataclass
@@ -282,6 +296,8 @@ class Signals:
     mode_dependent_layers: list[str] = field(default_factory=list)
     # lr_scheduler.step() calls made before their optimizer's first step() (the first lr value is skipped).
     scheduler_steps_before_optimizer: int = 0
+    # ReduceLROnPlateau.step(metric) calls (once per epoch, typically).
+    plateau_reports: list[PlateauReport] = field(default_factory=_bounded(200, 4096, lambda r: r.step))
     # Backward passes that started with the previous step's gradients still in place.
     stale_grad_backwards: int = 0
     checked_backwards: int = 0

@@ -170,7 +170,13 @@ DEFAULTS: dict[str, dict[str, Any]] = {
              "min_update_ratio": 1e-7},
     # Adam-like eps >= eps_over_grad x the typical gradient entry; coupled weight decay x weight norm >=
     # max_decay_over_grad x the gradient norm; decoupled (AdamW) lr x weight_decay >= max_decoupled_decay.
-    "G410": {"eps_over_grad": 10.0, "max_decay_over_grad": 10.0, "max_decoupled_decay": 0.01},
+    # ReduceLROnPlateau against its metric: never better (by its mode) than its first report over at
+    # least plateau_min_reports, with plateau_min_against new extremes the other way, a move of
+    # plateau_min_move of the metric's scale, the loss down by plateau_loss_drop meanwhile, and lr
+    # cuts; an error once the lr is cut plateau_error_cut-fold.
+    "G410": {"eps_over_grad": 10.0, "max_decay_over_grad": 10.0, "max_decoupled_decay": 0.01,
+             "plateau_min_reports": 4, "plateau_min_against": 3, "plateau_min_move": 0.1,
+             "plateau_loss_drop": 0.05, "plateau_error_cut": 100.0},
     # Gradient of a parameter that never changes when others do.
     "T501": {"min_steps": 3},
     # ... or most backward() passes cleared by zero_grad() before a step used them (step() outside the

@@ -10,8 +10,8 @@ import random
 import pytest
 
 from nndoctor.rules.base import Context, Hit, load_rules
-from nndoctor.signals import (BatchSignal, LayerStats, LossCall, OptimizerInfo, ParamInfo, Signals, StepStats,
-                              TensorStats)
+from nndoctor.signals import (BatchSignal, LayerStats, LossCall, OptimizerInfo, ParamInfo, PlateauReport, Signals,
+                              StepStats, TensorStats)
 from nndoctor.thresholds import DEFAULTS
 
 RULES = load_rules()
@@ -371,6 +371,38 @@ def test_g410_weight_decay_judged_with_the_optimizer():
                   {"lr": 2e-4, "betas": [0.5, 0.999], "eps": 1e-8, "weight_decay": 0},
                   {"lr": 2e-4, "betas": [0.0, 0.99], "eps": 1e-8, "weight_decay": 0}):
         assert not judge("G410", make_sig(decaying(50), kind="AdamW", group=group))
+
+
+def plateau_run(mode, metrics, val_losses, lrs):
+    """One ReduceLROnPlateau report per epoch of 10 steps, with that epoch's validation loss."""
+    sig = make_sig(decaying(10 * len(metrics)), group={"lr": lrs[-1], "momentum": 0.9, "weight_decay": 0})
+    for epoch, (metric, val, lr) in enumerate(zip(metrics, val_losses, lrs)):
+        step = 10 * (epoch + 1)
+        sig.eval_losses.append((step, val))
+        sig.plateau_reports.append(PlateauReport(scheduler=1, step=step, mode=mode, metric=metric,
+                                                 lr_before=lrs[max(0, epoch - 1)] if epoch else lr, lr_after=lr))
+    return sig
+
+
+def test_g410_plateau_scheduler_mode_against_its_metric():
+    falling = [2.0, 1.5, 1.2, 1.0, 0.9, 0.9, 0.9, 0.9]
+    lrs = [0.1, 0.1, 0.01, 0.01, 1e-3, 1e-4, 1e-5, 1e-6]
+    # mode="max" given the validation loss: every fall is "no improvement".
+    hits = judge("G410", plateau_run("max", falling, falling, lrs))
+    assert hits and "mode='max'" in hits[0].message and "use mode='min'" in hits[0].message
+    assert hits[0].severity == "error" and hits[0].evidence["lr_cuts"] == 5
+    # The default mode="min" given an accuracy that rises while the validation loss falls.
+    accuracy = [0.6, 0.65, 0.7, 0.75, 0.8, 0.8, 0.8, 0.8]
+    assert "use mode='max'" in judge("G410", plateau_run("min", accuracy, falling, lrs))[0].message
+    # Healthy twins: the right modes; and a validation loss that rises from the first epoch (overfitting
+    # a tiny set) under mode="min": the scheduler is right to cut, the loss is not falling.
+    assert not judge("G410", plateau_run("min", falling, falling, lrs))
+    assert not judge("G410", plateau_run("max", accuracy, falling, lrs))
+    rising = [0.5, 0.6, 0.7, 0.8, 0.9, 0.9, 0.9, 0.9]
+    assert not judge("G410", plateau_run("min", rising, rising, lrs))
+    # No cut yet, or too few reports: nothing to say.
+    assert not judge("G410", plateau_run("max", falling, falling, [0.1] * 8))
+    assert not judge("G410", plateau_run("max", falling[:3], falling[:3], lrs[:3]))
 
 
 # ----------------------------------------------------------------------------- M305-M311 (layer statistics)

@@ -29,7 +29,7 @@ from nndoctor.probes import nonfinite
 from nndoctor.probes.data_capture import DataCapture
 from nndoctor.probes.measure import Readback, feature_axes, first_tensor, tensor_stats, unregistered_modules
 from nndoctor.signals import (BatchSignal, LayerStats, LoaderInfo, LossCall, OptimizerInfo, ParamInfo,
-                              Signals, StepStats)
+                              PlateauReport, Signals, StepStats)
 
 if TYPE_CHECKING:
     from nndoctor.engine import Engine
@@ -51,7 +51,8 @@ def _is_compiled(module: nn.Module) -> bool:
 
 
 class _Sampler:
-    """Decides which steps get full statistics: all of the first ``full_steps``, then every k-th.
+    """Decides which steps get full statistics: all of the first ``full_steps``, then every k-th
+    (``step < full_steps or step % k == 0``, tested inline by the probe on every step).
 
     k keeps sampled steps within ``budget`` of the run time. A sampled step's cost is the wall time
     it takes beyond an ordinary step (hooks on every module call, reductions, the read-back), so
@@ -69,9 +70,6 @@ class _Sampler:
         self.base = None  # EMA of an ordinary step's wall time
         self.extra = None  # EMA of what a sampled step takes beyond it
         self._early: list[float] = []  # wall times of the later ones of the first (all sampled) steps
-
-    def should_sample(self, step: int) -> bool:
-        return step < self.full_steps or step % self.k == 0
 
     def observe(self, step: int, wall: float, sampled: bool) -> None:
         if not sampled:
@@ -103,7 +101,7 @@ def _same_values(leaf_out: torch.Tensor | None, out: torch.Tensor | None) -> boo
 
 class TorchProbe:
     def __init__(self, engine: "Engine", *, full_steps: int = 20, sample_every: int | None = None,
-                 budget: float = 0.015) -> None:
+                 budget: float = 0.01) -> None:
         self.engine = engine
         self.sig: Signals = engine.signals
         self.rb = Readback()
@@ -148,6 +146,8 @@ class TorchProbe:
         self._compiled_noted = False
         self._step_started = time.perf_counter()
         self._fingerprints: deque = deque(maxlen=64)
+        self._plateau_index = _IdentityMap()  # ReduceLROnPlateau schedulers, numbered from 1
+        self._plateau_count = 0
         self._nonfinite_loss_seen = False
         self._nonfinite_grad_seen = False
         self._initial_sums: dict[str, float] = {}
@@ -188,6 +188,8 @@ class TorchProbe:
         self._patch(torch.optim.Optimizer, "__init__", self._wrap_optimizer_init(torch.optim.Optimizer.__init__))
         scheduler = torch.optim.lr_scheduler.LRScheduler
         self._patch(scheduler, "step", self._wrap_scheduler_step(scheduler.step))
+        plateau = torch.optim.lr_scheduler.ReduceLROnPlateau  # its own step(metrics), in every torch version
+        self._patch(plateau, "step", self._wrap_plateau_step(plateau.step))
         loader_iter = torch.utils.data.DataLoader.__iter__
         self._patch(torch.utils.data.DataLoader, "__iter__", self._wrap_loader_iter(loader_iter))
 
@@ -764,10 +766,69 @@ class TorchProbe:
                     opt = getattr(opt, "optimizer", None)
                 if not stepped:
                     probe.sig.scheduler_steps_before_optimizer += 1
-            return original(sched, *args, **kwargs)
+            out = original(sched, *args, **kwargs)
+            if not probe._paused:
+                try:
+                    probe._note_scheduled_lr(sched)
+                except Exception as exc:
+                    probe.engine.internal_error("probe:scheduler", exc)
+            return out
 
         scheduler_step_wrapper.__wrapped__ = original
         return scheduler_step_wrapper
+
+    def _wrap_plateau_step(self, original: Callable) -> Callable:
+        probe = self
+
+        def plateau_step_wrapper(sched, *args, **kwargs):
+            if probe._paused:
+                return original(sched, *args, **kwargs)
+            before = None
+            try:
+                before = [float(g["lr"]) for g in sched.optimizer.param_groups]
+            except Exception as exc:
+                probe.engine.internal_error("probe:scheduler", exc)
+            out = original(sched, *args, **kwargs)
+            if before is not None:
+                try:
+                    probe._on_plateau_step(sched, args[0] if args else kwargs.get("metrics"), before)
+                except Exception as exc:
+                    probe.engine.internal_error("probe:scheduler", exc)
+            return out
+
+        plateau_step_wrapper.__wrapped__ = original
+        return plateau_step_wrapper
+
+    def _note_scheduled_lr(self, sched: Any) -> None:
+        """The lr a scheduler just set, when it changed: the lr curve between sampled steps (a per-batch
+        StepLR can collapse it within one sampling period)."""
+        opt = getattr(sched, "optimizer", None)
+        for _ in range(4):  # through wrappers (accelerate, Lightning) to an optimizer that has stepped
+            if opt is None or not _weakrefable(opt):
+                return
+            entry = self._optimizers.get(opt)
+            if entry is not None:
+                break
+            opt = getattr(opt, "optimizer", None)
+        else:
+            return
+        info = entry[0]
+        lr = max((float(g["lr"]) for g in opt.param_groups), default=0.0)
+        if info.scheduled_lrs and info.scheduled_lrs[-1][1] == lr:
+            return
+        info.scheduled_lrs.append((self.sig.steps, lr))
+
+    def _on_plateau_step(self, sched: Any, metric: Any, lr_before: list[float]) -> None:
+        index = self._plateau_index.get(sched)
+        if index is None:
+            index = self._plateau_count = self._plateau_count + 1
+            self._plateau_index.set(sched, index)
+        value = float(metric)  # a tensor is read here: once per scheduler step (an epoch), not per batch
+        lr_after = [float(g["lr"]) for g in sched.optimizer.param_groups]
+        self.sig.plateau_reports.append(PlateauReport(
+            scheduler=index, step=self.sig.steps, mode=str(getattr(sched, "mode", "min")), metric=value,
+            lr_before=max(lr_before, default=0.0), lr_after=max(lr_after, default=0.0)))
+        self._note_scheduled_lr(sched)
 
     def _wrap_loader_iter(self, original: Callable) -> Callable:
         probe = self
@@ -818,6 +879,10 @@ class TorchProbe:
             self._optimizers.set(opt, entry)
         return entry
 
+    def _optimizer_entry(self, opt: Any) -> tuple[OptimizerInfo, dict]:
+        entry = self._optimizers._entries.get(id(opt))  # inline IdentityMap.get: this runs twice a step
+        return entry[1] if entry is not None and entry[0]() is opt else self._optimizer_info(opt)
+
     def _on_step_pre(self, opt: Any, args: tuple, kwargs: dict) -> None:
         if self._paused:
             return
@@ -843,7 +908,7 @@ class TorchProbe:
             else:
                 self._run_first_step_hook(opt)
         self._in_step += 1
-        info, state = self._optimizers.get(opt) or self._optimizer_info(opt)
+        info, state = self._optimizer_entry(opt)
         if state["last"]:
             self._check_stale_gradients(opt, info, state)
         if self.sampling:
@@ -852,10 +917,12 @@ class TorchProbe:
     def _step_post(self, opt: Any) -> None:
         self._in_step = max(0, self._in_step - 1)
         self._backward_mark = self.sig.backward_calls
-        info, state = self._optimizers.get(opt) or self._optimizer_info(opt)
+        info, state = self._optimizer_entry(opt)
         if self.sampling:
             info.groups = _group_settings(opt)  # hyper-parameters per group (lr...); refreshed at the end
-        if self.sampler.should_sample(info.steps):  # by this optimizer's count: a second one steps after the end
+        # Sampled by this optimizer's own count (a second optimizer steps after the step's end).
+        steps, sampler = info.steps, self.sampler
+        if steps < sampler.full_steps or steps % sampler.k == 0:
             # Remember each checked gradient by identity and version: if the next step sees the very
             # same tensor, never cleared, the gradients of two steps were summed (no zero_grad). Checked
             # on the step after each sampled one: the pattern of a loop repeats every step.
@@ -865,8 +932,8 @@ class TorchProbe:
                 g = None if p is None else p.grad
                 grads.append(None if g is None else (weakref.ref(g), g._version))
             state["last"] = (grads, self.sig.backward_calls, self._zero_grad_calls)
-        info.steps += 1
-        pending = state.pop("before", None)
+        info.steps = steps + 1
+        pending = state.pop("before", None) if self._holds_copies else None
         if pending is not None:
             stats, names, before = pending
             after = [p.detach() for p in (ref() for ref in state["params_sampled"]) if p is not None]
@@ -973,18 +1040,19 @@ class TorchProbe:
         if sampling:
             self.rb.flush()
         now = time.perf_counter()
-        self.sampler.observe(self.sig.steps, now - self._step_started, sampling)
-        self.sig.steps += 1
+        sig, sampler = self.sig, self.sampler
+        sampler.observe(sig.steps, now - self._step_started, sampling)
+        sig.steps = steps = sig.steps + 1
         self._step_started = now
         if self.on_step_end is not None:
             self.on_step_end()
         self._release_step()
         self.engine.on_step_end(now)
         if self._depth == 0:
-            self.sampling = self.sampler.should_sample(self.sig.steps)
+            self.sampling = steps < sampler.full_steps or steps % sampler.k == 0
             if self.sampling != sampling:
                 self._set_sampling_hooks(self.sampling)
-        self._quiet_losses = not self.sampling and self.on_step_end is None and bool(self.sig.loss_calls)
+        self._quiet_losses = not self.sampling and self.on_step_end is None and bool(sig.loss_calls)
 
     def _release_step(self) -> None:
         self._step_root_call = None

@@ -297,8 +297,9 @@ def _lr_collapsed(sig: Signals, th: dict, curve: list[tuple[int, float]]) -> Hit
     only in the last percent of their run."""
     last = curve[-1][0]
     for opt in sig.optimizers:
-        lrs = [(s.step, max(s.lrs)) for s in sig.step_stats
-               if s.optimizer == opt.index and s.lrs and s.step < sig.steps]
+        lrs = sorted([(s.step, max(s.lrs)) for s in sig.step_stats
+                      if s.optimizer == opt.index and s.lrs and s.step < sig.steps]
+                     + [(step, lr) for step, lr in opt.scheduled_lrs if step < sig.steps])
         peak, collapse = 0.0, None
         for step, lr in lrs:
             if collapse is None:
@@ -829,8 +830,73 @@ def bad_optimizer_config(ctx: Context):
                                 evidence={"optimizer": opt.kind, "param_group": gi,
                                           "settings": {k: v for k, v in group.items() if isinstance(v, (int, float, list))
                                                        and not isinstance(v, bool)}}))
+    plateau = _plateau_against_metric(sig, th)
+    if plateau is not None:
+        hits.append(plateau)
     hits.sort(key=lambda h: h.severity != "error")
     return hits[:1]
+
+
+def _plateau_against_metric(sig: Signals, th: dict) -> Hit | None:
+    """A ReduceLROnPlateau whose mode is the opposite of its metric's: mode="max" given a loss (copied
+    from a run that monitored accuracy), or mode="min" given an accuracy. The metric moves steadily
+    the way the loss does while the model learns, the scheduler never sees it improve after its first
+    report, and it cuts the learning rate again and again."""
+    by_scheduler: dict[int, list] = {}
+    for report in sig.plateau_reports:
+        by_scheduler.setdefault(report.scheduler, []).append(report)
+    for index, reports in sorted(by_scheduler.items()):
+        values = [r.metric for r in reports]
+        if len(values) < th["plateau_min_reports"] or not all(math.isfinite(v) for v in values):
+            continue
+        mode = reports[0].mode
+        sign = 1.0 if mode == "max" else -1.0  # sign * value: larger is better for the scheduler
+        first, last = values[0], values[-1]
+        if any(sign * v > sign * first for v in values[1:]):
+            continue  # it saw an improvement: the mode and the metric agree at least once
+        # Reports that set a new extreme the other way (a new low under mode="max").
+        worst, against = sign * first, 0
+        for v in values[1:]:
+            if sign * v < worst:
+                worst, against = sign * v, against + 1
+        scale = max(abs(v) for v in values) or 1.0
+        cuts = [r for r in reports if r.lr_after < r.lr_before]
+        # (Not a share of all reports: once the lr has collapsed, the metric freezes.)
+        if against < th["plateau_min_against"] or abs(last - first) < th["plateau_min_move"] * scale or not cuts:
+            continue
+        ref_first, ref_last = _loss_near(sig, reports[0].step), _loss_near(sig, reports[-1].step)
+        if ref_first is None or ref_last is None or ref_last > (1 - th["plateau_loss_drop"]) * ref_first:
+            continue  # the model is not learning: the metric may really be getting worse
+        lr0, lr1 = reports[0].lr_before, reports[-1].lr_after
+        what = (tr("a value that fell at {against} of {n} reports ({first} -> {last}), as a loss does: mode='max' "
+                   "counts each fall as no improvement", against=against, n=len(values) - 1, first=fmt(first),
+                   last=fmt(last)) if mode == "max" else
+                tr("a value that rose at {against} of {n} reports ({first} -> {last}), as an accuracy does: "
+                   "mode='min' counts each rise as no improvement", against=against, n=len(values) - 1,
+                   first=fmt(first), last=fmt(last)))
+        fix = "min" if mode == "max" else "max"
+        return Hit(tr("ReduceLROnPlateau(mode='{mode}') was stepped with {what}, so it cut the learning rate "
+                      "{cuts} times, from {lr0} to {lr1}, while the loss fell from {ref0} to {ref1}: use "
+                      "mode='{fix}' for this metric", mode=mode, what=what, cuts=len(cuts), lr0=fmt(lr0),
+                      lr1=fmt(lr1), ref0=fmt(ref_first), ref1=fmt(ref_last), fix=fix),
+                   where=f"ReduceLROnPlateau #{index}", step=cuts[0].step,
+                   severity="error" if lr1 <= lr0 / th["plateau_error_cut"] else "warning",
+                   evidence={"mode": mode, "metrics": values[:50], "lr_cuts": len(cuts), "lr_first": lr0,
+                             "lr_last": lr1, "loss_first": ref_first, "loss_last": ref_last})
+    return None
+
+
+def _loss_near(sig: Signals, step: int) -> float | None:
+    """The loss the run reports around ``step``: the last validation round at or before it, or else the
+    median training loss of the steps just before it."""
+    rounds: dict[int, list[float]] = {}
+    for s, v in sig.eval_losses:
+        if s <= step and math.isfinite(v):
+            rounds.setdefault(s, []).append(v)
+    if rounds:
+        return statistics.fmean(rounds[max(rounds)])
+    recent = [v for s, v in step_curve(sig) if s <= step and math.isfinite(v)][-20:]
+    return statistics.median(recent) if recent else None
 
 
 def _num(value: Any) -> float | None:
