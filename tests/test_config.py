@@ -44,6 +44,7 @@ def test_every_setting_is_read_from_pyproject(tmp_path):
         fail-on = "error"
         lang = "zh"
         sample_every = 5
+        sample_budget = 0.02
         preflight = false
 
         [tool.nndoctor.thresholds.L201]
@@ -53,7 +54,7 @@ def test_every_setting_is_read_from_pyproject(tmp_path):
     config = load_config(tmp_path / "sub")  # found from a folder below, as for a script in src/
     assert config.select == ["L2", "G4"] and config.ignore == ["G409"]
     assert config.fail_on == "error" and config.lang == "zh" and config.sample_every == 5
-    assert config.preflight is False
+    assert config.preflight is False and config.sample_budget == 0.02
     assert config.thresholds["L201"]["max_ratio"] == 3.0  # converted to the default's type
     assert config.thresholds["L202"] == thresholds.DEFAULTS["L202"]
     assert config.source == str(tmp_path / "pyproject.toml")
@@ -69,6 +70,7 @@ def test_defaults_without_a_table(tmp_path):
 @pytest.mark.parametrize("table, message", [
     ("[tool.nndoctor]\nfail_on = 'sometimes'\n", "fail_on"),
     ("[tool.nndoctor]\ncolour = true\n", "unknown nndoctor setting 'colour'"),
+    ("[tool.nndoctor]\nsample_budget = 5\n", "sample_budget must be a share"),
     ("[tool.nndoctor.thresholds.L201]\nmax_ratoi = 2\n", "unknown threshold 'max_ratoi'"),
     ("[tool.nndoctor.thresholds.Z999]\nx = 1\n", "no thresholds for rule 'Z999'"),
 ])

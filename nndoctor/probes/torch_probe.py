@@ -755,16 +755,7 @@ class TorchProbe:
         def scheduler_step_wrapper(sched, *args, **kwargs):
             # _step_count is 0 during the scheduler's own initial step in __init__.
             if not probe._paused and getattr(sched, "_step_count", 0) >= 1:
-                # Wrappers (accelerate's AcceleratedOptimizer, Lightning's) hold the stepped optimizer
-                # as .optimizer: look through them.
-                opt, stepped = getattr(sched, "optimizer", None), False
-                for _ in range(4):
-                    if opt is None:
-                        break
-                    info = probe._optimizers.get(opt, (None, None))[0] if _weakrefable(opt) else None
-                    stepped = stepped or (info is not None and info.steps > 0)
-                    opt = getattr(opt, "optimizer", None)
-                if not stepped:
+                if not any(entry[0].steps > 0 for _, entry in probe._known_optimizers(sched)):
                     probe.sig.scheduler_steps_before_optimizer += 1
             out = original(sched, *args, **kwargs)
             if not probe._paused:
@@ -776,6 +767,19 @@ class TorchProbe:
 
         scheduler_step_wrapper.__wrapped__ = original
         return scheduler_step_wrapper
+
+    def _known_optimizers(self, sched: Any):
+        """(optimizer, its entry) for each optimizer this probe has seen step, along the scheduler's
+        ``.optimizer`` chain: wrappers (accelerate's AcceleratedOptimizer, Lightning's) hold the stepped
+        optimizer as their own ``.optimizer``."""
+        opt = getattr(sched, "optimizer", None)
+        for _ in range(4):
+            if opt is None:
+                return
+            entry = self._optimizers.get(opt) if _weakrefable(opt) else None
+            if entry is not None:
+                yield opt, entry
+            opt = getattr(opt, "optimizer", None)
 
     def _wrap_plateau_step(self, original: Callable) -> Callable:
         probe = self
@@ -802,17 +806,9 @@ class TorchProbe:
     def _note_scheduled_lr(self, sched: Any) -> None:
         """The lr a scheduler just set, when it changed: the lr curve between sampled steps (a per-batch
         StepLR can collapse it within one sampling period)."""
-        opt = getattr(sched, "optimizer", None)
-        for _ in range(4):  # through wrappers (accelerate, Lightning) to an optimizer that has stepped
-            if opt is None or not _weakrefable(opt):
-                return
-            entry = self._optimizers.get(opt)
-            if entry is not None:
-                break
-            opt = getattr(opt, "optimizer", None)
-        else:
+        opt, (info, _) = next(self._known_optimizers(sched), (None, (None, None)))
+        if opt is None:
             return
-        info = entry[0]
         lr = max((float(g["lr"]) for g in opt.param_groups), default=0.0)
         if info.scheduled_lrs and info.scheduled_lrs[-1][1] == lr:
             return
