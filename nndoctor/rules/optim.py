@@ -887,14 +887,11 @@ def _plateau_against_metric(sig: Signals, th: dict) -> Hit | None:
 
 
 def _loss_near(sig: Signals, step: int) -> float | None:
-    """The loss the run reports around ``step``: the last validation round at or before it, or else the
-    median training loss of the steps just before it."""
-    rounds: dict[int, list[float]] = {}
-    for s, v in sig.eval_losses:
-        if s <= step and math.isfinite(v):
-            rounds.setdefault(s, []).append(v)
-    if rounds:
-        return statistics.fmean(rounds[max(rounds)])
+    """The loss the run reports around ``step``: the last point of the validation curve at or before
+    it, or else the median training loss of the steps just before it."""
+    val = [v for s, v in _eval_curve(sig)[0] if s <= step]
+    if val:
+        return val[-1]
     recent = [v for s, v in step_curve(sig) if s <= step and math.isfinite(v)][-20:]
     return statistics.median(recent) if recent else None
 
