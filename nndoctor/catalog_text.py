@@ -824,7 +824,10 @@ CATALOG: tuple[dict, ...] = (
                 "per-feature (per-channel for images) means and stds over recent "
                 "batches and reports inputs whose mean is large relative to their std, "
                 "whose std is far from 1, or whose features differ in std by orders of "
-                "magnitude."
+                "magnitude; and training inputs whose scale drifts by orders of "
+                "magnitude while training runs (an in-place op on a batch that is a "
+                "view of the data set, `xb /= 16` on `X[i:i+b]`, rescales the stored "
+                "data once more every epoch)."
             ),
             "zh": (
                 "未归一化的输入会让损失曲面的条件数很差:"
@@ -833,7 +836,9 @@ CATALOG: tuple[dict, ...] = (
                 "较大的偏移还会让神经元在初始化时就进入饱和区。nndoctor "
                 "在最近若干批量上计算每个特征(图像则按通道)的均值和标准差,"
                 "报告均值相对标准差过大、标准差远离 1,"
-                "或各特征标准差相差几个数量级的输入。"
+                "或各特征标准差相差几个数量级的输入;"
+                "以及尺度在训练过程中漂移了几个数量级的训练输入(对数据集视图上的批次做原地运算,"
+                "例如对 `X[i:i+b]` 做 `xb /= 16`,每个 epoch 都会把存储的数据再缩放一次)。"
             ),
         },
         fix={
@@ -1015,7 +1020,11 @@ CATALOG: tuple[dict, ...] = (
                 "data and then splitting a common pitfall. nndoctor hashes the training "
                 "samples and those the model sees with gradients off (validation) to find "
                 "copies, and checks whether the two splits pooled have per-feature mean 0 "
-                "and std 1 exactly while the training split alone does not."
+                "and std 1 exactly while the training split alone does not. A pass over "
+                "training data (train accuracy) is not leakage, unless the only "
+                "validation DataLoader iterates the training data set itself, pass "
+                "after pass while training goes on (`DataLoader(train_ds)` where "
+                "`val_ds` was meant)."
             ),
             "zh": (
                 "训练集与评估集之间的重复样本,"
@@ -1024,7 +1033,9 @@ CATALOG: tuple[dict, ...] = (
                 "把「先在全部数据上计算均值再划分数据集」列为典型错误。nndoctor "
                 "对训练样本和模型在关闭梯度时看到的样本(验证)计算哈希以查找副本,"
                 "并检查两个集合合并后各特征的均值是否恰好为 0、标准差恰好为 1,"
-                "而训练集单独并非如此。"
+                "而训练集单独并非如此。在训练数据上的遍历(训练准确率)不算泄漏,"
+                "除非唯一的验证 DataLoader 遍历的就是训练数据集本身,并且在训练过程中一遍又一遍地遍历"
+                "(本该写 `val_ds` 却写成了 `DataLoader(train_ds)`)。"
             ),
         },
         fix={
@@ -3805,14 +3816,18 @@ CATALOG: tuple[dict, ...] = (
                 "weights far from where they were, causing loss spikes and, eventually,"
                 " NaN; they are common in RNNs and in deep networks without "
                 "normalization (Pascanu et al. 2013). nndoctor records the total and "
-                "per-layer gradient norms after each backward and reports spikes far "
-                "above the running median and sustained exponential growth."
+                "per-layer gradient norms after each backward (also when the script "
+                "updates the parameters by hand, without an optimizer) and reports "
+                "spikes far above the running median, bursts where the norm climbs "
+                "30x within a few steps while the loss doubles, and sustained "
+                "exponential growth."
             ),
             "zh": (
                 "梯度爆炸会让单次更新大到把权重甩出原来的位置很远,造成损失尖峰,"
                 "最终出现 NaN;在 RNN 和没有归一化的深层网络中很常见(Pascanu et al. "
-                "2013)。nndoctor 在每次反向传播后记录总的和各层的梯度范数,"
-                "报告远高于滑动中位数的尖峰以及持续的指数增长。"
+                "2013)。nndoctor 在每次反向传播后记录总的和各层的梯度范数(脚本不用优化器、"
+                "手动更新参数时也一样),报告远高于滑动中位数的尖峰、几步之内范数升高 30 倍"
+                "同时损失翻倍的突发爆炸,以及持续的指数增长。"
             ),
         },
         fix={

@@ -112,6 +112,12 @@ ZH: dict[str, str] = {
     "features on scales {feature_std_max}x apart (std from {feature_std_min} to {feature_std_max2})":
         "各特征的尺度相差 {feature_std_max} 倍(标准差从 {feature_std_min} 到 {feature_std_max2})",
     "values offset far from zero (mean {mean}, std {std})": "数值远离零点(均值 {mean},标准差 {std})",
+    "the training inputs of {model} changed scale while training: batch std {first_std} at step {first_step}, {last_std} at step {last_step} ({factor}x {way}), steadily: the stored data is being rewritten in place (an in-place op on a batch that is a view of the data set, e.g. xb /= 16 on X[i:i+b], repeats every epoch)":
+        "{model} 的训练输入在训练过程中改变了尺度:批次标准差在第 {first_step} 步为 {first_std},在第 {last_step} 步为 {last_std}"
+        "({way} {factor} 倍),而且是持续变化:存储的数据正在被原地改写(对数据集视图上的批次做原地运算,"
+        "例如对 X[i:i+b] 做 xb /= 16,每个 epoch 都会重复一次)",
+    "smaller": "缩小",
+    "larger": "放大",
     "the inputs of {model} are not normalized in {n_found} of {n_batches} sampled batches: {why}; values in [{inputs_min}, {inputs_max}] over {n_features} features":
         "在采样的 {n_batches} 个批量中有 {n_found} 个,{model} 的输入没有归一化:{why};{n_features} 个特征的取值在 [{inputs_min}, {inputs_max}]",
     "full-batch training: all {size} samples in every step, 1 optimizer step per pass over the data":
@@ -368,6 +374,9 @@ ZH: dict[str, str] = {
     " (the first steps made no update at all: lr 0 at the start of a schedule?)": "(最初几步完全没有更新:学习率调度开始时 lr 为 0?)",
     "the gradient norm jumped to {g} at step {step}, {jump:.0f}x the median {typical} of the neighbouring sampled steps ({over_weight}x the weight norm {w}); a few such steps wreck the weights. Clip the gradient norm (torch.nn.utils.clip_grad_norm_)":
         "梯度范数在第 {step} 步跃升到 {g},是相邻采样步中位数 {typical} 的 {jump:.0f} 倍(是权重范数 {w} 的 {over_weight} 倍);几次这样的更新就会毁掉权重。请裁剪梯度范数(torch.nn.utils.clip_grad_norm_)",
+    "the gradient norm burst from {early} (first sampled steps) to {g} at step {step} ({jump:.0f}x), and the loss climbed from {before} to {after} right after: the gradients exploded. Clip the gradient norm (torch.nn.utils.clip_grad_norm_) or lower the learning rate":
+        "梯度范数从 {early}(最初几个采样步)突增到第 {step} 步的 {g}({jump:.0f} 倍),紧接着损失从 {before} 升到 {after}:"
+        "梯度爆炸了。请裁剪梯度范数(torch.nn.utils.clip_grad_norm_)或降低学习率",
     "the gradient norm grew from {first} (first sampled steps) to {last} by step {step} ({growth:.0f}x) and is still rising: clip the gradient norm, lower the learning rate":
         "梯度范数从 {first}(最初的采样步)增长到第 {step} 步的 {last}({growth:.0f} 倍),并且仍在上升:请裁剪梯度范数、降低学习率",
     "gradient/weight ratio of the first layer {first_m} is {gap} of the largest among the later layers (median over {n_gaps} sampled steps, steps {samples}-{samples2}; e.g. step {step}: {first_r} in {first_m} vs {top_r} in {top_m}): the gradient shrinks by orders of magnitude on its way back, so the early layers barely learn":
@@ -471,6 +480,8 @@ ZH: dict[str, str] = {
     " (judged on a sample: {kept} of the {seen} samples fed)": "(基于样本判断:喂入的 {seen} 个样本中的 {kept} 个)",
     "; the training sample covers ~{cover:.0%} of the training data, so the true overlap is likely larger":
         ";训练样本只覆盖了约 {cover:.0%} 的训练数据,所以真实的重叠很可能更多",
+    "; the validation DataLoader iterates the training data set itself, pass after pass while training goes on: every validation score is a training score (build it from the held-out split)":
+        ";验证 DataLoader 遍历的就是训练数据集本身,而且在训练过程中一遍又一遍地遍历:每一个验证分数其实都是训练分数(请用留出的划分来构建它)",
     "; {passes} gradient-free pass(es) over training data itself (e.g. train accuracy) are not counted":
         ";{passes} 次在训练数据本身上的无梯度遍历(例如训练准确率)未计入",
     "{k} of {n} validation samples ({share:.1%}) are copies of training samples: the splits overlap, so validation scores are inflated (validation index -> training index: {pairs}){cover_note}{skipped}{sample_note}":
@@ -521,6 +532,7 @@ WHERE_ZH: dict[str, str] = {
     "pre-flight: overfit one batch": "预检:过拟合一个批次",
     "validation data vs training data": "验证数据 vs 训练数据",
     "training data order": "训练数据顺序",
+    "parameters updated by hand (no optimizer)": "手动更新的参数(没有优化器)",
     "training data": "训练数据",
     "training labels": "训练标签",
     "training loop": "训练循环",

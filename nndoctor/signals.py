@@ -139,6 +139,9 @@ class LossCall:
     binary_majority: float | None = None
 
 
+MANUAL_UPDATES = -1  # StepStats.optimizer of a step whose parameters the script updates by hand
+
+
 @dataclass
 class StepStats:
     """Per-parameter gradient / weight / update norms of one sampled optimizer step."""
@@ -328,6 +331,9 @@ class Signals:
     # gradients off, or val_data in check).
     train_samples: SampleBank = field(default_factory=SampleBank)
     val_samples: SampleBank = field(default_factory=SampleBank)
+    # The only validation DataLoader iterates the training DataLoader's own data set, again and again
+    # while training goes on (data_capture.py): the validation split is the training split.
+    val_samples_from_train_set: bool = False
 
     def thinned(self) -> int:
         """How often the bounded records were thinned: caches that index them by position restart."""

@@ -32,8 +32,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # max_scale x the unit scale, features whose stds are scale_spread x apart (when the largest is
     # above min_spread_scale), or a pooled |mean| above max_abs_mean_in_std stds (and max_scale).
     # Images within [0, image_max] are left to D110.
+    # Drift: the last two sampled batches' std moving away from the first half's median, the last by
+    # >= drift_factor (two orders of magnitude; batches of one data set vary by a few x), the one before by its root.
     "D109": {"max_abs_mean_in_std": 5.0, "max_scale": 20.0, "scale_spread": 1000.0, "min_spread_scale": 5.0,
-             "image_max": 256.0},
+             "image_max": 256.0, "drift_factor": 100.0, "drift_min_batches": 9},
     # Images in [0, 255] as floats: a batch maximum above min_max (8-bit pixels; [0, 1] images and
     # raw 4-bit digits stay below), at most max_max.
     "D110": {"min_max": 20.0, "max_max": 256.0},
@@ -146,7 +148,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
              "collapse_max_progress": 0.1},
     # Pascanu et al. 2013 (exploding gradients): a sampled gradient norm >= spike_factor x the median of its
     # neighbours (two orders of magnitude), or sustained growth by growth_factor.
-    "G403": {"min_samples": 6, "neighbours": 4, "spike_factor": 100.0, "growth_factor": 100.0},
+    # A burst (Pascanu et al. 2013: the loss jumps with the gradient norm): the norm >= burst_factor x its first
+    # samples, and the loss within burst_loss_window steps after (median of 5) >= burst_loss_rise x its start.
+    "G403": {"min_samples": 6, "neighbours": 4, "spike_factor": 100.0, "growth_factor": 100.0,
+             "burst_factor": 30.0, "burst_loss_rise": 2.0, "burst_loss_window": 40},
     # Pascanu et al. 2013 (vanishing gradients): the first layer's gradient/weight ratio <= max_gap of the
     # largest later layer's, in the median of >= min_samples sampled steps and in min_share of them.
     "G404": {"min_samples": 10, "max_gap": 1e-3, "min_share": 0.7, "max_update_gap": 1e-2},

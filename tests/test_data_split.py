@@ -136,6 +136,51 @@ def test_train_accuracy_under_no_grad_is_not_leakage(digits):
     assert {f.code: f for f in report.findings}["D111"].evidence["overlap"] == 60
 
 
+def _validated_on(X, y, *, val_on_train: bool, every_epoch: bool, epochs=3):
+    """Train on a DataLoader over a data set; validate through a second DataLoader, over the training data
+    set itself (the copy-paste slip) or over the held-out split, after every epoch or once at the end."""
+    tr, va = split(len(X), 300)
+    train_ds, val_ds = TensorDataset(X[tr], y[tr]), TensorDataset(X[va], y[va])
+    torch.manual_seed(0)
+    model = mlp()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loader = DataLoader(train_ds, batch_size=64, shuffle=True)
+    val_loader = DataLoader(train_ds if val_on_train else val_ds, batch_size=256)
+
+    def validate():
+        with torch.no_grad():
+            for xb, yb in val_loader:
+                F.cross_entropy(model(xb), yb)
+
+    with nndoctor.watch(model, opt, preflight=False) as doctor:
+        for _ in range(epochs):
+            for xb, yb in loader:
+                opt.zero_grad()
+                F.cross_entropy(model(xb), yb).backward()
+                opt.step()
+            if every_epoch:
+                validate()
+        if not every_epoch:
+            validate()
+    return doctor.report(), doctor.session.engine.signals
+
+
+def test_validation_loader_over_the_training_data_set_raises_D111(digits):
+    report, sig = _validated_on(*digits, val_on_train=True, every_epoch=True)
+    found = {f.code: f for f in report.findings}
+    assert sig.val_samples_from_train_set and "D111" in found, report.codes()
+    assert found["D111"].evidence["fraction"] == 1.0
+    assert found["D111"].evidence["validation_loader_on_training_set"] is True
+
+
+def test_one_train_accuracy_pass_at_the_end_or_a_held_out_loader_is_silent(digits):
+    # A single pass over the training data once training is over: train accuracy, not a validation loop.
+    report, sig = _validated_on(*digits, val_on_train=True, every_epoch=False)
+    assert not sig.val_samples_from_train_set and "D111" not in report.codes()
+    report, sig = _validated_on(*digits, val_on_train=False, every_epoch=True)
+    assert not sig.val_samples_from_train_set and "D111" not in report.codes()
+
+
 class _Table(torch.utils.data.Dataset):
     """Rows of (category ids, numeric features, binary target) as dicts, read one by one (not a TensorDataset:
     the capture streams its batches)."""

@@ -215,6 +215,29 @@ def test_d109_offset_feature():
     assert judge("D109", sig)
 
 
+def _drifting(std_of_step, steps):
+    sig = Signals(steps=steps[-1] + 1)
+    sig.batches = [batch(s, (50, 64), fstd=(0.0, 0.45), mn=0, mx=1, mean=0.3, std=std_of_step(s)) for s in steps]
+    return sig
+
+
+def test_d109_inputs_rescaled_in_place_every_epoch():
+    # xb /= 16 on a view of the data set: 28 steps an epoch, each epoch 16x smaller than the one before.
+    sampled = list(range(20)) + [32, 64, 128]
+    hits = judge("D109", _drifting(lambda s: 0.375 / 16 ** (s // 28), sampled))
+    assert hits and "changed scale" in hits[0].message and hits[0].step == 64
+
+
+def test_d109_silent_on_stationary_or_one_odd_late_batch():
+    sampled = list(range(20)) + [32, 64, 128]
+    noisy = [0.3, 0.5, 0.4, 0.35, 0.45]
+    assert not judge("D109", _drifting(lambda s: noisy[s % 5], sampled))
+    # one late batch far off (a last partial batch of padding), the one before it in line: not a drift
+    assert not judge("D109", _drifting(lambda s: 1e-4 if s == 128 else 0.4, sampled))
+    # a generator's outputs fed to a discriminator grow ~10x as it learns: not two orders of magnitude
+    assert not judge("D109", _drifting(lambda s: 0.05 * (1 + 9 * min(s, 128) / 128), sampled))
+
+
 def test_d110_pixels_0_255_and_not_d109():
     sig = Signals(steps=50)
     sig.batches = [batch(s, (64, 1, 8, 8), fstd=(100.0, 100.0), mn=0, mx=255, mean=80, std=100) for s in range(20)]

@@ -204,6 +204,49 @@ def test_g403_sustained_growth():
     assert hits and "grew" in hits[0].message
 
 
+def _burst_run(rise: float, peak: float = 6.0):
+    """Gradients that climb from 0.1 to `peak` over steps 4-10 and come back; the loss climbs to
+    `rise` x its start over steps 8-30, then recovers (an LSTM at lr 20 without clipping)."""
+    grads = lambda s, i: 0.1 if s < 4 else peak if s < 11 else 0.8 * math.exp(-(s - 11) / 40) + 0.2
+    losses = [3.3 * (1 + (rise - 1) * math.sin(math.pi * (s - 8) / 22)) if 8 <= s < 30 else 3.3 - 0.002 * s
+              for s in range(120)]
+    return make_sig(losses, grads=grads)
+
+
+def test_g403_burst_with_the_loss_climbing():
+    hits = judge("G403", _burst_run(rise=3.5), final=False)
+    assert hits and "burst" in hits[0].message and hits[0].evidence["grad_norm_peak"] >= 30 * 0.1 * 1.0
+
+
+def test_g403_silent_on_a_burst_the_loss_rides_out_and_on_early_growth():
+    # The same gradient burst while the loss barely moves (a transformer warming up), and a smaller one.
+    assert not judge("G403", _burst_run(rise=1.3))
+    assert not judge("G403", _burst_run(rise=3.5, peak=2.0))
+
+
+def test_manual_updates_get_gradient_statistics():
+    """Hand-written SGD (no optimizer object): sampled steps still record gradient and weight norms."""
+    import torch
+
+    import nndoctor
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    x, y = torch.randn(32, 4), torch.randn(32, 1)
+    with nndoctor.watch(model, live=False, preflight=False) as doctor:
+        for _ in range(25):
+            loss = torch.nn.functional.mse_loss(model(x), y)
+            model.zero_grad()
+            loss.backward()
+            with torch.no_grad():
+                for p in model.parameters():
+                    p -= 0.01 * p.grad
+    stats = doctor.session.engine.signals.step_stats
+    assert len(stats) >= 20 and {s.optimizer for s in stats} == {-1}
+    assert set(stats[0].grad_norm) == {"0.weight", "0.bias", "2.weight", "2.bias"}
+    assert all(v > 0 for s in stats for v in s.grad_norm.values())
+
+
 # ----------------------------------------------------------------------------- G404
 
 

@@ -344,6 +344,13 @@ def dataset_others(dataset: Any) -> list:
     return [t[indices] for t in others] if indices is not None else others
 
 
+def _weak(obj: Any) -> Any:
+    try:
+        return weakref.ref(obj)
+    except TypeError:
+        return None
+
+
 def _base_dataset(dataset: Any) -> Any:
     from torch.utils.data import Subset
 
@@ -485,21 +492,32 @@ class DataCapture:
         for number, (ref, roles) in enumerate(self._loaders):
             if ref() is loader:
                 self._current = roles
+                roles["passes"] += 1
                 return
+        # passes: iterations over the loader; first_step: the training step of the first one; same_data:
+        # the numbers of the loaders (this one's included) over the very same data set object, whole.
         roles = {"number": len(self._loaders), "train": 0, "eval": 0, "snapshot": None, "base": None, "length": None,
-                 "fed": 0, "chosen": None}
+                 "fed": 0, "chosen": None, "passes": 1, "first_step": self.sig.steps}
+        dataset = getattr(loader, "dataset", None)
+        # A split made by the sampler (SubsetRandomSampler(train_idx) / (val_idx) over one data set): the
+        # loader's split is the sampler's indices, not the whole data set.
+        chosen = sampler_indices(loader)
+        # Compared while both data sets are alive (an id of a freed one can be reused).
+        roles["dataset"] = _weak(dataset) if chosen is None and dataset is not None else None
+        roles["same_data"] = {roles["number"]} | {
+            other["number"] for _, other in self._loaders
+            if roles["dataset"] is not None and other["dataset"] is not None and other["dataset"]() is dataset}
+        for _, other in self._loaders:
+            if other["number"] in roles["same_data"]:
+                other["same_data"].add(roles["number"])
         self._loaders.append((weakref.ref(loader), roles))
         self._current = roles
         # The script's loaders are often gone by the end of the run: a tensor-backed data set is read now,
         # once (a bounded sample plus whole-split feature sums), and used at the end if its role asks for it.
-        dataset = getattr(loader, "dataset", None)
         try:
             roles["length"] = len(dataset)
         except Exception:
             pass
-        # A split made by the sampler (SubsetRandomSampler(train_idx) / (val_idx) over one data set): the
-        # loader's split is the sampler's indices, not the whole data set.
-        chosen = sampler_indices(loader)
         if chosen is not None:
             roles["length"] = len(chosen)
         arrays = dataset_arrays(dataset)
@@ -658,6 +676,12 @@ class DataCapture:
         # A validation-only loader over a tensor-backed data set: the whole split as one source. Loaders
         # that were also trained on (train-accuracy passes) stay out.
         val_roles = [r for r in roles if r["eval"] and not r["train"]]
+        # The only validation loaders read the very data set the model trains on, whole, pass after pass
+        # while training goes on (DataLoader(train_ds) where val_ds was meant): their scores are training
+        # scores. A single pass at the end (train accuracy) stays a train-eval pass.
+        self.sig.val_samples_from_train_set = bool(main and val_roles) and all(
+            main["number"] in r["same_data"] for r in val_roles) and any(
+            r["passes"] >= 2 and r["first_step"] < self.sig.steps for r in val_roles)
         if len(val_roles) == 1 and val_roles[0]["snapshot"] is not None \
                 and self._fits(self.val, val_roles[0]["snapshot"].x):
             r = val_roles[0]
@@ -667,6 +691,7 @@ class DataCapture:
             # Sampler splits of one data set (train_idx / val_idx): the validation loader's indices are the
             # split the script holds out, whatever they overlap; not a pass over the training data.
             declared = same and r["chosen"] is not None and not _same_indices(r["chosen"], main["chosen"])
+            declared = declared or self.sig.val_samples_from_train_set
             _assign(self.sig.val_samples, r["snapshot"], f"{r['snapshot'].origin} of a validation DataLoader"
                     + (" (a subset of the training data set)" if same and r["chosen"] is None else ""),
                     LOADER_SOURCE + r["number"])

@@ -28,8 +28,8 @@ from nndoctor.i18n import tr
 from nndoctor.probes import nonfinite
 from nndoctor.probes.data_capture import DataCapture
 from nndoctor.probes.measure import Readback, feature_axes, first_tensor, tensor_stats, unregistered_modules
-from nndoctor.signals import (BatchSignal, LayerStats, LoaderInfo, LossCall, OptimizerInfo, ParamInfo,
-                              PlateauReport, Signals, StepStats)
+from nndoctor.signals import (MANUAL_UPDATES, BatchSignal, LayerStats, LoaderInfo, LossCall, OptimizerInfo,
+                              ParamInfo, PlateauReport, Signals, StepStats)
 
 if TYPE_CHECKING:
     from nndoctor.engine import Engine
@@ -124,15 +124,17 @@ class TorchProbe:
         self._params: dict[int, tuple[weakref.ref, str]] = {}
         # Optimizer -> (its OptimizerInfo, the probe's state for it).
         self._optimizers = _IdentityMap()
-        self._zero_grad_log: deque = deque(maxlen=64)
+        self._zero_grad_log: deque = deque(maxlen=64)  # (call number, owner), while a stale check is pending
         self._zero_grad_calls = 0
+        self._pending_checks = 0  # optimizers whose next step checks for stale gradients (after a sampled step)
         self._called_leaves: set[int] = set()  # leaf layers seen running in a sampled training forward
         self._root_grad = False  # the last root model call had gradients on
         self._unregistered: dict[int, tuple[str, int]] = {}  # id of a layer in a plain list -> (path, values)
         self._backward_mark = 0  # backward() calls when gradients were last used (a step) or cleared
         self._holds_copies = False  # a sampled step keeps parameter copies until its end
+        self._stepping: tuple[int, OptimizerInfo | None, dict | None] = (0, None, None)  # (id, info, state) of the last pre-hook
         # Per-step state, released at the end of each step.
-        self._step_root_call: tuple[weakref.ref, tuple] | None = None
+        self._step_root_call: tuple[weakref.ref, tuple, bool] | None = None
         self._last_root_output: weakref.ref | None = None
         self._last_train_forward: tuple[bool, bool] | None = None  # (model in train mode, has mode layers)
         self._step_loss_args: tuple | None = None
@@ -178,10 +180,10 @@ class TorchProbe:
         for name in LOSS_FUNCTIONS:
             if hasattr(F, name):
                 self._patch(F, name, self._wrap_loss(name, getattr(F, name)))
-        self._patch(torch.Tensor, "backward", self._wrap_backward(torch.Tensor.backward))
         scaler = getattr(torch.amp, "GradScaler", None) or getattr(torch.cuda.amp, "GradScaler", None)  # torch < 2.3
         if scaler is not None:
             self._patch(scaler, "scale", self._wrap_grad_scaler_scale(scaler.scale))
+        # Tensor.backward calls torch.autograd.backward (looked up at call time): one wrapper sees both.
         self._patch(torch.autograd, "backward", self._wrap_backward(torch.autograd.backward))
         self._patch(torch.optim.Optimizer, "zero_grad", self._wrap_zero_grad(torch.optim.Optimizer.zero_grad))
         self._patch(nn.Module, "zero_grad", self._wrap_zero_grad(nn.Module.zero_grad))
@@ -298,12 +300,13 @@ class TorchProbe:
         probe, roots, engine = self, self._roots._entries, self.engine
 
         def module_call(module, *args, **kwargs):
-            entry = roots.get(id(module))
-            if entry is not None and not (probe._depth or probe._in_loss or probe._paused) and entry[0]() is module:
-                try:
-                    probe._root_called(module, args, entry[1])
-                except Exception as exc:
-                    engine.internal_error("probe:forward", exc)
+            if id(module) in roots and not (probe._depth or probe._in_loss or probe._paused):
+                entry = roots[id(module)]
+                if entry[0]() is module:
+                    try:
+                        probe._root_called(module, args, entry)
+                    except Exception as exc:
+                        engine.internal_error("probe:forward", exc)
             return original(module, *args, **kwargs)
 
         module_call.__wrapped__ = original
@@ -322,7 +325,7 @@ class TorchProbe:
         if self._depth == 0 and module not in self._roots and not isinstance(module, nn.modules.loss._Loss) \
                 and not _is_compiled(module) and next(module.parameters(), None) is not None:
             self._register_root(module)
-            self._root_called(module, args, self._roots.get(module))
+            self._root_called(module, args, self._roots._entries[id(module)])
         self._depth += 1
         if not self._leaf_order_done and not module._modules:
             self._trace_leaf_input(module, args)
@@ -359,29 +362,30 @@ class TorchProbe:
                 self.sig.module_order = list(self._leaf_trace)
                 self._mark_output_layer()
 
-    def _root_called(self, module: nn.Module, args: tuple, has_mode_layers: bool) -> None:
+    def _root_called(self, module: nn.Module, args: tuple, entry: tuple[weakref.ref, bool]) -> None:
+        """A call of a known model; ``entry``: its weak reference and whether it has mode-dependent layers."""
         self.sig.root_calls += 1
         x = args[0] if args and type(args[0]) is torch.Tensor else first_tensor(args)
         self._root_grad = grad = torch.is_grad_enabled()  # a training forward (its layers may run under no_grad)
+        sampling = self.sampling
         if grad:
             training = module.training
-            self._last_train_forward = (training, has_mode_layers)
-            self._step_root_call = (weakref.ref(module), args)
-            self._step_root_training = training  # the mode of this training forward (--try-fixes)
-            if self.sampling:
+            self._last_train_forward = (training, entry[1])
+            self._step_root_call = (entry[0], args, training)  # (model, its arguments, its mode) this step
+            if sampling:
                 self._refresh_requires_grad(module)
                 if x is not None:
                     self._batch_signal(module, x)
-            self.data.on_forward(module, x, True, self.sampling, args)
+            self.data.on_forward(module, x, True, sampling, args)
             return
-        if has_mode_layers:
+        if entry[1]:
             if module.training:
                 self.sig.eval_forwards_train_mode += 1
                 if self.sig.first_train_mode_eval_step is None:
                     self.sig.first_train_mode_eval_step = self.sig.steps
             else:
                 self.sig.eval_forwards_eval_mode += 1
-        self.data.on_forward(module, x, False, self.sampling, args)
+        self.data.on_forward(module, x, False, sampling, args)
 
     def _refresh_requires_grad(self, module: nn.Module) -> None:
         """requires_grad as it is now (sampled steps): a two-stage fine-tune freezes or unfreezes after
@@ -618,9 +622,8 @@ class TorchProbe:
         def backward_wrapper(*args, **kwargs):
             if probe._in_backward or probe._paused:
                 return original(*args, **kwargs)
-            loss = args[0] if args else kwargs.get("tensors", kwargs.get("self"))
             try:
-                probe._before_backward(loss)
+                probe._before_backward(args[0] if args else kwargs.get("tensors"))
             except Exception as exc:
                 probe.engine.internal_error("probe:backward", exc)
             probe._in_backward = True
@@ -651,7 +654,7 @@ class TorchProbe:
         return scale_wrapper
 
     def _before_backward(self, loss: Any) -> None:
-        if isinstance(loss, (list, tuple)):
+        if type(loss) is not torch.Tensor and isinstance(loss, (list, tuple)):
             loss = loss[0] if loss else None
         scaled = self._scaled_loss
         if scaled is not None:
@@ -683,23 +686,23 @@ class TorchProbe:
         if loss.is_cpu:  # no device to wait for: read it now
             value = loss.item() if loss.numel() == 1 else float(_as_scalar(loss))
             self.sig.losses.append((step, value))
-            if not math.isfinite(value) and not self._nonfinite_loss_seen:
+            if value - value != 0 and not self._nonfinite_loss_seen:  # inf or NaN (math.isfinite, without a call)
                 self._nonfinite_loss_seen = True
                 self.sig.nonfinite.append(nonfinite.diagnose_loss(self, step, value))
         else:
             entry: dict = {}
             self.rb.later(entry, "v", _as_scalar(loss))
             self.rb.then(lambda e=entry, s=step: self._loss_arrived(s, e["v"]))
-        if self._last_train_forward is not None:
-            in_train_mode, has_mode_layers = self._last_train_forward
-            if has_mode_layers:
-                if in_train_mode:
+        forward = self._last_train_forward
+        if forward is not None:
+            self._last_train_forward = None
+            if forward[1]:  # the model has layers whose output depends on its mode
+                if forward[0]:
                     self.sig.train_forwards_train_mode += 1
                 else:
                     self.sig.train_forwards_eval_mode += 1
                     if self.sig.first_eval_train_step is None:
                         self.sig.first_eval_train_step = step
-            self._last_train_forward = None
 
     def _run_first_step_hook(self, opt: Any) -> None:
         hook, self.on_first_step = self.on_first_step, None
@@ -717,6 +720,8 @@ class TorchProbe:
         if not self.sig.optimizer_created and not self._in_step:
             # No optimizer in this script (manual updates): a backward marks a step, and uses its gradients.
             self._backward_mark = self.sig.backward_calls
+            if self.sampling:
+                self._manual_grad_stats()
             self._end_step()
 
     # ------------------------------------------------------------------ zero_grad
@@ -725,8 +730,9 @@ class TorchProbe:
 
         def zero_grad_wrapper(owner, *args, **kwargs):
             if not probe._paused:
-                probe._zero_grad_calls += 1
-                probe._zero_grad_log.append((probe._zero_grad_calls, weakref.ref(owner)))
+                probe._zero_grad_calls = calls = probe._zero_grad_calls + 1
+                if probe._pending_checks:  # only a stale-gradient check reads who cleared
+                    probe._zero_grad_log.append((calls, weakref.ref(owner)))
                 backwards = probe.sig.backward_calls
                 if backwards != probe._backward_mark:
                     if not probe._in_step:  # a closure (LBFGS) clears its own last evaluation's gradients
@@ -875,10 +881,6 @@ class TorchProbe:
             self._optimizers.set(opt, entry)
         return entry
 
-    def _optimizer_entry(self, opt: Any) -> tuple[OptimizerInfo, dict]:
-        entry = self._optimizers._entries.get(id(opt))  # inline IdentityMap.get: this runs twice a step
-        return entry[1] if entry is not None and entry[0]() is opt else self._optimizer_info(opt)
-
     def _on_step_pre(self, opt: Any, args: tuple, kwargs: dict) -> None:
         if self._paused:
             return
@@ -904,7 +906,9 @@ class TorchProbe:
             else:
                 self._run_first_step_hook(opt)
         self._in_step += 1
-        info, state = self._optimizer_entry(opt)
+        entry = self._optimizers._entries.get(id(opt))  # IdentityMap.get, inline: this runs every step
+        info, state = entry[1] if entry is not None and entry[0]() is opt else self._optimizer_info(opt)
+        self._stepping = (id(opt), info, state)  # for the post-hook of this same step
         if state["last"]:
             self._check_stale_gradients(opt, info, state)
         if self.sampling:
@@ -913,7 +917,9 @@ class TorchProbe:
     def _step_post(self, opt: Any) -> None:
         self._in_step = max(0, self._in_step - 1)
         self._backward_mark = self.sig.backward_calls
-        info, state = self._optimizer_entry(opt)
+        key, info, state = self._stepping
+        if key != id(opt):  # an optimizer stepping another inside its own step (a wrapper)
+            info, state = self._optimizer_info(opt)
         if self.sampling:
             info.groups = _group_settings(opt)  # hyper-parameters per group (lr...); refreshed at the end
         # Sampled by this optimizer's own count (a second optimizer steps after the step's end).
@@ -927,6 +933,8 @@ class TorchProbe:
                 p = ref()
                 g = None if p is None else p.grad
                 grads.append(None if g is None else (weakref.ref(g), g._version))
+            if state["last"] is None:
+                self._pending_checks += 1
             state["last"] = (grads, self.sig.backward_calls, self._zero_grad_calls)
         info.steps = steps + 1
         pending = state.pop("before", None) if self._holds_copies else None
@@ -943,6 +951,7 @@ class TorchProbe:
     def _check_stale_gradients(self, opt: Any, info: OptimizerInfo, state: dict) -> None:
         info.checked_steps += 1
         (grads, backwards, zero_calls), state["last"] = state["last"], None
+        self._pending_checks -= 1
         new_backwards = self.sig.backward_calls - backwards
         stale = False
         if new_backwards > 0:
@@ -1010,9 +1019,33 @@ class TorchProbe:
         self.sig.step_stats.append(stats)
         self.rb.then(lambda s=stats, i=info: self._grads_arrived(s, i))
 
-    def _grads_arrived(self, stats: StepStats, info: OptimizerInfo) -> None:
+    def _manual_grad_stats(self) -> None:
+        """Gradient and weight norms of a sampled step of hand-written updates (``p.data.add_(p.grad, ...)``,
+        no optimizer object): the model's trainable parameters, as the optimizer hooks take them."""
+        stats = StepStats(step=self.sig.steps, optimizer=MANUAL_UPDATES)
+        params, grads, gnames = [], [], []
+        for p, name in self.live_params():
+            if not p.requires_grad:
+                continue
+            params.append((name, p.detach()))
+            if p.grad is None:
+                stats.grad_none.append(name)
+            else:
+                g = p.grad.detach()
+                grads.append(g.coalesce().values() if g.is_sparse else g)
+                gnames.append(name)
+        if not grads:
+            return
+        for (name, _), norm in zip(params, torch._foreach_norm([t for _, t in params])):
+            self.rb.later(stats.param_norm, name, norm)
+        for name, norm in zip(gnames, torch._foreach_norm(grads)):
+            self.rb.later(stats.grad_norm, name, norm)
+        self.sig.step_stats.append(stats)
+        self.rb.then(lambda s=stats: self._grads_arrived(s, None))
+
+    def _grads_arrived(self, stats: StepStats, info: OptimizerInfo | None) -> None:
         empty = all(v == 0 for v in stats.grad_norm.values())
-        if empty:
+        if empty and info is not None:
             info.empty_grad_steps += 1
         for name in stats.grad_none:
             if name in self.sig.params:
@@ -1042,23 +1075,27 @@ class TorchProbe:
         self._step_started = now
         if self.on_step_end is not None:
             self.on_step_end()
-        self._release_step()
+        # The step's references, released (_release_step, inline: this runs every step).
+        self._step_root_call = self._scaled_loss = self._step_loss_args = self._last_linear_out = None
+        if self._holds_copies:
+            self._release_copies()
         self.engine.on_step_end(now)
         if self._depth == 0:
-            self.sampling = steps < sampler.full_steps or steps % sampler.k == 0
-            if self.sampling != sampling:
-                self._set_sampling_hooks(self.sampling)
-        self._quiet_losses = not self.sampling and self.on_step_end is None and bool(sig.loss_calls)
+            next_sampled = steps < sampler.full_steps or steps % sampler.k == 0
+            if next_sampled != sampling:
+                self.sampling = next_sampled
+                self._set_sampling_hooks(next_sampled)
+                self._quiet_losses = not next_sampled and self.on_step_end is None and bool(sig.loss_calls)
 
     def _release_step(self) -> None:
-        self._step_root_call = None
-        self._scaled_loss = None
-        self._step_loss_args = None
-        self._last_linear_out = None
+        self._step_root_call = self._scaled_loss = self._step_loss_args = self._last_linear_out = None
         if self._holds_copies:
-            self._holds_copies = False
-            for _, (_, state) in self._optimizers.items():
-                state.pop("before", None)
+            self._release_copies()
+
+    def _release_copies(self) -> None:
+        self._holds_copies = False
+        for _, (_, state) in self._optimizers.items():
+            state.pop("before", None)
 
     def finish(self) -> None:
         """End of run: read back what is pending, note which parameters changed at all."""

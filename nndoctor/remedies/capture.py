@@ -158,8 +158,7 @@ class TrialCapture:
             return False
         size = sum(a.numel() * a.element_size() for a in args if isinstance(a, torch.Tensor))
         size += target.numel() * target.element_size()
-        mode = getattr(probe, "_step_root_training", True)
-        self.batches.append(Batch(args=args, target=target.detach().clone(), training=bool(mode)))
+        self.batches.append(Batch(args=args, target=target.detach().clone(), training=bool(call[2])))
         self._bytes += size
         self._samples += int(target.shape[0]) if target.dim() else 1
         return True

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 
 from nndoctor.i18n import tjoin, tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, rule
@@ -378,11 +379,49 @@ def _unnormalized(batch, th) -> str | None:
     return None
 
 
+def _scale_drift(batches: list, th: dict) -> Hit | None:
+    """The training inputs of one model change scale by orders of magnitude over the run, steadily: the
+    stored data is rewritten as training goes (``xb /= 16`` on a slice ``X[i:i+b]`` divides the data set
+    itself, once more every epoch). Drawn from one data set, batches keep their scale: the last two
+    sampled batches each move further from the first half's median scale, the last by drift_factor,
+    the one before by its square root."""
+    by_model: dict[str, list] = {}
+    for b in batches:
+        if b.inputs.std > 0 and b.inputs.nonfinite == 0:
+            by_model.setdefault(b.model, []).append(b)
+    for model, seen in by_model.items():
+        if len(seen) < th["drift_min_batches"]:
+            continue
+        seen.sort(key=lambda b: b.step)
+        base = statistics.median(b.inputs.std for b in seen[:len(seen) // 2])
+        before, last = seen[-2].inputs.std / base, seen[-1].inputs.std / base
+        if last < 1:
+            before, last = 1 / before, 1 / last
+        if not (last >= th["drift_factor"] and th["drift_factor"] ** 0.5 <= before < last):
+            continue
+        first, end = seen[0], seen[-1]
+        return Hit(tr("the training inputs of {model} changed scale while training: batch std {first_std} at "
+                      "step {first_step}, {last_std} at step {last_step} ({factor}x {way}), steadily: the "
+                      "stored data is being rewritten in place (an in-place op on a batch that is a view of "
+                      "the data set, e.g. xb /= 16 on X[i:i+b], repeats every epoch)",
+                      model=model, first_std=fmt(base), first_step=first.step, last_std=fmt(end.inputs.std),
+                      last_step=end.step, factor=fmt(last),
+                      way=tr("smaller") if end.inputs.std < base else tr("larger")),
+                   where=f"{model} inputs", step=seen[-2].step,
+                   evidence={"std_start": base, "std_steps": [(b.step, b.inputs.std) for b in seen[-2:]],
+                             "batches": len(seen)})
+    return None
+
+
 @rule("D109", stage=LIVE)
 def unnormalized_inputs(ctx: Context):
-    """Input features far from zero mean / unit variance, or on wildly different scales."""
+    """Input features far from zero mean / unit variance, or on wildly different scales; or inputs
+    whose scale drifts by orders of magnitude during training (the data rewritten in place)."""
     th = ctx.th
     batches = [b for b in _train_batches(ctx.signals) if b.inputs.is_floating]
+    drift = _scale_drift(batches, th)
+    if drift is not None:
+        return drift
     found = [(b, why) for b in batches for why in [_unnormalized(b, th)] if why]
     if not found or len(found) * 2 < len(batches) or (len(found) < 3 and not ctx.final):
         return None

@@ -53,7 +53,7 @@ def _split(sig, th) -> dict | None:
         expected = n * coverage
         slack = th["train_eval_z"] * math.sqrt(max(expected * (1 - coverage), 0.0))
         if k and k >= expected - slack - 1e-9 and k / n >= th["train_eval_min_share"] \
-                and int(s) != val.declared_source:
+                and int(s) != val.declared_source and not sig.val_samples_from_train_set:
             train_eval.append(int(s))
         else:
             held_out.append(int(s))
@@ -114,6 +114,10 @@ def _overlap_hit(sig, th, split) -> Hit | None:
     skipped = tr("; {passes} gradient-free pass(es) over training data itself (e.g. train accuracy) are not "
                  "counted", passes=len(split["train_eval"])) if split["train_eval"] else ""
     where = "validation data" if any(s >= LOADER_SOURCE for s in split["held_out"]) else "gradient-free inputs"
+    if sig.val_samples_from_train_set:
+        skipped = tr("; the validation DataLoader iterates the training data set itself, pass after pass while "
+                     "training goes on: every validation score is a training score (build it from the held-out "
+                     "split)")
     return Hit(tr("{k} of {n} validation samples ({share:.1%}) are copies of training samples: the splits "
                   "overlap, so validation scores are inflated (validation index -> training index: "
                   "{pairs}){cover_note}{skipped}{sample_note}",
@@ -124,6 +128,7 @@ def _overlap_hit(sig, th, split) -> Hit | None:
                          "pairs": pairs, "training_samples": len(train), "training_coverage": cover,
                          "train_eval_sources": len(split["train_eval"]),
                          "distinct_share": distinct, "input_tensors": 1 + (getattr(train, "key_parts", 0) or 0),
+                         "validation_loader_on_training_set": sig.val_samples_from_train_set,
                          "validation_origin": val.origin, "training_origin": train.origin})
 
 

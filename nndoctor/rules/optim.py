@@ -17,7 +17,7 @@ from typing import Any
 
 from nndoctor.i18n import tjoin, tr
 from nndoctor.rules.base import END, LIVE, Context, Hit, fmt, names_list, rule
-from nndoctor.signals import Signals, StepStats
+from nndoctor.signals import MANUAL_UPDATES, Signals, StepStats
 
 # ----------------------------------------------------------------------------- shared helpers
 
@@ -416,6 +416,9 @@ def exploding_gradients(ctx: Context):
                            where=_opt_name(sig, opt), step=step,
                            evidence={"grad_norm": g, "neighbour_median": typical, "weight_norm": w,
                                      "spike_factor": norms[i] / typical})
+        burst = _burst(sig, th, opt, series)
+        if burst is not None:
+            return burst
         k = max(3, len(norms) // 5)
         first, last = statistics.median(norms[:k]), statistics.median(norms[-k:])
         if first > 0 and last >= th["growth_factor"] * first and _mostly_rising(norms[-2 * k:]):
@@ -428,12 +431,41 @@ def exploding_gradients(ctx: Context):
     return None
 
 
+def _burst(sig: Signals, th: dict, opt: int, series: list[tuple[int, float, float]]) -> Hit | None:
+    """A burst: within a few steps the gradient norm climbs burst_factor above where it started, and the
+    loss climbs burst_loss_rise above its own start right after (an LSTM at a high learning rate
+    without clipping): not one isolated spike, and possibly over before the end of the run."""
+    early = statistics.median(g for _, g, _ in series[:3])
+    peak = max(range(3, len(series)), key=lambda i: series[i][1], default=None)
+    if peak is None or early <= 0 or series[peak][1] < th["burst_factor"] * early:
+        return None
+    step, g, w = series[peak]
+    losses = [(s, v) for s, v in sig.losses if math.isfinite(v)]
+    start = [v for s, v in losses if s < min(step, series[0][0] + 3)]  # the loss before the burst
+    window = [v for s, v in losses if step <= s < step + th["burst_loss_window"]]
+    if not start or len(window) < 5:
+        return None
+    before = statistics.median(start)
+    after = max(statistics.median(window[i:i + 5]) for i in range(len(window) - 4))
+    if before <= 0 or after < th["burst_loss_rise"] * before:
+        return None
+    return Hit(tr("the gradient norm burst from {early} (first sampled steps) to {g} at step {step} ({jump:.0f}x), "
+                  "and the loss climbed from {before} to {after} right after: the gradients exploded. Clip "
+                  "the gradient norm (torch.nn.utils.clip_grad_norm_) or lower the learning rate",
+                  early=fmt(early), g=fmt(g), step=step, jump=g / early, before=fmt(before), after=fmt(after)),
+               where=_opt_name(sig, opt), step=step, severity="error", explains=("G406", "L206"),
+               evidence={"grad_norm_start": early, "grad_norm_peak": g, "weight_norm": w,
+                         "loss_start": before, "loss_after": after})
+
+
 def _mostly_rising(values: list[float]) -> bool:
     ups = sum(1 for a, b in zip(values, values[1:]) if b > a)
     return ups * 2 >= len(values) - 1
 
 
 def _opt_name(sig: Signals, index: int) -> str:
+    if index == MANUAL_UPDATES:
+        return "parameters updated by hand (no optimizer)"
     opt = next((o for o in sig.optimizers if o.index == index), None)
     return f"{opt.kind} (optimizer {index})" if opt else f"optimizer {index}"
 
