@@ -214,7 +214,7 @@ def _burst_run(rise: float, peak: float = 6.0):
 
 
 def test_g403_burst_with_the_loss_climbing():
-    hits = judge("G403", _burst_run(rise=3.5), final=False)
+    hits = judge("G403", _burst_run(rise=3.5))
     assert hits and "burst" in hits[0].message and hits[0].evidence["grad_norm_peak"] >= 30 * 0.1 * 1.0
 
 

@@ -416,7 +416,7 @@ def exploding_gradients(ctx: Context):
                            where=_opt_name(sig, opt), step=step,
                            evidence={"grad_norm": g, "neighbour_median": typical, "weight_norm": w,
                                      "spike_factor": norms[i] / typical})
-        burst = _burst(sig, th, opt, series)
+        burst = _burst(sig, th, opt, series) if ctx.final else None  # judged once, on the whole run
         if burst is not None:
             return burst
         k = max(3, len(norms) // 5)
