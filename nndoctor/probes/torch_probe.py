@@ -132,7 +132,6 @@ class TorchProbe:
         self._unregistered: dict[int, tuple[str, int]] = {}  # id of a layer in a plain list -> (path, values)
         self._backward_mark = 0  # backward() calls when gradients were last used (a step) or cleared
         self._holds_copies = False  # a sampled step keeps parameter copies until its end
-        self._stepping: tuple[int, OptimizerInfo | None, dict | None] = (0, None, None)  # (id, info, state) of the last pre-hook
         # Per-step state, released at the end of each step.
         self._step_root_call: tuple[weakref.ref, tuple, bool] | None = None
         self._last_root_output: weakref.ref | None = None
@@ -686,7 +685,7 @@ class TorchProbe:
         if loss.is_cpu:  # no device to wait for: read it now
             value = loss.item() if loss.numel() == 1 else float(_as_scalar(loss))
             self.sig.losses.append((step, value))
-            if value - value != 0 and not self._nonfinite_loss_seen:  # inf or NaN (math.isfinite, without a call)
+            if not math.isfinite(value) and not self._nonfinite_loss_seen:
                 self._nonfinite_loss_seen = True
                 self.sig.nonfinite.append(nonfinite.diagnose_loss(self, step, value))
         else:
@@ -881,6 +880,10 @@ class TorchProbe:
             self._optimizers.set(opt, entry)
         return entry
 
+    def _optimizer_entry(self, opt: Any) -> tuple[OptimizerInfo, dict]:
+        entry = self._optimizers._entries.get(id(opt))  # inline IdentityMap.get: this runs twice a step
+        return entry[1] if entry is not None and entry[0]() is opt else self._optimizer_info(opt)
+
     def _on_step_pre(self, opt: Any, args: tuple, kwargs: dict) -> None:
         if self._paused:
             return
@@ -906,9 +909,7 @@ class TorchProbe:
             else:
                 self._run_first_step_hook(opt)
         self._in_step += 1
-        entry = self._optimizers._entries.get(id(opt))  # IdentityMap.get, inline: this runs every step
-        info, state = entry[1] if entry is not None and entry[0]() is opt else self._optimizer_info(opt)
-        self._stepping = (id(opt), info, state)  # for the post-hook of this same step
+        info, state = self._optimizer_entry(opt)
         if state["last"]:
             self._check_stale_gradients(opt, info, state)
         if self.sampling:
@@ -917,9 +918,7 @@ class TorchProbe:
     def _step_post(self, opt: Any) -> None:
         self._in_step = max(0, self._in_step - 1)
         self._backward_mark = self.sig.backward_calls
-        key, info, state = self._stepping
-        if key != id(opt):  # an optimizer stepping another inside its own step (a wrapper)
-            info, state = self._optimizer_info(opt)
+        info, state = self._optimizer_entry(opt)
         if self.sampling:
             info.groups = _group_settings(opt)  # hyper-parameters per group (lr...); refreshed at the end
         # Sampled by this optimizer's own count (a second optimizer steps after the step's end).
@@ -991,57 +990,49 @@ class TorchProbe:
     def _grad_stats(self, opt: Any, info: OptimizerInfo, state: dict) -> None:
         stats = StepStats(step=self.sig.steps, optimizer=info.index, lrs=[float(g.get("lr", 0.0) or 0.0)
                                                                          for g in opt.param_groups])
-        params, names, grads, gnames = [], [], [], []
+        named = []
         for ref in state["params"]:
             p = ref()
-            if p is None or not p.requires_grad:
-                continue
-            name = self.param_name(p) or f"param{len(names)}"
-            params.append(p.detach())
-            names.append(name)
-            if p.grad is None:
-                stats.grad_none.append(name)
-            else:
-                g = p.grad.detach()
-                grads.append(g.coalesce().values() if g.is_sparse else g)  # sparse embedding gradients
-                gnames.append(name)
-        if not params:
+            if p is not None and p.requires_grad:
+                named.append((p, self.param_name(p) or f"param{len(named)}"))
+        if not named:
             return
-        for name, norm in zip(names, torch._foreach_norm(params)):
-            self.rb.later(stats.param_norm, name, norm)
-        if grads:
-            for name, norm in zip(gnames, torch._foreach_norm(grads)):
-                self.rb.later(stats.grad_norm, name, norm)
-        state["before"] = (stats, names, [p.clone() for p in params])
+        params = self._norms_into(stats, named)
+        state["before"] = (stats, [name for _, name in named], [p.clone() for p in params])
         self._holds_copies = True
-        state["params_sampled"] = [weakref.ref(p) for p in (r() for r in state["params"])
-                                   if p is not None and p.requires_grad]
+        state["params_sampled"] = [weakref.ref(p) for p, _ in named]
         self.sig.step_stats.append(stats)
         self.rb.then(lambda s=stats, i=info: self._grads_arrived(s, i))
 
     def _manual_grad_stats(self) -> None:
         """Gradient and weight norms of a sampled step of hand-written updates (``p.data.add_(p.grad, ...)``,
         no optimizer object): the model's trainable parameters, as the optimizer hooks take them."""
+        named = [(p, name) for p, name in self.live_params() if p.requires_grad]
+        if all(p.grad is None for p, _ in named):
+            return
         stats = StepStats(step=self.sig.steps, optimizer=MANUAL_UPDATES)
+        self._norms_into(stats, named)
+        self.sig.step_stats.append(stats)
+        self.rb.then(lambda s=stats: self._grads_arrived(s, None))
+
+    def _norms_into(self, stats: StepStats, named: list[tuple[torch.Tensor, str]]) -> list[torch.Tensor]:
+        """Weight and gradient norms of ``named`` (parameter, name) into ``stats``, read back in the step's
+        batch; the names without a gradient into ``stats.grad_none``. Returns the detached parameters."""
         params, grads, gnames = [], [], []
-        for p, name in self.live_params():
-            if not p.requires_grad:
-                continue
-            params.append((name, p.detach()))
+        for p, name in named:
+            params.append(p.detach())
             if p.grad is None:
                 stats.grad_none.append(name)
             else:
                 g = p.grad.detach()
-                grads.append(g.coalesce().values() if g.is_sparse else g)
+                grads.append(g.coalesce().values() if g.is_sparse else g)  # sparse embedding gradients
                 gnames.append(name)
-        if not grads:
-            return
-        for (name, _), norm in zip(params, torch._foreach_norm([t for _, t in params])):
+        for (_, name), norm in zip(named, torch._foreach_norm(params)):
             self.rb.later(stats.param_norm, name, norm)
-        for name, norm in zip(gnames, torch._foreach_norm(grads)):
-            self.rb.later(stats.grad_norm, name, norm)
-        self.sig.step_stats.append(stats)
-        self.rb.then(lambda s=stats: self._grads_arrived(s, None))
+        if grads:
+            for name, norm in zip(gnames, torch._foreach_norm(grads)):
+                self.rb.later(stats.grad_norm, name, norm)
+        return params
 
     def _grads_arrived(self, stats: StepStats, info: OptimizerInfo | None) -> None:
         empty = all(v == 0 for v in stats.grad_norm.values())
@@ -1075,10 +1066,7 @@ class TorchProbe:
         self._step_started = now
         if self.on_step_end is not None:
             self.on_step_end()
-        # The step's references, released (_release_step, inline: this runs every step).
-        self._step_root_call = self._scaled_loss = self._step_loss_args = self._last_linear_out = None
-        if self._holds_copies:
-            self._release_copies()
+        self._release_step()
         self.engine.on_step_end(now)
         if self._depth == 0:
             next_sampled = steps < sampler.full_steps or steps % sampler.k == 0
@@ -1090,12 +1078,9 @@ class TorchProbe:
     def _release_step(self) -> None:
         self._step_root_call = self._scaled_loss = self._step_loss_args = self._last_linear_out = None
         if self._holds_copies:
-            self._release_copies()
-
-    def _release_copies(self) -> None:
-        self._holds_copies = False
-        for _, (_, state) in self._optimizers.items():
-            state.pop("before", None)
+            self._holds_copies = False
+            for _, (_, state) in self._optimizers.items():
+                state.pop("before", None)
 
     def finish(self) -> None:
         """End of run: read back what is pending, note which parameters changed at all."""

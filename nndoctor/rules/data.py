@@ -404,7 +404,8 @@ def _scale_drift(batches: list, th: dict) -> Hit | None:
                       "step {first_step}, {last_std} at step {last_step} ({factor}x {way}), steadily: the "
                       "stored data is being rewritten in place (an in-place op on a batch that is a view of "
                       "the data set, e.g. xb /= 16 on X[i:i+b], repeats every epoch)",
-                      model=model, first_std=fmt(base), first_step=first.step, last_std=fmt(end.inputs.std),
+                      model=model, first_std=fmt(first.inputs.std), first_step=first.step,
+                      last_std=fmt(end.inputs.std),
                       last_step=end.step, factor=fmt(last),
                       way=tr("smaller") if end.inputs.std < base else tr("larger")),
                    where=f"{model} inputs", step=seen[-2].step,
