@@ -24,6 +24,7 @@ from nndoctor.signals import Signals
 
 LIVE_EVERY_S = 0.5  # live rules run at most this often once the first steps are past
 LIVE_SHARE = 0.005  # ... and take at most this share of wall time (their cost grows with the run's signals)
+FIRST_STEPS = 20  # live rules run after each of these
 
 # A root cause explains its consequences: when the cause is found, these codes are kept but shown
 # as info, "probably a consequence of" the cause, so the report points at the bug, not its echoes.
@@ -78,7 +79,8 @@ class Engine:
         self.errors: dict[str, InternalError] = {}
         self.live_sink = live_sink if live_sink is not None else (
             (lambda line: _stderr(render(line, self.config.lang))) if self.config.live else None)
-        self._next_live = 0.0
+        self._next_live_step = 0
+        self._last_live = (0, time.perf_counter())  # (steps, time) at the end of the last live evaluation
         self._broken_rules: set[str] = set()
         self._revisable: set[str] = set()  # codes whose finding came from a revisable LIVE hit
         self._explains: dict[str, tuple[str, ...]] = {}  # code -> what its finding's hit explains
@@ -89,13 +91,23 @@ class Engine:
         return not matches(code, self.config.ignore)
 
     # Called by probes.
-    def on_step_end(self, now: float | None = None) -> None:
-        now = time.perf_counter() if now is None else now
-        if self.signals.steps > 20 and now < self._next_live:
+    def on_step_end(self, steps: int, step_time: float | None = None) -> None:
+        """Live rules, on each of the first steps, then at most every LIVE_EVERY_S and within LIVE_SHARE
+        of wall time, counted in steps (an ordinary step reads no clock): ``step_time`` is an ordinary
+        step's wall time as the probe measures it, else the mean since the last evaluation."""
+        if steps < self._next_live_step:
             return
+        now = time.perf_counter()
+        last_steps, last_time = self._last_live
         self.evaluate(LIVE)
-        spent = time.perf_counter() - now
-        self._next_live = now + max(LIVE_EVERY_S, spent / LIVE_SHARE)
+        done = time.perf_counter()
+        self._last_live = (steps, done)
+        if steps < FIRST_STEPS:
+            self._next_live_step = steps + 1
+            return
+        pace = step_time or (now - last_time) / max(1, steps - last_steps)
+        wait = max(LIVE_EVERY_S, (done - now) / LIVE_SHARE)
+        self._next_live_step = steps + max(1, int(wait / max(pace, 1e-9)))
 
     def internal_error(self, component: str, exc: BaseException) -> None:
         if component in self.errors:

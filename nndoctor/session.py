@@ -62,9 +62,9 @@ class Session:
         if max_steps is not None:
             inner = self.engine.on_step_end
 
-            def on_step_end(now: float | None = None) -> None:
-                inner(now)
-                if self.engine.signals.steps >= max_steps:
+            def on_step_end(steps: int, step_time: float | None = None) -> None:
+                inner(steps, step_time)
+                if steps >= max_steps:
                     raise StopTraining()
 
             self.engine.on_step_end = on_step_end

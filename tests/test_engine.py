@@ -257,3 +257,36 @@ def test_layers_kept_in_a_plain_list_are_reported_and_registered_aliases_are_not
             assert not m302, m302
         else:
             assert m302 and m302[0].severity == "warning" and "layers[0], layers[1]" in m302[0].message, m302
+
+
+def test_sampling_period_prices_sampled_steps_from_spans_of_ordinary_ones():
+    from nndoctor.probes.torch_probe import _Sampler
+
+    sampler = _Sampler(full_steps=20, every=None, budget=0.01)
+    for step in range(20):  # the first steps, all sampled: 5 ms each
+        sampler.observe(step, 0.005, True)
+    # Ordinary steps are timed as one span: 12 of them in 12 ms, 1 ms each.
+    sampler.observe(31, 0.012, False, count=12)
+    assert sampler.base == 0.001 and abs(sampler.extra - 0.004) < 1e-12
+    assert sampler.k == 512  # 4 ms every k steps within 1% of 1 ms a step: k >= 400, a power of two
+    sampler.observe(512, 0.0015, True)  # a cheaper sampled step (0.5 ms extra) brings k down
+    sampler.observe(1023, 0.511, False, count=511)
+    assert sampler.k == 512 and sampler.extra < 0.004
+    fixed = _Sampler(full_steps=20, every=5, budget=0.01)
+    fixed.observe(30, 0.001, False, count=10)
+    assert fixed.k == 5
+
+
+def test_live_rules_run_on_the_first_steps_then_within_their_share_of_wall_time(monkeypatch):
+    from nndoctor.engine import FIRST_STEPS, LIVE_EVERY_S, Engine
+
+    engine, ran = Engine(), []
+    monkeypatch.setattr(engine, "evaluate", lambda stage: ran.append(engine.signals.steps))
+    for steps in range(1, 3001):
+        engine.signals.steps = steps
+        engine.on_step_end(steps, 0.001)  # an ordinary step takes 1 ms
+    assert ran[:FIRST_STEPS] == list(range(1, FIRST_STEPS + 1))
+    later = ran[FIRST_STEPS:]
+    # LIVE_EVERY_S at 1 ms a step: 500 steps apart, counted in steps, no clock read per step.
+    assert later and all(b - a >= LIVE_EVERY_S / 0.001 for a, b in zip(ran[FIRST_STEPS - 1:], later))
+    assert len(later) >= 3000 // 600

@@ -541,10 +541,11 @@ class DataCapture:
         per-sample tensors in them are part of each sample)."""
         if x is None:
             return
-        dims = x.dim()
+        shape = x.shape  # (one torch call: this runs on every step)
+        dims = len(shape)
         if dims < 1:
             return
-        rows = x.shape[0] if dims > 1 else 1
+        rows = shape[0] if dims > 1 else 1
         if grad:
             model = self._model
             if model is None:
@@ -574,7 +575,7 @@ class DataCapture:
                 if self._signature is None:
                     self._signature = tuple(tuple(t.shape[1:]) for t in self._train_extra)
             return
-        if self._model is None or self._model() is not module or x.dim() < 2:
+        if self._model is None or self._model() is not module or dims < 2:
             return
         self.val.bank.seen += rows
         if self._current is not None:

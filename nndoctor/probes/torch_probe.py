@@ -44,6 +44,7 @@ MODE_DEPENDENT = (nn.modules.dropout._DropoutNd, nn.modules.batchnorm._BatchNorm
 ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Tanh, nn.Sigmoid, nn.Softmax,
                nn.LogSoftmax, nn.Softplus, nn.Mish, nn.Hardtanh, nn.PReLU, nn.SELU, nn.CELU, nn.Hardswish)
 LINEAR_LIKE = (nn.Linear, nn.modules.conv._ConvNd, nn.Bilinear)
+_INF = math.inf
 
 
 def _is_compiled(module: nn.Module) -> bool:
@@ -58,6 +59,9 @@ class _Sampler:
     it takes beyond an ordinary step (hooks on every module call, reductions, the read-back), so
     it counts what the probe really costs, not just its own Python. k moves in powers of two, so
     it settles instead of jittering with the machine's load.
+
+    An ordinary step reads no clock: the probe times each sampled step, and each span of ordinary
+    steps between two sampled ones as a whole (``observe(..., count=n)``).
     """
 
     MIN_K, MAX_K = 16, 1024
@@ -67,23 +71,25 @@ class _Sampler:
         self.fixed = every
         self.k = every or self.MIN_K
         self.budget = budget
-        self.base = None  # EMA of an ordinary step's wall time
-        self.extra = None  # EMA of what a sampled step takes beyond it
+        self.base = None  # running mean of an ordinary step's wall time, over the recent spans
+        self.extra = None  # running mean of what a sampled step takes beyond it
         self._early: list[float] = []  # wall times of the later ones of the first (all sampled) steps
 
-    def observe(self, step: int, wall: float, sampled: bool) -> None:
+    def observe(self, step: int, wall: float, sampled: bool, count: int = 1) -> None:
+        """``count`` steps ending with ``step``, all sampled or all ordinary, took ``wall`` seconds."""
         if not sampled:
+            mean = wall / max(1, count)
             if self.base is None and self._early:
-                # The first ordinary step: price the sampled ones from the second half of the first
+                # The first ordinary steps: price the sampled ones from the second half of the first
                 # steps (the first half also warms torch up), so k is right from here on.
-                self.extra = max(0.0, sorted(self._early)[len(self._early) // 2] - wall)
-            self.base = wall if self.base is None else 0.9 * self.base + 0.1 * wall
+                self.extra = max(0.0, sorted(self._early)[len(self._early) // 2] - mean)
+            self.base = mean if self.base is None else 0.5 * self.base + 0.5 * mean
         elif step >= self.full_steps and self.base is not None:
             extra = max(0.0, wall - self.base)
             self.extra = extra if self.extra is None else 0.8 * self.extra + 0.2 * extra
         elif self.full_steps // 2 <= step < self.full_steps:
             self._early.append(wall)
-        if self.fixed is None and self.extra is not None and self.base and (sampled or step % self.MIN_K == 0):
+        if self.fixed is None and self.extra is not None and self.base:
             wanted, k = self.extra / (self.budget * self.base), self.MIN_K
             while k < wanted and k < self.MAX_K:
                 k *= 2
@@ -145,7 +151,8 @@ class TorchProbe:
         self._step_terms: list[tuple[str, torch.Tensor]] = []
         self._scaled_loss: tuple[weakref.ref, torch.Tensor] | None = None  # GradScaler.scale's (output, input)
         self._compiled_noted = False
-        self._step_started = time.perf_counter()
+        self._step_started = time.perf_counter()  # the clock's last read (see _end_step)
+        self._span_start = 0  # the step it was read at
         self._fingerprints: deque = deque(maxlen=64)
         self._plateau_index = _IdentityMap()  # ReduceLROnPlateau schedulers, numbered from 1
         self._plateau_count = 0
@@ -298,15 +305,16 @@ class TorchProbe:
         mode, grad mode, inputs). One dict lookup for the others."""
         probe, roots, engine = self, self._roots._entries, self.engine
 
-        def module_call(module, *args, **kwargs):
-            if id(module) in roots and not (probe._depth or probe._in_loss or probe._paused):
+        def module_call(*args, **kwargs):  # (module, *its arguments): passed on without repacking
+            if id(args[0]) in roots and not (probe._depth or probe._in_loss or probe._paused):
+                module = args[0]
                 entry = roots[id(module)]
                 if entry[0]() is module:
                     try:
-                        probe._root_called(module, args, entry)
+                        probe._root_called(module, args[1:], entry)
                     except Exception as exc:
                         engine.internal_error("probe:forward", exc)
-            return original(module, *args, **kwargs)
+            return original(*args, **kwargs)
 
         module_call.__wrapped__ = original
         return module_call
@@ -653,8 +661,13 @@ class TorchProbe:
         return scale_wrapper
 
     def _before_backward(self, loss: Any) -> None:
-        if type(loss) is not torch.Tensor and isinstance(loss, (list, tuple)):
-            loss = loss[0] if loss else None
+        # Runs on every step. On a CPU (no device to wait for) the loss is read now, with as few torch
+        # calls as it takes: each one costs about a microsecond there, its code cold after the step's kernels.
+        if type(loss) is not torch.Tensor:
+            if isinstance(loss, (list, tuple)):
+                loss = loss[0] if loss else None
+            if not isinstance(loss, torch.Tensor):
+                return
         scaled = self._scaled_loss
         if scaled is not None:
             self._scaled_loss = None
@@ -662,7 +675,16 @@ class TorchProbe:
                 # AMP: backward gets loss x scale, which may overflow on purpose (the scaler then skips
                 # the step); the user's loss is the one before scaling.
                 loss = scaled[1]
-        if not isinstance(loss, torch.Tensor) or not loss.is_floating_point():
+        value = None
+        if loss.is_cpu:
+            try:
+                value = loss.item()
+            except RuntimeError:  # more than one value (backward with an explicit gradient)
+                if loss.is_floating_point():
+                    value = float(_as_scalar(loss))
+            if type(value) is not float:
+                return
+        elif not loss.is_floating_point():
             return
         step = self.sig.steps
         if self.on_first_step is not None and self._step_root_call is not None and torch.is_grad_enabled():
@@ -682,10 +704,9 @@ class TorchProbe:
                 self.rb.then(lambda h=holder, n=[n for n, _ in terms], s=step: self.sig.loss_terms.append(
                     (s, [(fn, h[str(i)]) for i, fn in enumerate(n)], h["total"])))
             self._step_terms = []
-        if loss.is_cpu:  # no device to wait for: read it now
-            value = loss.item() if loss.numel() == 1 else float(_as_scalar(loss))
+        if value is not None:
             self.sig.losses.append((step, value))
-            if not math.isfinite(value) and not self._nonfinite_loss_seen:
+            if not -_INF < value < _INF and not self._nonfinite_loss_seen:  # (not math.isfinite: a cold call)
                 self._nonfinite_loss_seen = True
                 self.sig.nonfinite.append(nonfinite.diagnose_loss(self, step, value))
         else:
@@ -887,10 +908,13 @@ class TorchProbe:
     def _on_step_pre(self, opt: Any, args: tuple, kwargs: dict) -> None:
         if self._paused:
             return
-        try:
-            self._step_pre(opt)
-        except Exception as exc:
-            self.engine.internal_error("probe:optimizer", exc)
+        self._in_step += 1
+        # An ordinary step has nothing to do before the update: no statistics, no stale check pending.
+        if self.sampling or self._pending_checks or self.on_first_step is not None:
+            try:
+                self._step_pre(opt)
+            except Exception as exc:
+                self.engine.internal_error("probe:optimizer", exc)
 
     def _on_step_post(self, opt: Any, args: tuple, kwargs: dict) -> None:
         if self._paused:
@@ -908,7 +932,6 @@ class TorchProbe:
                 self._first_step_optimizer = weakref.ref(opt)
             else:
                 self._run_first_step_hook(opt)
-        self._in_step += 1
         info, state = self._optimizer_entry(opt)
         if state["last"]:
             self._check_stale_gradients(opt, info, state)
@@ -916,7 +939,8 @@ class TorchProbe:
             self._grad_stats(opt, info, state)
 
     def _step_post(self, opt: Any) -> None:
-        self._in_step = max(0, self._in_step - 1)
+        if self._in_step:
+            self._in_step -= 1
         self._backward_mark = self.sig.backward_calls
         info, state = self._optimizer_entry(opt)
         if self.sampling:
@@ -1059,21 +1083,24 @@ class TorchProbe:
             data.end_step(sampling)
         if sampling:
             self.rb.flush()
-        now = time.perf_counter()
         sig, sampler = self.sig, self.sampler
-        sampler.observe(sig.steps, now - self._step_started, sampling)
         sig.steps = steps = sig.steps + 1
-        self._step_started = now
+        next_sampled = steps < sampler.full_steps or steps % sampler.k == 0
+        if sampling or next_sampled:
+            # The clock is read around sampled steps only: the ordinary steps since the last read
+            # are timed as one span.
+            now = time.perf_counter()
+            sampler.observe(steps - 1, now - self._step_started, sampling, steps - self._span_start)
+            self._step_started, self._span_start = now, steps
+            next_sampled = steps < sampler.full_steps or steps % sampler.k == 0  # k may have moved
         if self.on_step_end is not None:
             self.on_step_end()
         self._release_step()
-        self.engine.on_step_end(now)
-        if self._depth == 0:
-            next_sampled = steps < sampler.full_steps or steps % sampler.k == 0
-            if next_sampled != sampling:
-                self.sampling = next_sampled
-                self._set_sampling_hooks(next_sampled)
-                self._quiet_losses = not next_sampled and self.on_step_end is None and bool(sig.loss_calls)
+        self.engine.on_step_end(steps, sampler.base)
+        if self._depth == 0 and next_sampled != sampling:
+            self.sampling = next_sampled
+            self._set_sampling_hooks(next_sampled)
+            self._quiet_losses = not next_sampled and self.on_step_end is None and bool(sig.loss_calls)
 
     def _release_step(self) -> None:
         self._step_root_call = self._scaled_loss = self._step_loss_args = self._last_linear_out = None
