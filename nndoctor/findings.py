@@ -155,7 +155,7 @@ def trial_summary(trial: dict[str, Any], lang: str = "en") -> str:
         unchanged = tr("unchanged: diverged (non-finite loss) at step {step}", step=trial["diverged_before"])
     after = num(trial.get("after")) if trial.get("diverged_after") is None else \
         tr("diverged at step {step}", step=trial["diverged_after"])
-    # The remedy's description is saved in English (the JSON holds it as measured).
+    # Remedy and metric are translatable texts in the run's own report; read back from JSON, English.
     remedy, metric, steps = trial.get("remedy"), trial.get("metric"), trial.get("steps")
     if trial.get("helped"):
         return render(tr("helped: with {remedy} the {metric} reached {after} in {steps} steps ({unchanged})",

@@ -47,6 +47,37 @@ ZH: dict[str, str] = {
         "有效: 采用 {remedy} 后,{metric} 在 {steps} 步内达到 {after}({unchanged})",
     "did not help: with {remedy} the {metric} reached {after} in {steps} steps ({unchanged})":
         "无效: 采用 {remedy} 后,{metric} 在 {steps} 步内达到 {after}({unchanged})",
+    # --- the remedies tried and the metric they are judged by (nndoctor/remedies/units.py) ---
+    "from the LR range test": "来自学习率范围测试",
+    "{factor:g}x lower": "降低 {factor:g} 倍",
+    "{factor:g}x higher": "提高 {factor:g} 倍",
+    "update/weight ratio ~1e-3": "使更新/权重比约为 1e-3",
+    "lr {new:.3g} instead of {lr:.3g} ({source})": "学习率 {new:.3g}(原为 {lr:.3g},{source})",
+    "gradient norm clipped at {norm:.3g} (clip_grad_norm_)": "梯度范数裁剪到 {norm:.3g}(clip_grad_norm_)",
+    "optimizer.zero_grad() before each backward": "每次 backward 之前调用 optimizer.zero_grad()",
+    "model.train() for the training steps": "训练步使用 model.train()",
+    "the softmax dropped before CrossEntropyLoss (its log taken: log_softmax of the logits)":
+        "去掉 CrossEntropyLoss 之前的 softmax(改为取其对数:对 logits 做 log_softmax)",
+    "{count} frozen parameter(s) trained ({shown})": "训练 {count} 个被冻结的参数({shown})",
+    "He (kaiming_normal_) initialization of every Linear/Conv layer, biases zero":
+        "所有 Linear/Conv 层使用 He(kaiming_normal_)初始化,偏置置零",
+    "Xavier (xavier_uniform_) initialization of every Linear/Conv layer, biases zero":
+        "所有 Linear/Conv 层使用 Xavier(xavier_uniform_)初始化,偏置置零",
+    "inputs standardized per feature with the mean and std of the captured training batches":
+        "用捕获的训练批次的均值和标准差按特征标准化输入",
+    "inputs standardized over all values with the mean and std of the captured training batches":
+        "用捕获的训练批次的均值和标准差对全部数值统一标准化输入",
+    "pos_weight {pos:.3g} in the loss (negatives / positives in the captured batches)":
+        "损失中使用 pos_weight {pos:.3g}(捕获批次中负样本数 / 正样本数)",
+    "class weights (inverse class frequency of the captured batches) in the loss":
+        "损失中使用类别权重(捕获批次中类别频率的倒数)",
+    "weight decay {new:.3g} instead of {old:.3g}": "权重衰减 {new:.3g}(原为 {old:.3g})",
+    "dropout {new:g} instead of {old:.3g}": "dropout {new:g}(原为 {old:.3g})",
+    "the samples of the {count} captured batches shuffled across batches": "将捕获的 {count} 个批次的样本跨批次打乱",
+    "loss": "损失",
+    "held-out loss": "留出数据上的损失",
+    "cross-entropy of the model's probabilities": "模型概率的交叉熵",
+    "class-balanced loss": "类别均衡的损失",
     "the dataset cannot be copied ({name})": "数据集无法复制({name})",
     "no loss function and targets to reuse (a hand-written loss?)": "没有可复用的损失函数和目标(手写的损失?)",
     "the model's first input is not a tensor": "模型的第一个输入不是张量",

@@ -198,3 +198,18 @@ def test_try_fixes_without_a_captured_setup_is_a_clear_error():
 def test_bad_trial_settings_are_rejected(tmp_path):
     proc, _ = diagnose(ZOO / "healthy" / "wine_full_batch_adam.py", tmp_path, "--try-fixes", "--trial-steps", "0")
     assert proc.returncode == 2 and "trial_steps" in proc.stderr
+
+
+def test_a_tried_remedy_reads_in_the_report_language_and_stays_english_in_json():
+    from nndoctor.findings import trial_summary
+    from nndoctor.i18n import tr
+    from nndoctor.remedies.units import ClipGradients, TrainModeForTraining
+
+    remedy = tr("gradient norm clipped at {norm:.3g} (clip_grad_norm_)", norm=1.5)
+    trial = {"remedy": remedy, "metric": ClipGradients.metric, "before": 41.7, "after": 0.52, "steps": 200,
+             "helped": True}
+    zh = trial_summary(trial, "zh")
+    assert "梯度范数裁剪到 1.5" in zh and "损失" in zh and "gradient norm" not in zh
+    assert "with gradient norm clipped at 1.5 (clip_grad_norm_) the loss reached 0.52" in trial_summary(trial, "en")
+    assert json.loads(json.dumps(trial))["remedy"] == "gradient norm clipped at 1.5 (clip_grad_norm_)"
+    assert TrainModeForTraining.metric == "held-out loss" and TrainModeForTraining.metric.render("zh") == "留出数据上的损失"

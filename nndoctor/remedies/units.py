@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from nndoctor.findings import Finding
+from nndoctor.i18n import Text, tjoin, tr
 from nndoctor.remedies.capture import TrialCapture
 
 DROPOUT = (nn.modules.dropout._DropoutNd, nn.AlphaDropout)
@@ -46,7 +47,7 @@ class Variant:
 
 class Remedy:
     codes: tuple[str, ...] = ()
-    metric = "loss"  # what before/after compare: the user's loss on the captured batches
+    metric = tr("loss")  # what before/after compare: the user's loss on the captured batches
     # True: train on the first batches, measure on the last HELD_OUT share (the remedy's effect is
     # at test time: dropout and BatchNorm in train mode regularize, they do not fit the batch faster).
     held_out = False
@@ -54,7 +55,7 @@ class Remedy:
     def applies(self, finding: Finding, capture: TrialCapture, experiments: dict) -> bool:
         return True
 
-    def apply(self, variant: Variant, finding: Finding, capture: TrialCapture, experiments: dict) -> str:
+    def apply(self, variant: Variant, finding: Finding, capture: TrialCapture, experiments: dict) -> Text:
         raise NotImplementedError
 
     def metric_fn(self, capture: TrialCapture) -> Callable[[Any, torch.Tensor], torch.Tensor]:
@@ -92,8 +93,8 @@ class LowerLearningRate(Remedy):
         suggested = _range_test_lr(experiments)
         new = min(lr / LR_FACTOR, suggested or math.inf)
         variant.lr_scale = new / lr
-        source = "from the LR range test" if new == suggested else f"{LR_FACTOR:g}x lower"
-        return f"lr {new:.3g} instead of {lr:.3g} ({source})"
+        source = tr("from the LR range test") if new == suggested else tr("{factor:g}x lower", factor=LR_FACTOR)
+        return tr("lr {new:.3g} instead of {lr:.3g} ({source})", new=new, lr=lr, source=source)
 
 
 class RaiseLearningRate(Remedy):
@@ -112,9 +113,9 @@ class RaiseLearningRate(Remedy):
             else 0.0
         new = max(lr * LR_FACTOR, suggested or 0.0, by_ratio)
         variant.lr_scale = new / lr
-        source = "from the LR range test" if new == suggested else \
-            "update/weight ratio ~1e-3" if new == by_ratio else f"{LR_FACTOR:g}x higher"
-        return f"lr {new:.3g} instead of {lr:.3g} ({source})"
+        source = tr("from the LR range test") if new == suggested else \
+            tr("update/weight ratio ~1e-3") if new == by_ratio else tr("{factor:g}x higher", factor=LR_FACTOR)
+        return tr("lr {new:.3g} instead of {lr:.3g} ({source})", new=new, lr=lr, source=source)
 
 
 class ClipGradients(Remedy):
@@ -125,7 +126,7 @@ class ClipGradients(Remedy):
         start = finding.evidence.get("grad_norm_start") or finding.evidence.get("neighbour_median")
         norm = float(start) if isinstance(start, (int, float)) and math.isfinite(start) and start > 0 else 1.0
         variant.clip_norm = norm
-        return f"gradient norm clipped at {norm:.3g} (clip_grad_norm_)"
+        return tr("gradient norm clipped at {norm:.3g} (clip_grad_norm_)", norm=norm)
 
 
 class ZeroGradEachStep(Remedy):
@@ -136,12 +137,12 @@ class ZeroGradEachStep(Remedy):
 
     def apply(self, variant, finding, capture, experiments):
         variant.zero_grad = True
-        return "optimizer.zero_grad() before each backward"
+        return tr("optimizer.zero_grad() before each backward")
 
 
 class TrainModeForTraining(Remedy):
     codes = ("T503",)
-    metric = "held-out loss"
+    metric = tr("held-out loss")
     held_out = True
 
     def applies(self, finding, capture, experiments):
@@ -150,7 +151,7 @@ class TrainModeForTraining(Remedy):
 
     def apply(self, variant, finding, capture, experiments):
         variant.train_mode = True
-        return "model.train() for the training steps"
+        return tr("model.train() for the training steps")
 
 
 class LogProbabilities(Remedy):
@@ -158,7 +159,7 @@ class LogProbabilities(Remedy):
     the softmax was given, with the same gradient as removing the softmax."""
 
     codes = ("L202",)
-    metric = "cross-entropy of the model's probabilities"
+    metric = tr("cross-entropy of the model's probabilities")
 
     def applies(self, finding, capture, experiments):
         if capture.loss.name != "cross_entropy":
@@ -170,7 +171,7 @@ class LogProbabilities(Remedy):
 
     def apply(self, variant, finding, capture, experiments):
         variant.output = _log_of
-        return "the softmax dropped before CrossEntropyLoss (its log taken: log_softmax of the logits)"
+        return tr("the softmax dropped before CrossEntropyLoss (its log taken: log_softmax of the logits)")
 
     def metric_fn(self, capture):
         return lambda out, target: capture.loss(_log_of(out), target)
@@ -197,7 +198,7 @@ class Unfreeze(Remedy):
     def apply(self, variant, finding, capture, experiments):
         variant.unfreeze = self._names(finding, capture)
         shown = ", ".join(variant.unfreeze[:4]) + (", ..." if len(variant.unfreeze) > 4 else "")
-        return f"{len(variant.unfreeze)} frozen parameter(s) trained ({shown})"
+        return tr("{count} frozen parameter(s) trained ({shown})", count=len(variant.unfreeze), shown=shown)
 
 
 def _own_name(name: str, own: dict) -> str | None:
@@ -229,8 +230,8 @@ class Reinitialize(Remedy):
                         nn.init.zeros_(m.bias)
 
         variant.edit_model = edit
-        return ("He (kaiming_normal_) initialization" if he else "Xavier (xavier_uniform_) initialization") + \
-            " of every Linear/Conv layer, biases zero"
+        return tr("He (kaiming_normal_) initialization of every Linear/Conv layer, biases zero") if he else \
+            tr("Xavier (xavier_uniform_) initialization of every Linear/Conv layer, biases zero")
 
 
 class Standardize(Remedy):
@@ -256,13 +257,14 @@ class Standardize(Remedy):
             return (((x.double() - mean.to(x.device)) / std.to(x.device)).to(dtype), *args[1:])
 
         variant.inputs = inputs
-        how = "per feature" if per_feature else "over all values"
-        return f"inputs standardized {how} with the mean and std of the captured training batches"
+        if per_feature:
+            return tr("inputs standardized per feature with the mean and std of the captured training batches")
+        return tr("inputs standardized over all values with the mean and std of the captured training batches")
 
 
 class ClassWeights(Remedy):
     codes = ("D107",)
-    metric = "class-balanced loss"
+    metric = tr("class-balanced loss")
 
     def _counts(self, capture) -> dict[int, int]:
         counts: dict[int, int] = {}
@@ -285,7 +287,7 @@ class ClassWeights(Remedy):
         if capture.loss.name == "binary_cross_entropy_with_logits":
             pos = counts[0] / counts[1]
             variant.loss_kwargs = {"pos_weight": torch.tensor(pos)}
-            return f"pos_weight {pos:.3g} in the loss (negatives / positives in the captured batches)"
+            return tr("pos_weight {pos:.3g} in the loss (negatives / positives in the captured batches)", pos=pos)
         out = _forward(capture, capture.batches[0])
         classes = int(capture.loss.input_of(out).shape[1])
         weight = torch.ones(classes)
@@ -293,7 +295,7 @@ class ClassWeights(Remedy):
             if 0 <= c < classes:
                 weight[c] = total / (len(counts) * n)
         variant.loss_kwargs = {"weight": weight}
-        return "class weights (inverse class frequency of the captured batches) in the loss"
+        return tr("class weights (inverse class frequency of the captured batches) in the loss")
 
     def metric_fn(self, capture):
         """Mean over classes of the per-class mean loss: the minority classes count as much as the majority."""
@@ -330,7 +332,7 @@ class LessRegularization(Remedy):
         parts = []
         if decay > 0:
             variant.optimizer_overrides["weight_decay"] = decay / DECAY_FACTOR
-            parts.append(f"weight decay {decay / DECAY_FACTOR:.3g} instead of {decay:.3g}")
+            parts.append(tr("weight decay {new:.3g} instead of {old:.3g}", new=decay / DECAY_FACTOR, old=decay))
         if drops:
             def edit(model: nn.Module) -> None:
                 for m in model.modules():
@@ -338,8 +340,8 @@ class LessRegularization(Remedy):
                         m.p = REDUCED_DROPOUT
 
             variant.edit_model = edit
-            parts.append(f"dropout {REDUCED_DROPOUT:g} instead of {max(drops):.3g}")
-        return ", ".join(parts)
+            parts.append(tr("dropout {new:g} instead of {old:.3g}", new=REDUCED_DROPOUT, old=max(drops)))
+        return tjoin(", ", parts)
 
 
 class Shuffle(Remedy):
@@ -352,7 +354,7 @@ class Shuffle(Remedy):
 
     def apply(self, variant, finding, capture, experiments):
         variant.shuffle = True
-        return f"the samples of the {len(capture.batches)} captured batches shuffled across batches"
+        return tr("the samples of the {count} captured batches shuffled across batches", count=len(capture.batches))
 
 
 REMEDIES: tuple[Remedy, ...] = (LowerLearningRate(), RaiseLearningRate(), ClipGradients(), ZeroGradEachStep(),

@@ -424,7 +424,7 @@ def _trial_plot(p: _Plotter, code: str, trial: dict, w: dict) -> str | None:
         ax.plot(*before, color=SEVERITY_COLOR["error"], linestyle="--", label=w["trial_unchanged"])
         ax.plot(*after, color=PALETTE[0], label=w["trial_remedied"])
         ax.set_xlabel(w["opt_step"])
-        ax.set_ylabel(_label(trial.get("metric") or w["loss"]))
+        ax.set_ylabel(_label(render(trial["metric"], p.lang) if trial.get("metric") else w["loss"]))
         finite = _finite(before[1] + after[1])
         if finite and min(finite) > 0 and max(finite) > 100 * min(finite):
             ax.set_yscale("log")
