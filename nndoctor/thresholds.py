@@ -215,7 +215,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # than the data's typical slope (preflight/experiments.steepness: 3-8 on smooth data of any dimension,
     # 30-300 for noisy targets on a 1-D input).
     "M308": {"max_ratio": 0.1, "max_ratio_when_accurate": 0.5, "min_steps": 40, "max_ratio_linear": 0.32,
-             "still_falling": 0.2, "max_steepness": 20.0},
+             "still_falling": 0.2, "max_steepness": 20.0, "still_learning": 0.4},
     # Outputs with zero/random inputs differ from the real ones by less than this (relative, mean).
     "M309": {"max_sensitivity": 1e-4},
     # Share of output entries that depend on more than one sample's input (eval mode; every forward

@@ -115,6 +115,16 @@ def test_l1_loss_judged_as_the_square_root_of_a_squared_one():
     assert "M308" in _judge_overfit(loss_fn="l1_loss", loss_end=0.5, ratio=0.5)
 
 
+def test_a_slow_learner_still_learning_fast_at_the_step_limit_gets_no_verdict():
+    # A healthy LSTM's copy on 16 sequences (zoo lstm_frequency_classifier_slow_learner): still falling.
+    slow = [[0, 1.39], [60, 1.45], [90, 1.24], [120, 0.897], [150, 0.64], [199, 0.551]]
+    assert "M308" not in _judge_overfit(loss_fn="cross_entropy", loss_start=1.39, loss_end=0.551, ratio=0.4,
+                                        curve=slow)
+    # A one-unit bottleneck (zoo M308_hidden_sizes_parsed_per_character): 16% over the second half.
+    stuck = [[0, 2.35], [99, 1.98], [150, 1.78], [199, 1.67]]
+    assert "M308" in _judge_overfit(loss_fn="cross_entropy", loss_start=2.35, loss_end=1.67, ratio=0.71, curve=stuck)
+
+
 def test_overfit_end_value_survives_one_noisy_last_step():
     """The end value is the lower of the final loss and the median of the last training losses."""
     x, y = blobs()

@@ -59,9 +59,6 @@ class _Sampler:
     it takes beyond an ordinary step (hooks on every module call, reductions, the read-back), so
     it counts what the probe really costs, not just its own Python. k moves in powers of two, so
     it settles instead of jittering with the machine's load.
-
-    An ordinary step reads no clock: the probe times each sampled step, and each span of ordinary
-    steps between two sampled ones as a whole (``observe(..., count=n)``).
     """
 
     MIN_K, MAX_K = 16, 1024
@@ -71,25 +68,23 @@ class _Sampler:
         self.fixed = every
         self.k = every or self.MIN_K
         self.budget = budget
-        self.base = None  # running mean of an ordinary step's wall time, over the recent spans
-        self.extra = None  # running mean of what a sampled step takes beyond it
+        self.base = None  # EMA of an ordinary step's wall time
+        self.extra = None  # EMA of what a sampled step takes beyond it
         self._early: list[float] = []  # wall times of the later ones of the first (all sampled) steps
 
-    def observe(self, step: int, wall: float, sampled: bool, count: int = 1) -> None:
-        """``count`` steps ending with ``step``, all sampled or all ordinary, took ``wall`` seconds."""
+    def observe(self, step: int, wall: float, sampled: bool) -> None:
         if not sampled:
-            mean = wall / max(1, count)
             if self.base is None and self._early:
-                # The first ordinary steps: price the sampled ones from the second half of the first
+                # The first ordinary step: price the sampled ones from the second half of the first
                 # steps (the first half also warms torch up), so k is right from here on.
-                self.extra = max(0.0, sorted(self._early)[len(self._early) // 2] - mean)
-            self.base = mean if self.base is None else 0.5 * self.base + 0.5 * mean
+                self.extra = max(0.0, sorted(self._early)[len(self._early) // 2] - wall)
+            self.base = wall if self.base is None else 0.9 * self.base + 0.1 * wall
         elif step >= self.full_steps and self.base is not None:
             extra = max(0.0, wall - self.base)
             self.extra = extra if self.extra is None else 0.8 * self.extra + 0.2 * extra
         elif self.full_steps // 2 <= step < self.full_steps:
             self._early.append(wall)
-        if self.fixed is None and self.extra is not None and self.base:
+        if self.fixed is None and self.extra is not None and self.base and (sampled or step % self.MIN_K == 0):
             wanted, k = self.extra / (self.budget * self.base), self.MIN_K
             while k < wanted and k < self.MAX_K:
                 k *= 2
@@ -151,8 +146,7 @@ class TorchProbe:
         self._step_terms: list[tuple[str, torch.Tensor]] = []
         self._scaled_loss: tuple[weakref.ref, torch.Tensor] | None = None  # GradScaler.scale's (output, input)
         self._compiled_noted = False
-        self._step_started = time.perf_counter()  # the clock's last read (see _end_step)
-        self._span_start = 0  # the step it was read at
+        self._step_started = time.perf_counter()
         self._fingerprints: deque = deque(maxlen=64)
         self._plateau_index = _IdentityMap()  # ReduceLROnPlateau schedulers, numbered from 1
         self._plateau_count = 0
@@ -1083,24 +1077,21 @@ class TorchProbe:
             data.end_step(sampling)
         if sampling:
             self.rb.flush()
+        now = time.perf_counter()
         sig, sampler = self.sig, self.sampler
+        sampler.observe(sig.steps, now - self._step_started, sampling)
         sig.steps = steps = sig.steps + 1
-        next_sampled = steps < sampler.full_steps or steps % sampler.k == 0
-        if sampling or next_sampled:
-            # The clock is read around sampled steps only: the ordinary steps since the last read
-            # are timed as one span.
-            now = time.perf_counter()
-            sampler.observe(steps - 1, now - self._step_started, sampling, steps - self._span_start)
-            self._step_started, self._span_start = now, steps
-            next_sampled = steps < sampler.full_steps or steps % sampler.k == 0  # k may have moved
+        self._step_started = now
         if self.on_step_end is not None:
             self.on_step_end()
         self._release_step()
         self.engine.on_step_end(steps, sampler.base)
-        if self._depth == 0 and next_sampled != sampling:
-            self.sampling = next_sampled
-            self._set_sampling_hooks(next_sampled)
-            self._quiet_losses = not next_sampled and self.on_step_end is None and bool(sig.loss_calls)
+        if self._depth == 0:
+            next_sampled = steps < sampler.full_steps or steps % sampler.k == 0
+            if next_sampled != sampling:
+                self.sampling = next_sampled
+                self._set_sampling_hooks(next_sampled)
+                self._quiet_losses = not next_sampled and self.on_step_end is None and bool(sig.loss_calls)
 
     def _release_step(self) -> None:
         self._step_root_call = self._scaled_loss = self._step_loss_args = self._last_linear_out = None
