@@ -93,8 +93,8 @@ class Engine:
     # Called by probes.
     def on_step_end(self, steps: int, step_time: float | None = None) -> None:
         """Live rules, on each of the first steps, then at most every LIVE_EVERY_S and within LIVE_SHARE
-        of wall time, counted in steps (an ordinary step reads no clock): ``step_time`` is an ordinary
-        step's wall time as the probe measures it, else the mean since the last evaluation."""
+        of wall time, counted in steps (no clock read here between evaluations): ``step_time`` is an
+        ordinary step's wall time as the probe's sampler measures it, else the mean since the last one."""
         if steps < self._next_live_step:
             return
         now = time.perf_counter()

@@ -95,7 +95,7 @@ def _second_half_fall(curve: list) -> float:
     if len(curve) < 2 or not curve[-1][0]:
         return 0.0
     last_step, last = curve[-1]
-    half = [v for k, v in curve if k <= last_step / 2]
+    half = [v for k, v in curve if 0 < k <= last_step / 2]  # a point inside the run, not its start
     return max(0.0, 1 - last / half[-1]) if half and half[-1] > 0 else 0.0
 
 

@@ -59,7 +59,7 @@ if __name__ == "__main__":
     X_tr, y_tr, X_te, y_te = load_data()
     model = Classifier(X_tr.shape[1], 4)
     optimizer = torch.optim.Adam(model.parameters(), lr=0.1)  # BUG: ~100x too high for Adam
-    for epoch in range(12):
+    for epoch in range(24):
         losses = train_epoch(model, optimizer, X_tr, y_tr)
         test_loss, test_acc = evaluate(model, X_te, y_te)
         print(f"epoch {epoch:2d}  train loss {sum(losses) / len(losses):.3f} "
