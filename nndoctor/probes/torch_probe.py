@@ -896,7 +896,7 @@ class TorchProbe:
         return entry
 
     def _optimizer_entry(self, opt: Any) -> tuple[OptimizerInfo, dict]:
-        entry = self._optimizers._entries.get(id(opt))  # inline IdentityMap.get: this runs twice a step
+        entry = self._optimizers._entries.get(id(opt))  # inline IdentityMap.get: this runs on every step
         return entry[1] if entry is not None and entry[0]() is opt else self._optimizer_info(opt)
 
     def _on_step_pre(self, opt: Any, args: tuple, kwargs: dict) -> None:

@@ -51,7 +51,7 @@ def cannot_overfit(ctx: Context):
     go below their entropy, so the fall is measured down to that floor; an L1 loss falls as the square
     root of a squared one (its own limit); the end value is robust to one noisy last step; a slow
     learner whose loss still fell by ``still_learning`` over the second half of the steps gets no
-    verdict (a healthy LSTM on 16 sequences: 1.24 to 0.55 over steps 100-199; a one-unit bottleneck: 16%)."""
+    verdict (measured: a healthy LSTM on 16 sequences fell 55% over steps 99-199, a one-unit bottleneck 16%)."""
     r = _result(ctx, "overfit")
     if r is None or r.get("ratio") is None or not math.isfinite(r["ratio"]):
         return None
