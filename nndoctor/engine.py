@@ -46,7 +46,8 @@ CONSEQUENCES = {
     # BCE: unbounded below), leave the loss stuck or push the weights out without bound.
     "L209": ("G405", "G406", "L206", "M308"),
     "D113": ("G405", "G406", "L206", "M308"),
-    "L204": ("G406", "M308"),
+    # A broadcast loss pulls every output to one constant: the units feeding it die.
+    "L204": ("G406", "M306", "M308"),
     "L210": ("G406", "L206", "M308"),
     # Inputs on a huge scale make a huge first loss, gradient spikes, steps that overshoot, dead or
     # saturated units and a loss stuck at the mean prediction.
@@ -54,8 +55,12 @@ CONSEQUENCES = {
     # Steps that overshoot kill or saturate units and leave the loss stuck, or make it blow up.
     "G401": ("G403", "G405", "G406", "L206", "M306", "M307"),
     "G402": ("G406", "L206"),
+    # Regularization strong enough to underfit holds the loss up.
+    "G407": ("G406", "L206", "M308"),
     # A cut graph, dead units or a bad init scale leave the loss where it started.
     "M303": ("G406", "L206", "M308"),
+    # Parameters no optimizer updates (a model re-created after its optimizer) leave the loss where it is.
+    "M302": ("G406", "G409", "L206", "M308"),
     "M305": ("G404", "G406"),
     "M306": ("G406", "L206", "M308"),
 }

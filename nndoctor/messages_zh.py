@@ -317,6 +317,10 @@ ZH: dict[str, str] = {
         "{n_frozen_in_opt} 个参数张量交给了优化器,但 requires_grad=False,所以永远不会改变:{frozen_in_opt}",
     "{n_frozen} parameter tensors ({share:.0%} of the model's values) are frozen (requires_grad=False, not in the optimizer): {frozen}":
         "{n_frozen} 个参数张量(占模型数值的 {share:.0%})被冻结(requires_grad=False,且不在优化器中):{frozen}",
+    "{kind} holds none of the parameters of the model run with gradients ({models}): they get gradients in {n_foreign} of {n_checked} sampled steps, but no optimizer updates them, and {kind}.step() updates {n_params} other parameter tensors (the model was created again after the optimizer, e.g. in a k-fold or restart loop: build the optimizer from the new model's parameters)":
+        "{kind} 不持有带梯度运行的模型({models})的任何参数:它们在 {n_checked} 个采样步中有 {n_foreign} 步得到了梯度,但没有任何优化器更新它们,而 {kind}.step() 更新的是另外 {n_params} 个参数张量(模型在优化器创建之后被重新创建,例如在 k 折或重启循环中:请用新模型的参数创建优化器)",
+    "; gradient clipping scales the gradients down {factor}x before each step (total norm {before} after backward, {after} at step()): a clipping threshold far below the gradients' norm makes every update that much smaller than the lr says (raise max_norm to about the norm the gradients have)":
+        ";梯度裁剪在每一步之前把梯度缩小了 {factor} 倍(backward 之后总范数为 {before},step() 时为 {after}):裁剪阈值远低于梯度本身的范数,使每次更新都比学习率所示的小这么多(把 max_norm 提高到梯度实际范数的量级)",
     " — including the output layer, which fine-tuning normally trains": " — 其中包括输出层,而微调时通常要训练输出层",
     "; fine when a pretrained backbone is frozen on purpose": ";如果是有意冻结预训练主干网络,则没有问题",
     "{n_used} parameter tensors of layers that run in the forward pass got {gradient} at every one of {grad_checked} checked steps: {used}. Something between them and the loss cuts the graph (.detach(), .data, torch.no_grad(), .item() or a numpy round trip)":
@@ -581,6 +585,7 @@ WHERE_ZH: dict[str, str] = {
     "inputs": "输入",
     "input": "输入",
     "optimizer": "优化器",
+    "gradient clipping": "梯度裁剪",
     "training DataLoader": "训练 DataLoader ",
     "validation DataLoader": "验证 DataLoader ",
 }

@@ -153,6 +153,10 @@ class StepStats:
     param_norm: dict[str, float] = field(default_factory=dict)
     update_norm: dict[str, float] = field(default_factory=dict)
     lrs: list[float] = field(default_factory=list)
+    # Right after the step's last backward, before anything between it and step() (clipping) touched them.
+    backward_grad_norm: dict[str, float] = field(default_factory=dict)
+    # Models run with gradients this step whose parameters got gradients and are in no optimizer.
+    foreign_models: list[str] = field(default_factory=list)
 
 
 @dataclass

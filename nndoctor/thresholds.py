@@ -100,7 +100,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "L209": {"min_calls": 3, "margin": 0.1},
     # Class indices: whole numbers 0..k with 2 <= k <= max_classes regressed by one output per sample.
     "L210": {"min_calls": 3, "max_classes": 20},
-    "M302": {},
+    # An optimizer stepping none of the parameters of the models that train: in at least min_foreign_steps
+    # sampled steps and half of them.
+    "M302": {"min_foreign_steps": 3},
     "M303": {"min_steps": 3},
     # Activation std relative to the layer's input (gain = out std / input rms). PyTorch's default init
     # gives ~0.58 per Linear/Conv, He ~1.4, Xavier/LeCun ~1 (Deeplearning4j's activation std band
@@ -143,7 +145,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # the last ~1% of their run. Judged when the loss had not yet fallen below collapse_min_remaining of its start
     # and has moved at most collapse_max_progress since (window medians of a frozen model's per-batch loss
     # wander by a few percent).
+    # Gradients clip_factor x larger after backward than at step() (median of the sampled steps): a clip
+    # that shrinks every update by an order of magnitude.
     "G402": {"min_steps": 50, "min_samples": 10, "max_ratio": 1e-4, "min_grad_ratio": 1e-3, "max_progress": 0.05,
+             "clip_factor": 10.0,
              "collapse_factor": 1e4, "collapse_share": 0.5, "collapse_min_remaining": 0.2,
              "collapse_max_progress": 0.1},
     # Pascanu et al. 2013 (exploding gradients): a sampled gradient norm >= spike_factor x the median of its

@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import forked
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,10 +49,21 @@ SAVER = textwrap.dedent('''
 ''')
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "OMP_NUM_THREADS": "1"}
-    return subprocess.run([sys.executable, "-m", "nndoctor", *args], cwd=cwd or ROOT, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+ENV = {**os.environ, "PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "OMP_NUM_THREADS": "1"}
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: int = 300, fresh: bool = False) -> subprocess.CompletedProcess:
+    """``python -m nndoctor ARGS``: forked from a process with torch and scikit-learn imported (tests/forked.py),
+    or with ``fresh`` in a new interpreter."""
+    if fresh:
+        return subprocess.run([sys.executable, "-m", "nndoctor", *args], cwd=cwd or ROOT, env=ENV,
+                              capture_output=True, text=True, timeout=timeout)
+    return forked.run(["-m", "nndoctor", *args], cwd=cwd or ROOT, env=ENV, timeout=timeout)
+
+
+def run_script(script: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """``python SCRIPT ARGS`` (plain, no nndoctor), forked like ``run_cli``."""
+    return forked.run([str(script), *args], cwd=ROOT, env=ENV, timeout=timeout)
 
 
 def diagnose(script: Path, tmp_path: Path, *extra: str) -> tuple[subprocess.CompletedProcess, dict]:

@@ -4,7 +4,14 @@ from __future__ import annotations
 import json
 import textwrap
 
-from conftest import ROOT, run_cli
+from conftest import ROOT
+from conftest import run_cli as _run_cli
+
+
+def run_cli(*args, **kwargs):  # the console entry in a new interpreter, as users start it
+    return _run_cli(*args, fresh=True, **kwargs)
+
+
 from nndoctor.catalog import RULE_INFO
 
 BROKEN_DEMO = ROOT / "nndoctor" / "demo" / "broken_digits.py"

@@ -288,3 +288,57 @@ def test_live_rules_run_on_the_first_steps_then_within_their_share_of_wall_time(
     # LIVE_EVERY_S at 1 ms a step: 500 steps apart, counted in steps, no clock read per step.
     assert later and all(b - a >= LIVE_EVERY_S / 0.001 for a, b in zip(ran[FIRST_STEPS - 1:], later))
     assert len(later) >= 3000 // 600
+
+
+def _restarts(rebuild_optimizer: bool, steps: int = 90):
+    """Three restarts of a small classifier, each with a fresh model; the optimizer rebuilt for it, or
+    kept from the model built before the loop (which never runs)."""
+    torch.manual_seed(0)
+    X = torch.randn(256, 8)
+    y = (X[:, 0] > 0).long()
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    for _ in range(3):
+        model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+        if rebuild_optimizer:
+            opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        for _ in range(steps // 3):
+            idx = torch.randint(0, 256, (32,))
+            loss = F.cross_entropy(model(X[idx]), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+
+def test_an_optimizer_holding_none_of_the_running_models_parameters_is_m302_not_t502():
+    with nndoctor.watch(live=False, preflight=False, sample_every=1) as doctor:
+        _restarts(rebuild_optimizer=False)
+    found = {f.code: f for f in doctor.report().findings}
+    assert "M302" in found and found["M302"].severity == "error", sorted(found)
+    assert found["M302"].evidence["models_not_in_optimizer"][0] == "Sequential"
+    assert "T502" not in found  # its steps do find no gradient, but not because step() comes first
+    with nndoctor.watch(live=False, preflight=False, sample_every=1) as doctor:
+        _restarts(rebuild_optimizer=True)
+    assert not {"M302", "T502"} & set(doctor.report().codes())
+
+
+def test_a_gan_whose_optimizers_each_hold_one_model_is_not_m302():
+    torch.manual_seed(0)
+    gen, disc = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2)), nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    opt_g, opt_d = torch.optim.Adam(gen.parameters(), 1e-3), torch.optim.Adam(disc.parameters(), 1e-3)
+    with nndoctor.watch(live=False, preflight=False, sample_every=1) as doctor:
+        for _ in range(40):
+            real, z = torch.randn(32, 2) + 3, torch.randn(32, 4)
+            fake = gen(z)
+            d_loss = F.binary_cross_entropy_with_logits(disc(real), torch.ones(32, 1)) + \
+                F.binary_cross_entropy_with_logits(disc(fake.detach()), torch.zeros(32, 1))
+            opt_d.zero_grad()
+            d_loss.backward()
+            opt_d.step()
+            g_loss = F.binary_cross_entropy_with_logits(disc(fake), torch.ones(32, 1))
+            opt_g.zero_grad()
+            g_loss.backward()
+            opt_g.step()
+    stats = doctor.session.engine.signals.step_stats
+    assert stats and not any(s.foreign_models for s in stats)
+    assert "M302" not in doctor.report().codes()

@@ -620,3 +620,63 @@ def test_live_rules_are_incremental(code):
     for _ in range(20):
         judge(code, sig, final=False)
     assert (time.perf_counter() - t0) / 20 < 0.05
+
+
+# ----------------------------------------------------------------------------- G402 through clipping
+
+
+def _clipped_run(max_norm: float | None, steps: int = 150):
+    import torch
+    import torch.nn.functional as F
+
+    import nndoctor
+
+    torch.manual_seed(0)
+    X = torch.randn(512, 10)
+    y = (X[:, :3].sum(1) > 0).long()
+    model = torch.nn.Sequential(torch.nn.Linear(10, 32), torch.nn.Tanh(), torch.nn.Linear(32, 2))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for _ in range(steps):
+            idx = torch.randint(0, 512, (32,))
+            loss = F.cross_entropy(model(X[idx]), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            if max_norm is not None:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+            opt.step()
+    return doctor
+
+
+def test_g402_a_clip_far_below_the_gradients_norm_shrinks_every_update():
+    doctor = _clipped_run(1e-3)
+    g402 = [f for f in doctor.report().findings if f.code == "G402"]
+    assert g402 and g402[0].where == "gradient clipping", doctor.report().codes()
+    assert g402[0].evidence["clip_factor"] >= 100  # gradients of norm ~0.5 clipped to 1e-3
+    # The same run with a clip that only trims spikes, or none: it learns, nothing to say.
+    for max_norm in (1.0, None):
+        codes = _clipped_run(max_norm).report().codes()
+        assert "G402" not in codes and "G406" not in codes, (max_norm, codes)
+
+
+def test_an_amp_scaled_backward_is_not_taken_for_a_clip():
+    import torch
+
+    from nndoctor.probes.torch_probe import TorchProbe
+
+    doctor_steps = []
+    model = torch.nn.Linear(4, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    scaler = torch.amp.GradScaler("cpu", init_scale=2.0 ** 10)
+    import nndoctor
+
+    with nndoctor.watch(model, opt, live=False, preflight=False, sample_every=1) as doctor:
+        for _ in range(5):
+            loss = torch.nn.functional.mse_loss(model(torch.randn(8, 4)), torch.randn(8, 1))
+            opt.zero_grad()
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+            doctor_steps = doctor.session.engine.signals.step_stats
+    assert isinstance(doctor.session.probe, TorchProbe)
+    assert doctor_steps and all(not s.backward_grad_norm for s in doctor_steps)

@@ -9,7 +9,7 @@ import sys
 import pytest
 import torch
 
-from conftest import ROOT, SAVER, ZOO, diagnose, expected_codes, known_miss, run_cli
+from conftest import ROOT, SAVER, ZOO, diagnose, expected_codes, known_miss, run_cli, run_script
 from nndoctor.catalog import RULE_INFO
 from nndoctor.rules.base import load_rules
 
@@ -62,9 +62,7 @@ def test_healthy_script_is_silent_and_trains_bit_identically(script, tmp_path):
     experiments = report["series"]["experiments"]
     assert "skipped" not in experiments.get("preflight", {"skipped": "not run"}), experiments.get("preflight")
     assert "overfit" in experiments  # the pre-flight did run on this script's copies
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "OMP_NUM_THREADS": "1"}
-    p1 = subprocess.run([sys.executable, str(saver), str(script), str(plain), "0"], cwd=ROOT, env=env,
-                        capture_output=True, text=True, timeout=600)
+    p1 = run_script(saver, str(script), str(plain), "0")
     assert p1.returncode == 0, p1.stderr[-2000:]
     a, b = torch.load(plain), torch.load(watched)
     assert a and len(a) == len(b), (len(a), len(b))

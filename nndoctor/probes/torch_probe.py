@@ -144,6 +144,11 @@ class TorchProbe:
         self._last_param_leaf: str | None = None
         self._last_leaf_out: weakref.ref | None = None
         self._step_terms: list[tuple[str, torch.Tensor]] = []
+        # Sampled steps only: the models run with gradients (weak), and the gradient norms right after the
+        # last backward (names, norms), before clipping or anything else between backward and step().
+        self._step_models: list[weakref.ref] = []
+        self._backward_grads: tuple[list[str], list[torch.Tensor]] | None = None
+        self._backward_scaled = False  # the last backward was of a GradScaler-scaled loss
         self._scaled_loss: tuple[weakref.ref, torch.Tensor] | None = None  # GradScaler.scale's (output, input)
         self._compiled_noted = False
         self._step_started = time.perf_counter()
@@ -204,6 +209,7 @@ class TorchProbe:
                 self.engine.internal_error("probe:uninstall", exc)
         self._installed = False
         self._release_step()
+        self._step_models, self._backward_grads = [], None
         self.data.release()
 
     def _patch(self, owner: Any, name: str, replacement: Any) -> None:
@@ -374,6 +380,7 @@ class TorchProbe:
             self._last_train_forward = (training, entry[1])
             self._step_root_call = (entry[0], args, training)  # (model, its arguments, its mode) this step
             if sampling:
+                self._step_models.append(entry[0])
                 self._refresh_requires_grad(module)
                 if x is not None:
                     self._batch_signal(module, x)
@@ -669,6 +676,7 @@ class TorchProbe:
                 # AMP: backward gets loss x scale, which may overflow on purpose (the scaler then skips
                 # the step); the user's loss is the one before scaling.
                 loss = scaled[1]
+                self._backward_scaled = True
         value = None
         if loss.is_cpu:
             try:
@@ -731,12 +739,29 @@ class TorchProbe:
 
     def _after_backward(self) -> None:
         self.sig.backward_calls += 1
+        if self.sampling and self.sig.optimizer_created:
+            self._note_backward_grads()
         if not self.sig.optimizer_created and not self._in_step:
             # No optimizer in this script (manual updates): a backward marks a step, and uses its gradients.
             self._backward_mark = self.sig.backward_calls
             if self.sampling:
                 self._manual_grad_stats()
             self._end_step()
+
+    def _note_backward_grads(self) -> None:
+        """The gradients as backward left them (the last backward of the step wins: with gradient
+        accumulation, the sum so far), to compare with what step() gets: clipping scales them between."""
+        if self._backward_scaled:  # AMP: scaled up here, unscaled before step(): not a clip
+            self._backward_scaled = False
+            self._backward_grads = None
+            return
+        names, grads = [], []
+        for p, name in self.live_params():
+            g = p.grad
+            if g is not None and not g.is_sparse:
+                names.append(name)
+                grads.append(g.detach())
+        self._backward_grads = (names, torch._foreach_norm(grads)) if grads else None
 
     # ------------------------------------------------------------------ zero_grad
     def _wrap_zero_grad(self, original: Callable) -> Callable:
@@ -1016,11 +1041,30 @@ class TorchProbe:
         if not named:
             return
         params = self._norms_into(stats, named)
+        if self._backward_grads is not None:
+            held = {name for _, name in named}
+            for name, norm in zip(*self._backward_grads):
+                if name in held:
+                    self.rb.later(stats.backward_grad_norm, name, norm)
+        stats.foreign_models = self._foreign_models()
         state["before"] = (stats, [name for _, name in named], [p.clone() for p in params])
         self._holds_copies = True
         state["params_sampled"] = [weakref.ref(p) for p, _ in named]
         self.sig.step_stats.append(stats)
         self.rb.then(lambda s=stats, i=info: self._grads_arrived(s, i))
+
+    def _foreign_models(self) -> list[str]:
+        """The models run with gradients this step whose trainable parameters got gradients while no
+        optimizer holds any of them: a model created again after its optimizer (M302, when the
+        optimizer's own parameters get no gradient)."""
+        held = set().union(*(state["ids"] for _, (_, state) in self._optimizers.items()))
+        foreign = []
+        for ref in self._step_models:
+            model = ref()
+            trainable = [p for p in model.parameters() if p.requires_grad] if model is not None else []
+            if not any(id(p) in held for p in trainable) and any(p.grad is not None for p in trainable):
+                foreign.append(self.name_of(model))
+        return foreign
 
     def _manual_grad_stats(self) -> None:
         """Gradient and weight norms of a sampled step of hand-written updates (``p.data.add_(p.grad, ...)``,
@@ -1077,6 +1121,7 @@ class TorchProbe:
             data.end_step(sampling)
         if sampling:
             self.rb.flush()
+            self._step_models, self._backward_grads = [], None
         now = time.perf_counter()
         sig, sampler = self.sig, self.sampler
         sampler.observe(sig.steps, now - self._step_started, sampling)

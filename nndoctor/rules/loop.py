@@ -54,6 +54,8 @@ def step_order(ctx: Context):
                                                        "backward_calls": sig.backward_calls, "steps": sig.steps})
     for opt in sig.optimizers:
         checked = [s for s in sig.step_stats if s.optimizer == opt.index and s.step < sig.steps]
+        if optimizer_of_another_model(checked, 0):
+            continue  # its parameters are not those of the model that runs: M302
         absent, zero = _empty_steps(checked)
         empty = absent + zero
         if len(checked) >= 3 and empty * 2 >= len(checked) and sig.backward_calls:
@@ -65,6 +67,14 @@ def step_order(ctx: Context):
                        evidence={"empty_gradient_steps": empty, "gradients_none": absent, "gradients_zeroed": zero,
                                  "checked_steps": len(checked)})
     return None
+
+
+def optimizer_of_another_model(checked, min_steps: int) -> list:
+    """The checked steps of an optimizer that found no gradient on its parameters while a model in no
+    optimizer got them (the model was created again after its optimizer), when they are at least
+    ``min_steps`` and half of all; else []."""
+    foreign = [s for s in checked if s.foreign_models and _empty_steps([s]) != (0, 0)]
+    return foreign if len(foreign) >= max(min_steps, 1) and 2 * len(foreign) >= len(checked) else []
 
 
 def _empty_steps(checked) -> tuple[int, int]:

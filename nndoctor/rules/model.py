@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from nndoctor.i18n import tjoin, tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, names_list, rule
+from nndoctor.rules.loop import optimizer_of_another_model
 
 
 def _modules(params) -> list[str]:
@@ -20,7 +21,7 @@ def frozen_parameters(ctx: Context):
     by_model = defaultdict(list)
     for p in sig.params.values():
         by_model[p.name.split(".")[0] if "." in p.name and p.name.split(".")[0] in sig.models else ""].append(p)
-    hits = []
+    hits = [hit for opt in sig.optimizers if (hit := _optimizer_of_another_model(sig, opt, ctx.th))]
     hidden = sig.unregistered_layers
     if hidden:
         hits.append(Hit(tr("{n} layer(s) run in the forward pass with gradients but are not registered "
@@ -66,6 +67,26 @@ def frozen_parameters(ctx: Context):
                             evidence={"frozen": [p.name for p in frozen], "share_of_values": share,
                                       "output_layer_frozen": bool(head)}))
     return hits
+
+
+def _optimizer_of_another_model(sig, opt, th) -> Hit | None:
+    """The optimizer's parameters get no gradient while those of the model that runs do, and no optimizer
+    holds them: that model was created (again) after the optimizer, which still steps the old tensors."""
+    checked = [s for s in sig.step_stats if s.optimizer == opt.index and s.step < sig.steps]
+    foreign = optimizer_of_another_model(checked, th["min_foreign_steps"])
+    if not foreign:
+        return None
+    models = list(dict.fromkeys(m for s in foreign for m in s.foreign_models))
+    return Hit(tr("{kind} holds none of the parameters of the model run with gradients ({models}): they get "
+                  "gradients in {n_foreign} of {n_checked} sampled steps, but no optimizer updates them, and "
+                  "{kind}.step() updates {n_params} other parameter tensors (the model was created again after "
+                  "the optimizer, e.g. in a k-fold or restart loop: build the optimizer from the new model's "
+                  "parameters)",
+                  kind=opt.kind, models=names_list(models), n_foreign=len(foreign), n_checked=len(checked),
+                  n_params=opt.n_params),
+               where=names_list(models), step=foreign[0].step, severity="error",
+               evidence={"models_not_in_optimizer": models, "foreign_steps": len(foreign),
+                         "checked_steps": len(checked), "optimizer_params": opt.n_params})
 
 
 @rule("M303")

@@ -346,9 +346,14 @@ def _ratio_too_low(sig: Signals, th: dict, curve: list[tuple[int, float]]) -> Hi
     ratio = statistics.median(typical)
     if ratio > th["max_ratio"]:
         return None
-    # The gradients themselves must be sizeable: tiny updates from vanishing gradients are G404's.
-    grad_ratio = _median(_median(g / w for g, w, _ in module_norms(sig, s).values() if w > 0)
-                         for s in sig.step_stats[:len(ratio_at)])
+    # The gradients themselves must be sizeable: tiny updates from vanishing gradients are G404's. As
+    # backward made them: a clip that scales them down before step() makes the updates small, not them.
+    sampled = sig.step_stats[:len(ratio_at)]
+    grad_ratio = _median(_median(g / w for g, w, _ in module_norms(sig, s).values() if w > 0) for s in sampled)
+    clip = _clipping(sampled, th["min_samples"])
+    clipped = clip is not None and clip[0] >= th["clip_factor"]
+    if clipped:
+        grad_ratio *= clip[0]
     if not grad_ratio >= th["min_grad_ratio"]:
         return None
     start = initial_level(curve)
@@ -370,9 +375,33 @@ def _ratio_too_low(sig: Signals, th: dict, curve: list[tuple[int, float]]) -> Hi
                   ratio=fmt(ratio), n_typical=len(typical), lr_text=lr_text, grad_ratio=fmt(grad_ratio),
                   start=fmt(start), now=fmt(now), moved=moved, curve=curve[-1][0] + 1)
                + (tr(" (the first steps made no update at all: lr 0 at the start of a schedule?)") if zero else "")
-               + hint, where="optimizer", step=curve[-1][0],
+               + (tr("; gradient clipping scales the gradients down {factor}x before each step (total norm "
+                     "{before} after backward, {after} at step()): a clipping threshold far below the gradients' "
+                     "norm makes every update that much smaller than the lr says (raise max_norm to about the "
+                     "norm the gradients have)", factor=fmt(clip[0]), before=fmt(clip[1]), after=fmt(clip[2]))
+                  if clipped else hint),
+               where="gradient clipping" if clipped else "optimizer", step=curve[-1][0],
                evidence={"update_ratio": ratio, "grad_weight_ratio": grad_ratio, "initial_loss": start,
-                         "current_loss": now, "lrs": lrs[:5], **hint_ev})
+                         "current_loss": now, "lrs": lrs[:5], **hint_ev,
+                         **({"clip_factor": clip[0], "grad_norm_after_backward": clip[1],
+                             "grad_norm_at_step": clip[2]} if clipped else {})})
+
+
+def _clipping(sampled: list[StepStats], min_samples: int) -> tuple[float, float, float] | None:
+    """How much the gradients shrank between backward and step() (clip_grad_norm_ or _value_, a hand-made
+    clip), median over the sampled steps: (factor, total norm after backward, total norm at step())."""
+    factors, before, after = [], [], []
+    for s in sampled:
+        names = [n for n, b in s.backward_grad_norm.items() if math.isfinite(b) and math.isfinite(s.grad_norm.get(n, math.nan))]
+        b = math.sqrt(sum(s.backward_grad_norm[n] ** 2 for n in names))
+        a = math.sqrt(sum(s.grad_norm[n] ** 2 for n in names))
+        if names and a > 0:
+            factors.append(b / a)
+            before.append(b)
+            after.append(a)
+    if len(factors) < min_samples:
+        return None
+    return statistics.median(factors), statistics.median(before), statistics.median(after)
 
 
 # ----------------------------------------------------------------------------- G403 / G404 / G405
