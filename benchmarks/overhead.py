@@ -14,6 +14,7 @@ Writes benchmarks/results/overhead-<device>.md and prints the table.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import statistics
@@ -94,38 +95,33 @@ def sync(device):
         torch.cuda.synchronize()
 
 
-def timed_block(mode, model, opt, run, steps, warmup, device):
-    if mode == "plain":
-        run(warmup)
-        sync(device)
-        t0 = time.perf_counter()
-        run(steps)
-        sync(device)
-        return (time.perf_counter() - t0) / steps
+def timed_block(mode, model, opt, run, steps, warmup, device) -> tuple[float, float]:
+    """(seconds of the warm-up steps, seconds per step of the block after them)."""
     if mode == "anomaly":
-        with torch.autograd.set_detect_anomaly(True):
-            run(warmup)
-            sync(device)
-            t0 = time.perf_counter()
-            run(steps)
-            sync(device)
-            return (time.perf_counter() - t0) / steps
-    settings = {"sample_every": 1} if mode == "watch-full" else {}
-    with nndoctor.watch(model, opt, live=False, preflight=False, **settings):
+        context = torch.autograd.set_detect_anomaly(True)
+    elif mode.startswith("watch"):
+        settings = {"sample_every": 1} if mode == "watch-full" else {}
+        context = nndoctor.watch(model, opt, live=False, preflight=False, **settings)
+    else:
+        context = contextlib.nullcontext()
+    t0 = time.perf_counter()
+    with context:
         run(warmup)
         sync(device)
-        t0 = time.perf_counter()
+        t1 = time.perf_counter()
         run(steps)
         sync(device)
-        return (time.perf_counter() - t0) / steps
+        t2 = time.perf_counter()
+    return t1 - t0, (t2 - t1) / steps
 
 
 def sampling_period(model, opt, run, warmup, device) -> int:
-    """The k that watch's adaptive sampling settles on for this loop (full statistics every k-th step)."""
+    """The k that watch's adaptive sampling settles on for this loop (full statistics every k-th step,
+    once the run has k steps: before that, at each power of two)."""
     with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
         run(warmup)
         sync(device)
-        return doctor.session.probe.sampler.k
+        return doctor.session.probe.sampler.period
 
 
 def main() -> None:
@@ -143,23 +139,26 @@ def main() -> None:
     for case in args.cases.split(","):
         model, X, y, batch = CASES[case](device)
         opt, run = make_loop(model, X, y, batch)
-        # Blocks span at least one sampling period k, so each holds its share of sampled steps (one,
-        # at step k, for k above the warm-up): a shorter block of a small model would hold none.
+        # The steady state: the block starts after k warm-up steps (the first 20 steps with full
+        # statistics and the samples at each power of two up to k are the start-up, timed apart) and
+        # spans k steps, so it holds its share of sampled steps: one, at step k.
         k = sampling_period(model, opt, run, args.warmup, device)
-        steps = max(args.steps, k)
+        steps, warmup = max(args.steps, k), max(args.warmup, k)
         times = {m: [] for m in modes}
         for r in range(args.repeats):
             order = modes if r % 2 == 0 else list(reversed(modes))
             for mode in order:
-                times[mode].append(timed_block(mode, model, opt, run, steps, args.warmup, device))
+                times[mode].append(timed_block(mode, model, opt, run, steps, warmup, device))
         # Each mode against the plain block of the same repeat (its neighbour in time), then the
         # median: a machine that speeds up or slows down over the run moves both alike.
-        med = {m: statistics.median(t / p for t, p in zip(v, times["plain"])) for m, v in times.items()}
-        med["plain_ms"] = statistics.median(times["plain"]) * 1e3
-        med["k"], med["steps"] = k, steps
+        med = {m: statistics.median(t[1] / p[1] for t, p in zip(v, times["plain"])) for m, v in times.items()}
+        med["plain_ms"] = statistics.median(t[1] for t in times["plain"]) * 1e3
+        med["startup_ms"] = statistics.median(t[0] - p[0] for t, p in zip(times["watch"], times["plain"])) * 1e3
+        med["k"], med["steps"], med["warmup"] = k, steps, warmup
         rows.append((case, med))
-        print(f"{case}: k={k}, {steps} steps a block; plain {med['plain_ms']:.3f} ms/step; "
-              + ", ".join(f"{m} {med[m]:.3f}x" for m in modes[1:]), flush=True)
+        print(f"{case}: k={k}, {steps} steps a block after {warmup}; plain {med['plain_ms']:.3f} ms/step; "
+              + ", ".join(f"{m} {med[m]:.3f}x" for m in modes[1:]) + f"; start-up {med['startup_ms']:.0f} ms",
+              flush=True)
     name = "cuda-" + torch.cuda.get_device_name(0).replace(" ", "-") if device.type == "cuda" else "cpu"
     machine = (f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}"
                + (f", {torch.cuda.get_device_name(0)}" if device.type == "cuda" else "")
@@ -168,13 +167,17 @@ def main() -> None:
              f"Machine: {machine}. Command: `python benchmarks/overhead.py --device {args.device} "
              f"--repeats {args.repeats} --steps {args.steps}`; {args.repeats} repeats of alternating blocks of "
              f"{args.steps} steps, or k if more (k: watch's sampling period for the model, so that a block holds "
-             f"its share of sampled steps), after {args.warmup} warm-up steps; each ratio is the median over the "
-             f"repeats of a block's time over the plain block's of the same repeat.", "",
-             "| model | plain ms/step | k | watch (default) | watch, full stats every step | detect_anomaly |",
-             "|---|---|---|---|---|---|"]
+             f"its share of sampled steps), after {args.warmup} warm-up steps, or k if more (the steady state: "
+             f"before k steps, watch samples each power of two); each ratio is the median over the repeats of a "
+             f"block's time over the plain block's of the same repeat. Start-up: what the warm-up steps took "
+             f"under watch beyond their plain time (hooks installed, the first 20 steps with full statistics, "
+             f"the samples up to k), once per run.", "",
+             "| model | plain ms/step | k | watch (default) | watch, full stats every step | detect_anomaly "
+             "| watch start-up, once |",
+             "|---|---|---|---|---|---|---|"]
     for case, med in rows:
         lines.append(f"| {case} | {med['plain_ms']:.3f} | {med['k']} | {med['watch']:.3f}x | "
-                     f"{med['watch-full']:.3f}x | {med['anomaly']:.3f}x |")
+                     f"{med['watch-full']:.3f}x | {med['anomaly']:.3f}x | {med['startup_ms']:.0f} ms |")
     out = Path(__file__).parent / "results" / f"overhead-{name}.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text("\n".join(lines) + "\n")

@@ -321,6 +321,12 @@ ZH: dict[str, str] = {
         "{kind} 不持有带梯度运行的模型({models})的任何参数:它们在 {n_checked} 个采样步中有 {n_foreign} 步得到了梯度,但没有任何优化器更新它们,而 {kind}.step() 更新的是另外 {n_params} 个参数张量(模型在优化器创建之后被重新创建,例如在 k 折或重启循环中:请用新模型的参数创建优化器)",
     "; gradient clipping scales the gradients down {factor}x before each step (total norm {before} after backward, {after} at step()): a clipping threshold far below the gradients' norm makes every update that much smaller than the lr says (raise max_norm to about the norm the gradients have)":
         ";梯度裁剪在每一步之前把梯度缩小了 {factor} 倍(backward 之后总范数为 {before},step() 时为 {after}):裁剪阈值远低于梯度本身的范数,使每次更新都比学习率所示的小这么多(把 max_norm 提高到梯度实际范数的量级)",
+    "the loss given to backward() has no graph in {leaf_losses} of {sampled_backwards} sampled steps: it is a leaf tensor, made from a plain number (torch.tensor(value, requires_grad=True) after .item(), .numpy() or a NumPy computation) rather than computed from the model's output, so backward() reaches none of the {n_used} parameter tensors ({used}) and they never learn. Compute the loss with torch operations on the output":
+        "在 {sampled_backwards} 个采样步中有 {leaf_losses} 步传给 backward() 的损失没有计算图:它是一个叶子张量,由普通数值构造(在 .item()、.numpy() 或 NumPy 计算之后用 torch.tensor(value, requires_grad=True) 重新包装),而不是由模型输出计算得到,因此 backward() 到达不了 {n_used} 个参数张量({used})中的任何一个,它们永远学不到东西。请用 torch 运算在输出上计算损失",
+    "the same batch of {rows} samples (identical content) was fed {best} steps in a row, and {call} ran at {n_steps} steps from step {first}: seeding the generator again with the same seed during training makes every random draw repeat, the indices that pick the batch among them (seed once, before training)":
+        "同一批 {rows} 个样本(内容完全相同)连续喂了 {best} 步,而且 {call} 从第 {first} 步起在 {n_steps} 个步中被调用:训练过程中用同一个种子重新设定随机数生成器,会让每一次随机抽取都重复,其中包括挑选批次的索引(只在训练开始前设定一次种子)",
+    "{dropped} of {total} forwards with gradients off (validation/inference) of the model in eval mode still ran dropout, from step {first}: a functional dropout (F.dropout(x, p) defaults to training=True) ignores model.eval(), so evaluation drops units at random and its metrics are noisy and low; pass training=self.training, or use nn.Dropout":
+        "模型处于 eval 模式时,{total} 次关闭梯度的前向传播(验证/推理)中有 {dropped} 次仍然执行了 dropout(从第 {first} 步起):函数式 dropout(F.dropout(x, p) 默认 training=True)不受 model.eval() 控制,评估时会随机丢弃单元,指标又吵又低;请传入 training=self.training,或改用 nn.Dropout",
     " — including the output layer, which fine-tuning normally trains": " — 其中包括输出层,而微调时通常要训练输出层",
     "; fine when a pretrained backbone is frozen on purpose": ";如果是有意冻结预训练主干网络,则没有问题",
     "{n_used} parameter tensors of layers that run in the forward pass got {gradient} at every one of {grad_checked} checked steps: {used}. Something between them and the loss cuts the graph (.detach(), .data, torch.no_grad(), .item() or a numpy round trip)":
@@ -476,6 +482,8 @@ ZH: dict[str, str] = {
     "the model's input": "模型的输入",
     "{n} layer(s) run in the forward pass with gradients but are not registered submodules, so model.parameters() leaves out their {values} values and no optimizer trains them: {names} (kept in a plain Python list or dict: use nn.ModuleList / nn.ModuleDict)":
         "{n} 个层在前向传播中带梯度运行,却不是已注册的子模块,所以 model.parameters() 漏掉了它们的 {values} 个值,没有任何优化器训练它们:{names}(放在普通的 Python 列表或字典里:请改用 nn.ModuleList / nn.ModuleDict)",
+    "{discarded} of {backward_calls} backward() passes were cleared by zero_grad() before optimizer.step() used them ({steps} steps in all): zero_grad() runs between backward() and step(), so every step finds the gradients just cleared and the weights never learn (call zero_grad() before backward(), or after step())":
+        "{backward_calls} 次 backward() 中有 {discarded} 次的梯度在 optimizer.step() 使用之前就被 zero_grad() 清掉了(共 {steps} 步):zero_grad() 放在了 backward() 和 step() 之间,每次 step() 看到的都是刚被清空的梯度,权重学不到任何东西(在 backward() 之前或 step() 之后调用 zero_grad())",
     "{discarded} of {backward_calls} backward() passes were cleared by zero_grad() before any optimizer.step() used them ({steps} steps in all): step() runs far less often than backward() (outside the batch loop, or zero_grad() inside a gradient-accumulation loop), so most computed gradients are thrown away":
         "{backward_calls} 次 backward() 中有 {discarded} 次的梯度在任何 optimizer.step() 使用之前就被 zero_grad() 清掉了(总共只有 {steps} 步):step() 的调用远少于 backward()(写在了批次循环之外,或 zero_grad() 放在了梯度累积循环里面),大部分算出的梯度都被丢弃了",
     "the batch fed to the model already holds non-finite values (D102): every layer passes them on":
@@ -585,6 +593,7 @@ WHERE_ZH: dict[str, str] = {
     "inputs": "输入",
     "input": "输入",
     "optimizer": "优化器",
+    "the loss given to backward()": "传给 backward() 的损失",
     "gradient clipping": "梯度裁剪",
     "training DataLoader": "训练 DataLoader ",
     "validation DataLoader": "验证 DataLoader ",

@@ -278,6 +278,10 @@ class Signals:
     backward_calls: int = 0
     # backward() passes whose gradients a zero_grad() cleared before any optimizer step used them.
     discarded_backwards: int = 0
+    # Sampled backward() calls, and those given a loss with no graph (a leaf: torch.tensor(value,
+    # requires_grad=True) from a number computed elsewhere).
+    sampled_backwards: int = 0
+    leaf_losses: int = 0
     # Layers that run in training forwards with gradients but sit in a plain list/dict attribute of a
     # model (not registered, so parameters() misses them): path -> trainable values.
     unregistered_layers: dict[str, int] = field(default_factory=dict)
@@ -291,6 +295,9 @@ class Signals:
     layer_stats: list[LayerStats] = field(default_factory=_bounded(1000, 16384, _step_attr))
     optimizers: list[OptimizerInfo] = field(default_factory=list)
     loaders: list[LoaderInfo] = field(default_factory=list)
+    # Global random generators seeded again during training: "torch.manual_seed(0)" -> [calls, distinct
+    # steps, first step, last step] (at most RESEED_KEYS of them).
+    reseeds: dict[str, list[int]] = field(default_factory=dict)
     params: dict[str, ParamInfo] = field(default_factory=dict)
     models: list[str] = field(default_factory=list)
     module_order: list[tuple[str, str]] = field(default_factory=list)  # (path, kind) of the first forward
@@ -315,6 +322,11 @@ class Signals:
     eval_forwards_train_mode: int = 0
     eval_forwards_eval_mode: int = 0
     first_train_mode_eval_step: int | None = None
+    # Forwards with gradients off of models in eval mode, and those in which a dropout ran with
+    # training=True all the same (F.dropout's default), from first_eval_dropout_step.
+    eval_mode_forwards: int = 0
+    eval_dropout_forwards: int = 0
+    first_eval_dropout_step: int | None = None
     # Leaf module (kind) whose output is the model's output, when it is an activation (Sigmoid, ReLU...).
     output_activation: tuple[str, str] | None = None
     # BatchNorm layers in training mode: (module, step, samples per channel statistic).

@@ -263,12 +263,17 @@ def test_sampling_period_keeps_sampled_steps_within_their_budget():
     from nndoctor.probes.torch_probe import _Sampler
 
     sampler = _Sampler(full_steps=20, every=None, budget=0.01)
-    for step in range(20):  # the first steps, all sampled: 5 ms each
-        sampler.observe(step, 0.005, True)
-    for step in range(20, 33):  # ordinary steps of 1 ms
-        sampler.observe(step, 0.001, False)
-    assert abs(sampler.base - 0.001) < 1e-12 and abs(sampler.extra - 0.004) < 1e-12
+    sampled = []
+    for step in range(2100):  # the first 20 all sampled; 1 ms a step, 5 ms a sampled one
+        is_sampled = step < 20 or step % sampler.k == 0  # as the probe decides it, before the step
+        sampled += [step] if step >= 20 else []
+        sampler.observe(step, 0.005 if is_sampled else 0.001, is_sampled)
+        if step == 33:
+            assert abs(sampler.base - 0.001) < 1e-12 and abs(sampler.extra - 0.004) < 1e-12
+        sampled = sampled if is_sampled else sampled[:-1]
     assert sampler.k == 512  # 4 ms every k steps within 1% of 1 ms a step: k >= 400, a power of two
+    # ... reached through the powers of two: a run stopped at any step has a sample past its middle.
+    assert sampled == [32, 64, 128, 256, 512, 1024, 1536, 2048]
     fixed = _Sampler(full_steps=20, every=5, budget=0.01)
     for step in range(40):
         fixed.observe(step, 0.001, step < 20)
@@ -342,3 +347,121 @@ def test_a_gan_whose_optimizers_each_hold_one_model_is_not_m302():
     stats = doctor.session.engine.signals.step_stats
     assert stats and not any(s.foreign_models for s in stats)
     assert "M302" not in doctor.report().codes()
+
+
+def test_a_second_training_phase_with_its_own_optimizer_counts_its_own_steps():
+    """Pre-training with one optimizer, then a probe trained with another (counting from 0 again):
+    every step of both phases is a step of the run, with its own loss."""
+    torch.manual_seed(0)
+    encoder, probe = nn.Sequential(nn.Linear(8, 16), nn.ReLU()), nn.Linear(16, 3)
+    X, y = torch.randn(256, 8), torch.randint(0, 3, (256,))
+    with nndoctor.watch(live=False, preflight=False) as doctor:
+        opt = torch.optim.Adam(encoder.parameters(), 1e-3)
+        for _ in range(30):
+            loss = F.mse_loss(encoder(X[:32]), torch.zeros(32, 16))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        opt_probe = torch.optim.SGD(probe.parameters(), 0.1)
+        for _ in range(40):
+            loss = F.cross_entropy(probe(encoder(X[:32]).detach()), y[:32])
+            opt_probe.zero_grad()
+            loss.backward()
+            opt_probe.step()
+    sig = doctor.session.engine.signals
+    # The probe's first step joins the encoder's last one (the probe stepping twice in a row is what
+    # tells a new phase from a GAN's second player); every later one is a step of its own.
+    assert sig.steps == 69
+    assert [s for s, _ in sig.losses] == list(range(31)) + list(range(30, 69))
+
+
+def _regression_loop(order: str, steps: int = 40):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    X = torch.randn(256, 8)
+    y = X[:, :1] * 2
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for i in range(steps):
+            idx = torch.randint(0, 256, (32,))
+            loss = F.mse_loss(model(X[idx]), y[idx])
+            if order == "leaf":  # a loss rebuilt from its value: no graph back to the model
+                loss = torch.tensor(loss.item(), requires_grad=True)
+            if order == "zero_between":
+                loss.backward()
+                opt.zero_grad()
+            else:
+                opt.zero_grad()
+                loss.backward()
+            opt.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_a_loss_rebuilt_from_a_number_is_m303_and_zero_grad_between_backward_and_step_is_t502():
+    found = _regression_loop("leaf")
+    assert "M303" in found and found["M303"].severity == "error", sorted(found)
+    assert found["M303"].evidence["leaf_losses"] >= 20 and "T502" not in found
+    found = _regression_loop("zero_between")
+    assert "T502" in found and "between backward() and step()" in found["T502"].message, sorted(found)
+    assert not {"M303", "T502"} & set(_regression_loop("plain"))
+
+
+def test_a_generator_seeded_again_every_step_repeats_the_batch_d103():
+    """torch.manual_seed inside the batch sampler: the same random indices, so the same batch, every step
+    (token ids, no DataLoader and no slice of a larger tensor to show that more data exists)."""
+    torch.manual_seed(0)
+    tokens, labels = torch.randint(0, 50, (2000, 12)), torch.randint(0, 2, (2000,))
+    model = nn.Sequential(nn.Embedding(50, 16), nn.Flatten(), nn.Linear(12 * 16, 2))
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+
+    def train(reseed: bool):
+        with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+            for _ in range(60):
+                if reseed:
+                    torch.manual_seed(1234)
+                idx = torch.randint(0, 2000, (32,))
+                loss = F.cross_entropy(model(tokens[idx]), labels[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+        return {f.code: f for f in doctor.report().findings}
+
+    found = train(reseed=True)
+    assert "D103" in found and found["D103"].evidence["reseeded"] == "torch.manual_seed(1234)", sorted(found)
+    assert "D103" not in train(reseed=False)
+
+
+def test_a_functional_dropout_left_on_in_eval_mode_is_t504():
+    class Net(nn.Module):
+        def __init__(self, follow_mode: bool):
+            super().__init__()
+            self.fc1, self.fc2, self.follow_mode = nn.Linear(8, 32), nn.Linear(32, 2), follow_mode
+
+        def forward(self, x):
+            h = torch.relu(self.fc1(x))
+            h = F.dropout(h, 0.5, training=self.training) if self.follow_mode else F.dropout(h, 0.5)
+            return self.fc2(h)
+
+    def run(follow_mode: bool):
+        torch.manual_seed(0)
+        model = Net(follow_mode)
+        X, y = torch.randn(256, 8), torch.randint(0, 2, (256,))
+        opt = torch.optim.SGD(model.parameters(), lr=0.05)
+        with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+            for epoch in range(3):
+                model.train()
+                for i in range(0, 256, 32):
+                    loss = F.cross_entropy(model(X[i:i + 32]), y[i:i + 32])
+                    opt.zero_grad()
+                    loss.backward()
+                    opt.step()
+                model.eval()
+                with torch.no_grad():
+                    F.cross_entropy(model(X), y)
+                    # alpha_dropout's default is training=False: passed on as given, not counted.
+                    assert torch.equal(F.alpha_dropout(X, 0.5), X)
+        return {f.code: f for f in doctor.report().findings}
+
+    found = run(follow_mode=False)
+    assert "T504" in found and found["T504"].evidence["eval_forwards_with_dropout"] == 3, sorted(found)
+    assert "T504" not in run(follow_mode=True)

@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 import torch
 
-from conftest import ROOT, SAVER, ZOO, diagnose, expected_codes, known_miss, run_cli, run_script
+from conftest import SAVER, ZOO, diagnose, expected_codes, known_miss, run_cli, run_script
 from nndoctor.catalog import RULE_INFO
 from nndoctor.rules.base import load_rules
 

@@ -13,6 +13,7 @@ step time small), read back in one batch per sampled step.
 from __future__ import annotations
 
 import inspect
+import random
 import math
 import time
 import weakref
@@ -45,6 +46,8 @@ ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Tan
                nn.LogSoftmax, nn.Softplus, nn.Mish, nn.Hardtanh, nn.PReLU, nn.SELU, nn.CELU, nn.Hardswish)
 LINEAR_LIKE = (nn.Linear, nn.modules.conv._ConvNd, nn.Bilinear)
 _INF = math.inf
+RESEED_KEYS = 32
+DROPOUTS = ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")
 
 
 def _is_compiled(module: nn.Module) -> bool:
@@ -59,6 +62,10 @@ class _Sampler:
     it takes beyond an ordinary step (hooks on every module call, reductions, the read-back), so
     it counts what the probe really costs, not just its own Python. k moves in powers of two, so
     it settles instead of jittering with the machine's load.
+
+    k never exceeds the steps run so far (the largest power of two below them): each power of two up
+    to k is sampled, so a short run of fast steps still has a sample in its second half (rules judge
+    how a run ends), at log2(k) sampled steps in all.
     """
 
     MIN_K, MAX_K = 16, 1024
@@ -67,6 +74,7 @@ class _Sampler:
         self.full_steps = full_steps
         self.fixed = every
         self.k = every or self.MIN_K
+        self.period = self.k  # the k the budget asks for; k is below it until the run has that many steps
         self.budget = budget
         self.base = None  # EMA of an ordinary step's wall time
         self.extra = None  # EMA of what a sampled step takes beyond it
@@ -88,7 +96,8 @@ class _Sampler:
             wanted, k = self.extra / (self.budget * self.base), self.MIN_K
             while k < wanted and k < self.MAX_K:
                 k *= 2
-            self.k = k
+            self.period = k
+            self.k = min(k, max(self.MIN_K, 1 << (step.bit_length() - 1)))
 
 
 def _same_values(leaf_out: torch.Tensor | None, out: torch.Tensor | None) -> bool:
@@ -133,6 +142,9 @@ class TorchProbe:
         self._unregistered: dict[int, tuple[str, int]] = {}  # id of a layer in a plain list -> (path, values)
         self._backward_mark = 0  # backward() calls when gradients were last used (a step) or cleared
         self._holds_copies = False  # a sampled step keeps parameter copies until its end
+        self._last_stepped: OptimizerInfo | None = None  # the optimizer of the last step() call
+        self._eval_root_training: bool | None = None  # the mode of the model in the last no-grad forward
+        self._eval_dropout_noted = 0  # the eval-mode forward (its number) whose active dropout was counted
         # Per-step state, released at the end of each step.
         self._step_root_call: tuple[weakref.ref, tuple, bool] | None = None
         self._last_root_output: weakref.ref | None = None
@@ -182,6 +194,9 @@ class TorchProbe:
         self._set_sampling_hooks(True)
         self._undo.append(lambda: self._set_sampling_hooks(False))
 
+        for name in DROPOUTS:
+            if hasattr(F, name):
+                self._patch(F, name, self._wrap_dropout(getattr(F, name)))
         for name in LOSS_FUNCTIONS:
             if hasattr(F, name):
                 self._patch(F, name, self._wrap_loss(name, getattr(F, name)))
@@ -197,6 +212,14 @@ class TorchProbe:
         self._patch(scheduler, "step", self._wrap_scheduler_step(scheduler.step))
         plateau = torch.optim.lr_scheduler.ReduceLROnPlateau  # its own step(metrics), in every torch version
         self._patch(plateau, "step", self._wrap_plateau_step(plateau.step))
+        self._patch(torch, "manual_seed", self._wrap_seed("torch.manual_seed", torch.manual_seed))
+        self._patch(random, "seed", self._wrap_seed("random.seed", random.seed))
+        try:
+            import numpy.random as np_random
+
+            self._patch(np_random, "seed", self._wrap_seed("np.random.seed", np_random.seed))
+        except ImportError:  # numpy is optional
+            pass
         loader_iter = torch.utils.data.DataLoader.__iter__
         self._patch(torch.utils.data.DataLoader, "__iter__", self._wrap_loader_iter(loader_iter))
 
@@ -386,6 +409,9 @@ class TorchProbe:
                     self._batch_signal(module, x)
             self.data.on_forward(module, x, True, sampling, args)
             return
+        self._eval_root_training = module.training
+        if not module.training:
+            self.sig.eval_mode_forwards += 1
         if entry[1]:
             if module.training:
                 self.sig.eval_forwards_train_mode += 1
@@ -407,11 +433,12 @@ class TorchProbe:
     def _batch_signal(self, module: nn.Module, x: torch.Tensor) -> None:
         batch = BatchSignal(step=self.sig.steps, model=self.name_of(module), inputs=tensor_stats(x, self.rb))
         data = x.detach()
-        if data.is_floating_point() and data.numel() > 1:
-            # Non-finite entries (log of a zero count) would make every batch's sums inf alike: left out.
-            flat = torch.nan_to_num(data.flatten().float(), nan=0.0, posinf=0.0, neginf=0.0)
+        if data.numel() > 1 and not data.is_complex():
+            # Content fingerprint (token ids too): moments plus a strided sample of values; equal batches
+            # give equal numbers. Non-finite entries (log of a zero count) would make every batch's sums
+            # inf alike: left out.
+            flat = torch.nan_to_num(data.flatten().double(), nan=0.0, posinf=0.0, neginf=0.0)
             strided = flat[:: max(1, flat.numel() // 16)][:16]
-            # Content fingerprint: moments plus a strided sample of values; equal batches give equal numbers.
             parts = torch.stack([flat.sum(), (flat ** 2).sum(), (strided * torch.arange(1, strided.numel() + 1,
                                  device=flat.device)).sum()])
             holder: dict = {}
@@ -419,6 +446,7 @@ class TorchProbe:
                 self.rb.later(holder, str(i), parts[i])
             shape = tuple(data.shape)
             self.rb.then(lambda b=batch, h=holder: setattr(b, "fingerprint", shape + tuple(h[str(i)] for i in range(3))))
+        if data.is_floating_point() and data.numel() > 1:
             axes = _feature_axes(data)
             if axes is not None and data.shape[0] > 1:
                 fmean = data.float().mean(dim=axes)
@@ -677,6 +705,10 @@ class TorchProbe:
                 # the step); the user's loss is the one before scaling.
                 loss = scaled[1]
                 self._backward_scaled = True
+        if self.sampling:
+            self.sig.sampled_backwards += 1
+            if loss.grad_fn is None and loss.requires_grad:
+                self.sig.leaf_losses += 1
         value = None
         if loss.is_cpu:
             try:
@@ -871,6 +903,56 @@ class TorchProbe:
             lr_before=max(lr_before, default=0.0), lr_after=max(lr_after, default=0.0)))
         self._note_scheduled_lr(sched)
 
+    def _wrap_dropout(self, original: Callable) -> Callable:
+        """Dropout called with training=True (F.dropout's default) inside an evaluation forward of a model
+        in eval mode: model.eval() does not reach a functional dropout (T504)."""
+        probe, sig = self, self.sig
+        defaults = inspect.signature(original).parameters
+        default_p, default_training = defaults["p"].default, defaults["training"].default  # (alpha_dropout's: False)
+
+        def dropout_wrapper(*args, **kwargs):  # (input, p, training, inplace): passed on as given
+            training = args[2] if len(args) > 2 else kwargs.get("training", default_training)
+            if training and not torch.is_grad_enabled() and probe._eval_root_training is False \
+                    and not probe._paused and probe._eval_dropout_noted != sig.eval_mode_forwards \
+                    and (args[1] if len(args) > 1 else kwargs.get("p", default_p)):
+                probe._eval_dropout_noted = sig.eval_mode_forwards
+                sig.eval_dropout_forwards += 1
+                if sig.first_eval_dropout_step is None:
+                    sig.first_eval_dropout_step = sig.steps
+            return original(*args, **kwargs)
+
+        dropout_wrapper.__wrapped__ = original
+        dropout_wrapper.__name__ = original.__name__
+        dropout_wrapper.__doc__ = original.__doc__
+        return dropout_wrapper
+
+    def _wrap_seed(self, name: str, original: Callable) -> Callable:
+        """A global generator seeded again once training runs: the same seed every step draws the same
+        batch indices, noise and dropout masks every step (D103 when the batches repeat)."""
+        probe = self
+
+        def seed_wrapper(*args, **kwargs):
+            steps = probe.sig.steps
+            if steps and not probe._paused:
+                try:
+                    seed = args[0] if args else next(iter(kwargs.values()), None)
+                    key = f"{name}({seed!r})"[:80]
+                    reseeds = probe.sig.reseeds
+                    entry = reseeds.get(key)
+                    if entry is None and len(reseeds) < RESEED_KEYS:
+                        entry = reseeds[key] = [0, 0, steps, -1]
+                    if entry is not None:
+                        entry[0] += 1
+                        if entry[3] != steps:
+                            entry[1], entry[3] = entry[1] + 1, steps
+                except Exception as exc:
+                    probe.engine.internal_error("probe:seed", exc)
+            return original(*args, **kwargs)
+
+        seed_wrapper.__wrapped__ = original
+        seed_wrapper.__doc__ = original.__doc__
+        return seed_wrapper
+
     def _wrap_loader_iter(self, original: Callable) -> Callable:
         probe = self
 
@@ -987,7 +1069,10 @@ class TorchProbe:
                 diffs = torch._foreach_sub(after, before)
                 for name, norm in zip(names, torch._foreach_norm(diffs)):
                     self.rb.later(stats.update_norm, name, norm)
-        if info.steps > self.sig.steps:  # the global step is the busiest optimizer's step count
+        # A step ends with the busiest optimizer's step (a GAN's two optimizers make one step), or with
+        # an optimizer stepping twice in a row (a second training phase's own optimizer, counting from 0).
+        last, self._last_stepped = self._last_stepped, info
+        if info.steps > self.sig.steps or last is info:
             self._end_step()
 
     def _check_stale_gradients(self, opt: Any, info: OptimizerInfo, state: dict) -> None:

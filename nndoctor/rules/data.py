@@ -77,6 +77,20 @@ def repeated_batch(ctx: Context):
     larger = [info.dataset_len for info in sig.loaders if info.dataset_len and info.dataset_len > rows]
     if start.view_of_rows and start.view_of_rows > rows:
         larger.append(start.view_of_rows)
+    # A global generator seeded again with the same seed through the repeated steps: the batch is drawn
+    # at random (so from more data) and comes out the same each time.
+    reseeded = [(key, entry) for key, entry in sig.reseeds.items()
+                if entry[1] >= ctx.th["min_repeats"] and entry[2] <= start.step - best + 2]
+    if not larger and reseeded:
+        key, entry = max(reseeded, key=lambda kv: kv[1][1])
+        return Hit(tr("the same batch of {rows} samples (identical content) was fed {best} steps in a row, and "
+                      "{call} ran at {n_steps} steps from step {first}: seeding the generator again with the "
+                      "same seed during training makes every random draw repeat, the indices that pick the "
+                      "batch among them (seed once, before training)",
+                      rows=rows, best=best, call=key, n_steps=entry[1], first=entry[2]),
+                   where=f"{start.model} inputs", step=start.step,
+                   evidence={"consecutive_repeats": best, "batch_size": rows, "reseeded": key,
+                             "reseed_steps": entry[1]})
     if not larger:
         return None  # full-batch training: the whole data set every step is legitimate
     return Hit(tr("the same batch of {rows} samples (identical content) was fed {best} steps in a row, "

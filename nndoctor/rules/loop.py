@@ -45,17 +45,26 @@ def step_order(ctx: Context):
     discarded = sig.discarded_backwards
     if sig.optimizer_created and sig.steps and discarded >= ctx.th["min_discarded"] \
             and discarded >= ctx.th["max_discarded_share"] * sig.backward_calls:
-        return Hit(tr("{discarded} of {backward_calls} backward() passes were cleared by zero_grad() before any "
-                      "optimizer.step() used them ({steps} steps in all): step() runs far less often than "
-                      "backward() (outside the batch loop, or zero_grad() inside a gradient-accumulation loop), "
-                      "so most computed gradients are thrown away",
-                      discarded=discarded, backward_calls=sig.backward_calls, steps=sig.steps),
+        # As many steps as backward passes, all cleared first: zero_grad() sits between the two.
+        between = sig.steps >= ctx.th["max_discarded_share"] * sig.backward_calls
+        return Hit((tr("{discarded} of {backward_calls} backward() passes were cleared by zero_grad() before "
+                       "optimizer.step() used them ({steps} steps in all): zero_grad() runs between backward() "
+                       "and step(), so every step finds the gradients just cleared and the weights never learn "
+                       "(call zero_grad() before backward(), or after step())",
+                       discarded=discarded, backward_calls=sig.backward_calls, steps=sig.steps) if between else
+                    tr("{discarded} of {backward_calls} backward() passes were cleared by zero_grad() before any "
+                       "optimizer.step() used them ({steps} steps in all): step() runs far less often than "
+                       "backward() (outside the batch loop, or zero_grad() inside a gradient-accumulation loop), "
+                       "so most computed gradients are thrown away",
+                       discarded=discarded, backward_calls=sig.backward_calls, steps=sig.steps)),
                    where="optimizer.step()", evidence={"discarded_backwards": discarded,
                                                        "backward_calls": sig.backward_calls, "steps": sig.steps})
     for opt in sig.optimizers:
         checked = [s for s in sig.step_stats if s.optimizer == opt.index and s.step < sig.steps]
         if optimizer_of_another_model(checked, 0):
             continue  # its parameters are not those of the model that runs: M302
+        if 2 * sig.leaf_losses >= sig.sampled_backwards > 0:
+            continue  # the loss has no graph back to them: M303
         absent, zero = _empty_steps(checked)
         empty = absent + zero
         if len(checked) >= 3 and empty * 2 >= len(checked) and sig.backward_calls:
@@ -119,6 +128,15 @@ def train_mode_evaluation(ctx: Context):
     BatchNorm normalizes with the batch's statistics and overwrites its running averages with them."""
     sig, th = ctx.signals, ctx.th
     n = sig.eval_forwards_train_mode
+    dropped = sig.eval_dropout_forwards
+    if dropped >= th["min_forwards"] and dropped * 2 >= sig.eval_mode_forwards:
+        return Hit(tr("{dropped} of {total} forwards with gradients off (validation/inference) of the model in "
+                      "eval mode still ran dropout, from step {first}: a functional dropout (F.dropout(x, p) "
+                      "defaults to training=True) ignores model.eval(), so evaluation drops units at random "
+                      "and its metrics are noisy and low; pass training=self.training, or use nn.Dropout",
+                      dropped=dropped, total=sig.eval_mode_forwards, first=sig.first_eval_dropout_step),
+                   where="F.dropout", step=sig.first_eval_dropout_step,
+                   evidence={"eval_forwards_with_dropout": dropped, "eval_mode_forwards": sig.eval_mode_forwards})
     if n < th["min_forwards"]:
         return None
     # No-grad forwards in train mode at every step are part of training (a GAN's generator making fakes

@@ -101,7 +101,20 @@ def gradient_blocked(ctx: Context):
     used = [p for p in blocked if p.module_called]
     unused = [p for p in blocked if not p.module_called]
     hits = []
-    if used:
+    leaf = sig.leaf_losses * 2 >= sig.sampled_backwards > 0
+    if used and leaf:
+        hits.append(Hit(tr("the loss given to backward() has no graph in {leaf_losses} of {sampled_backwards} "
+                           "sampled steps: it is a leaf tensor, made from a plain number (torch.tensor(value, "
+                           "requires_grad=True) after .item(), .numpy() or a NumPy computation) rather than "
+                           "computed from the model's output, so backward() reaches none of the {n_used} "
+                           "parameter tensors ({used}) and they never learn. Compute the loss with torch "
+                           "operations on the output",
+                           leaf_losses=sig.leaf_losses, sampled_backwards=sig.sampled_backwards, n_used=len(used),
+                           used=names_list(_modules(used))),
+                        where="the loss given to backward()", severity="error",
+                        evidence={"leaf_losses": sig.leaf_losses, "sampled_backwards": sig.sampled_backwards,
+                                  "params": [p.name for p in used]}))
+    elif used:
         none = all(p.grad_none == p.grad_checked for p in used)
         hits.append(Hit(tr("{n_used} parameter tensors of layers that run in the forward pass got "
                            "{gradient} at every one of {grad_checked} checked steps: {used}. Something "
