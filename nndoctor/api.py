@@ -34,11 +34,10 @@ class Doctor:
         if self._model is not None:
             probe._register_root(self._model)
         if self._optimizer is not None:
+            # Created before the block, so the probe did not see it built: registered here, steps are
+            # not counted per backward (as for hand-written updates) but end with the optimizer's step,
+            # where the pre-flight and --try-fixes copy the set-up.
             probe._optimizer_info(self._optimizer)
-            # Created before the block, so the probe did not see it built: without this, steps
-            # would be counted per backward (as for hand-written updates) and end before the
-            # optimizer's step, where the pre-flight and --try-fixes copy the set-up.
-            self.session.engine.signals.optimizer_created += 1
         return self
 
     def __exit__(self, *exc: Any) -> None:

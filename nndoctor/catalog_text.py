@@ -239,7 +239,9 @@ CATALOG: tuple[dict, ...] = (
                 "checklist names it: running gradient descent on the same batch over "
                 "and over. nndoctor hashes the content of each input batch and reports "
                 "when the same hash repeats on consecutive steps while the data set is "
-                "known to hold more samples than one batch."
+                "known to hold more samples than one batch, or while a global generator "
+                "is seeded again with the same seed at every step (`torch.manual_seed` "
+                "inside the batch sampler draws the same indices each time)."
             ),
             "zh": (
                 "如果训练循环每一步都对未 shuffle 的 loader 调用 `next(iter(loader))`,"
@@ -247,7 +249,9 @@ CATALOG: tuple[dict, ...] = (
                 "训练损失下降得很漂亮,其实只是记住了这一批数据,验证集上毫无进步。"
                 "种子清单中就提到过这种错误:一遍遍地使用同一批数据执行梯度下降。"
                 "nndoctor 对每个输入批量的内容计算哈希,当数据集已知多于一个批量、"
-                "而相同的哈希在连续多步中重复出现时报告。"
+                "而相同的哈希在连续多步中重复出现时报告;全局随机数生成器在每一步都用"
+                "同一个种子重新设定时(在取批次的函数里调用 `torch.manual_seed`,每次抽到"
+                "同样的索引)也会报告。"
             ),
         },
         fix={
@@ -2734,14 +2738,18 @@ CATALOG: tuple[dict, ...] = (
                 "the model trains around them. nndoctor checks after each backward "
                 "which parameters held by the optimizer have `grad is None` or an "
                 "all-zero gradient, and reports the first such module in execution "
-                "order."
+                "order. A loss rebuilt from a number (`torch.tensor(loss.item(), "
+                "requires_grad=True)`) is a leaf with no graph at all: backward() reaches "
+                "no parameter, and nndoctor says so."
             ),
             "zh": (
                 "如果前向传播的某一部分经过了 `.detach()`、`torch.no_grad()`、`.data`、"
                 "`.item()` 或 numpy 往返转换,那么在这之前的参数收不到梯度,"
                 "一直保持初始值,而模型的其余部分则绕开它们继续训练。nndoctor "
                 "在每次反向传播之后检查优化器所持有的参数中哪些 `grad is None` "
-                "或梯度全为零,并按执行顺序报告第一个这样的模块。"
+                "或梯度全为零,并按执行顺序报告第一个这样的模块。由数值重新构造的损失"
+                "(`torch.tensor(loss.item(), requires_grad=True)`)是没有计算图的叶子张量:"
+                "backward() 到达不了任何参数,nndoctor 会直接指出。"
             ),
         },
         fix={
@@ -3733,25 +3741,33 @@ CATALOG: tuple[dict, ...] = (
                 "ratio far below 1e-3 points to a learning rate that is too low. "
                 "nndoctor combines the per-layer update/weight ratio with the slope of "
                 "the smoothed loss, and can run an LR range test on a copy of the "
-                "model to suggest a better value."
+                "model to suggest a better value. A gradient clip far below the "
+                "gradients' norm (`clip_grad_norm_(..., max_norm=1e-3)`) has the same "
+                "effect whatever the lr: nndoctor compares the gradients' norm right "
+                "after `backward()` with their norm at `step()` and names the clip."
             ),
             "zh": (
                 "步长非常小时,模型收敛慢得像根本没在训练;CS231n 指出,更新/权重比远低于 "
                 "1e-3 说明学习率太低。nndoctor "
                 "把各层的更新/权重比与平滑损失的斜率结合起来判断,"
                 "并可以在模型副本上做学习率范围测试,给出更合适的值。"
+                "梯度裁剪阈值远低于梯度范数(`clip_grad_norm_(..., max_norm=1e-3)`)"
+                "无论学习率多大都有同样的效果:nndoctor 比较 `backward()` 刚结束时与 "
+                "`step()` 时的梯度范数,并指出是裁剪造成的。"
             ),
         },
         fix={
             "en": (
                 "Raise the learning rate (try 10x larger, or the value from the range "
                 "test; 3e-4 to 1e-3 is a common start for Adam), and check that a "
-                "scheduler has not decayed it too early (`scheduler.get_last_lr()`)."
+                "scheduler has not decayed it too early (`scheduler.get_last_lr()`); "
+                "with gradient clipping, set `max_norm` near the gradients' usual norm."
             ),
             "zh": (
                 "提高学习率(尝试放大 10 倍,或使用范围测试给出的值;Adam 常用 3e-4 到 "
                 "1e-3 作为起点),"
-                "并检查学习率计划是否过早地把它衰减掉了(`scheduler.get_last_lr()`)。"
+                "并检查学习率计划是否过早地把它衰减掉了(`scheduler.get_last_lr()`);"
+                "使用梯度裁剪时,把 `max_norm` 设在梯度通常的范数附近。"
             ),
         },
         example={
@@ -4896,7 +4912,9 @@ CATALOG: tuple[dict, ...] = (
                 "the model. nndoctor identifies evaluation forwards (under "
                 "`torch.no_grad()` / `torch.inference_mode()` or from evaluation "
                 "loaders, with no optimizer step following) and reports those made "
-                "while mode-dependent modules were in train mode."
+                "while mode-dependent modules were in train mode, and those of a model "
+                "in eval mode in which a functional dropout still ran "
+                "(`F.dropout(x, p)` defaults to `training=True` and ignores `model.eval()`)."
             ),
             "zh": (
                 "在训练模式下,Dropout 会随机丢弃单元,BatchNorm "
@@ -4904,7 +4922,9 @@ CATALOG: tuple[dict, ...] = (
                 "于是验证指标有噪声且偏低,依赖于批量大小,而且评估数据还会改变模型。"
                 "nndoctor 识别评估用的前向传播(在 `torch.no_grad()` / "
                 "`torch.inference_mode()` 下或来自评估 loader,且之后没有优化器更新),"
-                "报告其中在依赖模式的模块处于训练模式时进行的那些。"
+                "报告其中在依赖模式的模块处于训练模式时进行的那些,以及模型处于 eval 模式"
+                "却仍执行了函数式 dropout 的那些(`F.dropout(x, p)` 默认 `training=True`,"
+                "不受 `model.eval()` 控制)。"
             ),
         },
         fix={

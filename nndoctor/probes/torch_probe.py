@@ -990,6 +990,9 @@ class TorchProbe:
             info = OptimizerInfo(index=len(self.sig.optimizers), kind=type(opt).__name__, groups=_group_settings(opt),
                                  n_params=len(params))
             self.sig.optimizers.append(info)
+            # An optimizer built before watching began (a Trainer's): from now on a backward is not a
+            # step of hand-written updates.
+            self.sig.optimizer_created = self.sig.optimizer_created or 1
             for p in params:
                 name = self.param_name(p)
                 if name is not None:
