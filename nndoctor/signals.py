@@ -333,6 +333,10 @@ class Signals:
     batchnorm_batches: list[tuple[str, int, int]] = field(default_factory=_bounded(200, 4096, _step_at_1))
     # Class-index targets seen in training loss calls (sampled): class -> count.
     class_counts: dict[int, int] = field(default_factory=dict)
+    # The same per number of classes (C -> class -> count, C -> total): class_counts is the C with the
+    # most targets, so a contrastive pre-training's targets (C = 2 x batch) do not mix with a probe's.
+    class_counts_by_n: dict[int, dict[int, int]] = field(default_factory=dict)
+    class_totals_by_n: dict[int, int] = field(default_factory=dict)
     # The loss terms of one step: several loss calls before one backward, on sampled steps:
     # (step, [(loss function, value)], value that was backpropagated).
     loss_terms: list[tuple[int, list[tuple[str, float]], float]] = field(default_factory=_bounded(100, 1024))

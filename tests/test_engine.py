@@ -465,3 +465,28 @@ def test_a_functional_dropout_left_on_in_eval_mode_is_t504():
     found = run(follow_mode=False)
     assert "T504" in found and found["T504"].evidence["eval_forwards_with_dropout"] == 3, sorted(found)
     assert "T504" not in run(follow_mode=True)
+
+
+def test_class_counts_keep_one_task_a_contrastive_pretraining_does_not_skew_the_probe():
+    """NT-Xent-style targets (arange over 2 x batch "classes") before a 4-class probe: the class counts
+    the data rules judge are the probe's, which are balanced."""
+    torch.manual_seed(0)
+    enc, head = nn.Linear(8, 16), nn.Linear(16, 4)
+    X, y = torch.randn(256, 8), torch.arange(256) % 4
+    with nndoctor.watch(live=False, preflight=False, sample_every=1) as doctor:
+        opt = torch.optim.Adam(enc.parameters(), 1e-3)
+        for _ in range(20):
+            z = F.normalize(enc(X[:64]), dim=1)
+            loss = F.cross_entropy(z @ z.t(), torch.arange(64))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        opt = torch.optim.Adam(head.parameters(), 1e-2)
+        for _ in range(60):
+            loss = F.cross_entropy(head(enc(X).detach()), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    sig = doctor.session.engine.signals
+    assert sorted(sig.class_counts) == [0, 1, 2, 3] and len(set(sig.class_counts.values())) == 1
+    assert "D107" not in doctor.report().codes()

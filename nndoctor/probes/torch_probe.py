@@ -570,6 +570,17 @@ class TorchProbe:
         loss_wrapper.__doc__ = original.__doc__
         return loss_wrapper
 
+    def _count_classes(self, n_classes: int, counts: list[int]) -> None:
+        sig = self.sig
+        mine = sig.class_counts_by_n.setdefault(n_classes, {})
+        for cls, n in enumerate(counts):
+            if n:
+                mine[cls] = mine.get(cls, 0) + n
+        totals = sig.class_totals_by_n
+        totals[n_classes] = totals.get(n_classes, 0) + sum(counts)
+        if mine is not sig.class_counts and totals[n_classes] > sum(sig.class_counts.values()):
+            sig.class_counts = mine
+
     def _on_loss_failed(self, name: str, signature: inspect.Signature, args: tuple, kwargs: dict) -> None:
         """A class-index loss that raised: record its input and target (read back at the end) for D113."""
         bound = signature.bind_partial(*args, **kwargs).arguments
@@ -633,9 +644,7 @@ class TorchProbe:
                         counts = torch.bincount(flat, minlength=call.classes)
                         self.rb.later(call, "target_majority_frac", counts.max().float() / flat.numel())
                         self.rb.later(call, "target_majority_class", counts.argmax())
-                        for cls, n in enumerate(counts.tolist()):
-                            if n:
-                                self.sig.class_counts[cls] = self.sig.class_counts.get(cls, 0) + n
+                        self._count_classes(call.classes, counts.tolist())
         elif name in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
             self.rb.later(call, "unit_interval", ((data >= 0) & (data <= 1)).all().float())
             if isinstance(target, torch.Tensor) and target.shape == data.shape and data.dim() >= 1 and data.shape[0] > 1:
