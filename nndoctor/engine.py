@@ -57,6 +57,9 @@ CONSEQUENCES = {
     "G402": ("G406", "L206"),
     # Regularization strong enough to underfit holds the loss up.
     "G407": ("G406", "L206", "M308"),
+    # An optimizer set outside its sane range (momentum 0.999, eps 1, a huge decay) makes the steps
+    # overshoot, the weights grow, or the loss stall.
+    "G410": ("G401", "G403", "G405", "G406", "G409", "L206", "M308"),
     # A cut graph, dead units or a bad init scale leave the loss where it started.
     "M303": ("G406", "L206", "M308"),
     # Parameters no optimizer updates (a model re-created after its optimizer) leave the loss where it is.

@@ -327,6 +327,10 @@ ZH: dict[str, str] = {
         "同一批 {rows} 个样本(内容完全相同)连续喂了 {best} 步,而且 {call} 从第 {first} 步起在 {n_steps} 个步中被调用:训练过程中用同一个种子重新设定随机数生成器,会让每一次随机抽取都重复,其中包括挑选批次的索引(只在训练开始前设定一次种子)",
     "{dropped} of {total} forwards with gradients off (validation/inference) of the model in eval mode still ran dropout, from step {first}: a functional dropout (F.dropout(x, p) defaults to training=True) ignores model.eval(), so evaluation drops units at random and its metrics are noisy and low; pass training=self.training, or use nn.Dropout":
         "模型处于 eval 模式时,{total} 次关闭梯度的前向传播(验证/推理)中有 {dropped} 次仍然执行了 dropout(从第 {first} 步起):函数式 dropout(F.dropout(x, p) 默认 training=True)不受 model.eval() 控制,评估时会随机丢弃单元,指标又吵又低;请传入 training=self.training,或改用 nn.Dropout",
+    "momentum={momentum} sums the last ~{horizon:.0f} gradients into every step ({horizon:.0f}x the lr in steady state) and reacts to a change of slope that late, so the weights overshoot and swing: the loss came down to {best} and went back up to {now} (0.9 is the usual value)":
+        "momentum={momentum} 会把最近约 {horizon:.0f} 步的梯度累加进每一步(稳态下是学习率的 {horizon:.0f} 倍),对斜率变化的反应也要滞后这么多步,于是权重冲过头并来回摆动:损失降到 {best} 后又回升到 {now}(常用值是 0.9)",
+    "class {big} outnumbers class {small} {ratio:.0f}:1 in the sampled training targets, and the class weights given to {fn} ({w_big} for class {big}, {w_small} for class {small}) make it {weighted:.0f}:1 in the loss: they grow with the class frequency, where inverse frequencies (counts.sum() / counts) were meant":
+        "在采样的训练目标中,类别 {big} 与类别 {small} 的数量比为 {ratio:.0f}:1,而传给 {fn} 的类别权重(类别 {big} 为 {w_big},类别 {small} 为 {w_small})使它在损失中变成 {weighted:.0f}:1:权重随类别频率增大,而本意应是频率的倒数(counts.sum() / counts)",
     " — including the output layer, which fine-tuning normally trains": " — 其中包括输出层,而微调时通常要训练输出层",
     "; fine when a pretrained backbone is frozen on purpose": ";如果是有意冻结预训练主干网络,则没有问题",
     "{n_used} parameter tensors of layers that run in the forward pass got {gradient} at every one of {grad_checked} checked steps: {used}. Something between them and the loss cuts the graph (.detach(), .data, torch.no_grad(), .item() or a numpy round trip)":

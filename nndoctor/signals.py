@@ -336,6 +336,8 @@ class Signals:
     # The same per number of classes (C -> class -> count, C -> total): class_counts is the C with the
     # most targets, so a contrastive pre-training's targets (C = 2 x batch) do not mix with a probe's.
     class_counts_by_n: dict[int, dict[int, int]] = field(default_factory=dict)
+    # The class weights of the first weighted class-index loss (read once).
+    class_weights: list[float] | None = None
     class_totals_by_n: dict[int, int] = field(default_factory=dict)
     # The loss terms of one step: several loss calls before one backward, on sampled steps:
     # (step, [(loss function, value)], value that was backpropagated).

@@ -184,7 +184,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # least plateau_min_reports, with plateau_min_against new extremes the other way, a move of
     # plateau_min_move of the metric's scale, the loss down by plateau_loss_drop meanwhile, and lr
     # cuts; an error once the lr is cut plateau_error_cut-fold.
-    "G410": {"eps_over_grad": 10.0, "max_decay_over_grad": 10.0, "max_decoupled_decay": 0.01,
+    # SGD momentum from max_momentum (a horizon of 200+ steps; U-Net's 0.99 is below) while the loss rebounds.
+    "G410": {"max_momentum": 0.995, "eps_over_grad": 10.0, "default_eps": 1e-7, "max_decay_over_grad": 10.0, "max_decoupled_decay": 0.01,
              "plateau_min_reports": 4, "plateau_min_against": 3, "plateau_min_move": 0.1,
              "plateau_loss_drop": 0.05, "plateau_error_cut": 100.0},
     # Gradient of a parameter that never changes when others do.

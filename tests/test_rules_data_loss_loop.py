@@ -110,6 +110,11 @@ def test_d107_imbalance_raises_and_weights_silence_it():
     for c in sig.loss_calls:
         c.has_weight = True
     assert not judge("D107", sig)
+    sig.class_weights = [3256 / 3157, 3256 / 99]  # inverse frequencies: the imbalance is handled
+    assert not judge("D107", sig)
+    sig.class_weights = [3157 / 3256, 99 / 3256]  # the frequencies themselves: it gets worse
+    hits = judge("D107", sig)
+    assert hits and hits[0].evidence["weighted_ratio"] > 900
 
 
 def test_d107_balanced_and_segmentation_are_silent():

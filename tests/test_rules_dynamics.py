@@ -396,6 +396,16 @@ def test_g410_out_of_range_values():
     assert "betas[1]" in judge("G410", sig)[0].message
 
 
+def test_g410_extreme_momentum_when_the_loss_swings_back_up():
+    # momentum=0.999: down to ~0.2, then back up near its start as the velocity overshoots.
+    swing = [2.3 * math.exp(-s / 30) + 0.2 if s < 150 else 0.2 + 1.5 * min(1.0, (s - 150) / 100) for s in range(400)]
+    hits = judge("G410", make_sig(swing, group={"lr": 0.05, "momentum": 0.999, "weight_decay": 0}))
+    assert hits and hits[0].severity == "warning" and "momentum=0.999" in hits[0].message
+    # The same momentum on a loss that settles, and U-Net's 0.99 on the swinging one: nothing to say.
+    assert not judge("G410", make_sig(decaying(400), group={"lr": 0.05, "momentum": 0.999, "weight_decay": 0}))
+    assert not judge("G410", make_sig(swing, group={"lr": 0.05, "momentum": 0.99, "weight_decay": 0}))
+
+
 def test_g410_eps_dominating_the_denominator():
     sig = make_sig(flat(50), kind="Adam", grad=0.3,
                    group={"lr": 1e-3, "betas": [0.9, 0.999], "eps": 1.0, "weight_decay": 0})

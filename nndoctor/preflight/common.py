@@ -517,9 +517,18 @@ def eval_loss(setup: Setup, model: nn.Module, args: tuple, target: torch.Tensor)
 
 
 def accuracy(model_out: Any, target: torch.Tensor) -> float | None:
+    """Class indices: the argmax's hits. 0/1 targets shaped like the output (binary, multi-label,
+    ordinal bits): the share of bits on the right side (0 for logits, 0.5 for probabilities)."""
     out = first_tensor(model_out)
-    if out is None or not is_class_target(target) or out.dim() < 2 or target.shape[0] != out.shape[0] \
-            or target.dim() != out.dim() - 1:
+    if out is None or target is None or target.shape[:1] != out.shape[:1]:
+        return None
+    if target.shape == out.shape and out.is_floating_point() and out.numel():
+        bits = target.float()
+        if not bool(((bits == 0) | (bits == 1)).all()):
+            return None
+        cut = 0.5 if bool(((out >= 0) & (out <= 1)).all()) else 0.0
+        return float(((out > cut).float() == bits).float().mean())
+    if not is_class_target(target) or out.dim() < 2 or target.dim() != out.dim() - 1:
         return None
     return float((out.argmax(1) == target).float().mean())
 

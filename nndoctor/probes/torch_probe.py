@@ -621,6 +621,10 @@ class TorchProbe:
                         label_smoothing=float(bound.get("label_smoothing", 0.0) or 0.0),
                         has_weight=bound.get("weight") is not None,
                         has_pos_weight=bound.get("pos_weight") is not None)
+        weight = bound.get("weight")
+        if isinstance(weight, torch.Tensor) and self.sig.class_weights is None \
+                and name in ("cross_entropy", "nll_loss") and 1 < weight.numel() <= 100_000:
+            self.sig.class_weights = weight.detach().float().cpu().tolist()  # once a run: its sync is no matter
         if out.numel() == 1:
             self.rb.later(call, "value", out.detach().reshape(()))
         ref = self._last_root_output

@@ -269,7 +269,7 @@ def class_imbalance(ctx: Context):
     fn = None
     if calls and len(calls) * 2 >= len(_class_index_calls(sig)):
         if any(c.has_weight for c in calls):
-            return None
+            return _weights_favour_the_majority(sig, th, calls[0].fn)
         counts = dict(sig.class_counts)
         fn = calls[0].fn
     else:
@@ -301,6 +301,31 @@ def class_imbalance(ctx: Context):
                where=f"{fn} targets",
                evidence={"counts": {str(k): int(round(v)) for k, v in sorted(counts.items())}, "ratio": ratio,
                          "largest_class": big, "smallest_class": small, "samples": int(total)})
+
+
+def _weights_favour_the_majority(sig, th, fn: str) -> Hit | None:
+    """Class weights that make an imbalance worse, not better: proportional to the class frequencies
+    (``counts / counts.sum()``) where inverse ones were meant."""
+    weights, counts = sig.class_weights, {k: v for k, v in sig.class_counts.items() if v > 0}
+    if not weights or len(counts) < 2 or sum(counts.values()) < th["min_samples"] \
+            or any(k >= len(weights) for k in counts):
+        return None
+    big, small = max(counts, key=counts.get), min(counts, key=counts.get)
+    ratio = counts[big] / counts[small]
+    if ratio <= th["max_ratio"] or not weights[small] > 0:
+        return None
+    weighted = counts[big] * weights[big] / (counts[small] * weights[small])
+    if weighted < ratio:
+        return None
+    return Hit(tr("class {big} outnumbers class {small} {ratio:.0f}:1 in the sampled training targets, and the "
+                  "class weights given to {fn} ({w_big} for class {big}, {w_small} for class {small}) make it "
+                  "{weighted:.0f}:1 in the loss: they grow with the class frequency, where inverse frequencies "
+                  "(counts.sum() / counts) were meant",
+                  big=big, small=small, ratio=ratio, fn=fn, w_big=fmt(weights[big]), w_small=fmt(weights[small]),
+                  weighted=weighted),
+               where=f"{fn} weight",
+               evidence={"counts": {str(k): int(round(v)) for k, v in sorted(counts.items())}, "ratio": ratio,
+                         "weighted_ratio": weighted, "class_weights": weights[:20]})
 
 
 @rule("D108")

@@ -861,7 +861,9 @@ def bad_optimizer_config(ctx: Context):
             if not problems:
                 severity = "warning"
                 eps = _num(group.get("eps"))
-                if kind in ADAM_LIKE and eps and early:
+                # (Above the frameworks' defaults, 1e-8 and 1e-7: with those, gradients that small are
+                # the problem, vanishing or symmetric units, not the eps.)
+                if kind in ADAM_LIKE and eps and eps > th["default_eps"] and early:
                     rms = _grad_rms(sig, early)
                     if rms and eps >= th["eps_over_grad"] * rms:
                         problems.append(tr("eps={eps} is {eps2:.0f}x the typical gradient entry "
@@ -870,6 +872,15 @@ def bad_optimizer_config(ctx: Context):
                                            "with lr/eps = {value}",
                                            eps=fmt(eps), eps2=eps / rms, rms=fmt(rms), kind=opt.kind,
                                            value=fmt((lr or 0) / eps)))
+                if momentum is not None and th["max_momentum"] <= momentum < 1:
+                    rebound = _rebound(step_curve(sig))
+                    if rebound is not None:
+                        problems.append(tr("momentum={momentum} sums the last ~{horizon:.0f} gradients into "
+                                           "every step ({horizon:.0f}x the lr in steady state) and reacts to a "
+                                           "change of slope that late, so the weights overshoot and swing: the "
+                                           "loss came down to {best} and went back up to {now} (0.9 is the usual "
+                                           "value)", momentum=fmt(momentum), horizon=1 / (1 - momentum),
+                                           best=fmt(rebound[0]), now=fmt(rebound[1])))
                 if wd and wd > 0 and lr:
                     decoupled = bool(group.get("decoupled_weight_decay")) or kind == "adamw"
                     if decoupled and lr * wd >= th["max_decoupled_decay"]:
@@ -896,6 +907,16 @@ def bad_optimizer_config(ctx: Context):
         hits.append(plateau)
     hits.sort(key=lambda h: h.severity != "error")
     return hits[:1]
+
+
+def _rebound(curve: list[tuple[int, float]]) -> tuple[float, float] | None:
+    """(best, now): the loss's window medians came down to ``best`` and went back up to ``now`` >= twice
+    that and above half of the start, or None."""
+    wins = windows(curve)
+    if len(wins) < 8:
+        return None
+    best, now, start = min(w[2] for w in wins), wins[-1][2], wins[0][2]
+    return (best, now) if math.isfinite(now) and now >= 2 * best and now >= 0.5 * start else None
 
 
 def _plateau_against_metric(sig: Signals, th: dict) -> Hit | None:
