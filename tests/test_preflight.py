@@ -550,3 +550,39 @@ def test_a_float64_copy_converts_layers_kept_in_a_plain_list():
     twin = clone_model(model, dtype=torch.float64)
     assert twin(torch.randn(3, 4, dtype=torch.float64)).dtype == torch.float64
     assert model.hidden[0].weight.dtype == torch.float32  # the user's model is untouched
+
+
+def test_a_model_that_rejects_the_experiments_batches_skips_them_without_internal_errors():
+    """A forward that only takes its batch as the loader made it (here: exactly 64 rows, as a
+    reshape to a fixed batch size or pack_padded_sequence's sorted lengths would): the experiments
+    on subsets say so and are skipped; nndoctor's own errors would still be internal errors."""
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    import nndoctor
+
+    class FixedBatch(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(8, 3)
+
+        def forward(self, x):
+            if x.shape[0] != 64:
+                raise RuntimeError(f"expected a batch of 64, got {x.shape[0]}")
+            return self.fc(x)
+
+    torch.manual_seed(0)
+    model = FixedBatch()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    X, y = torch.randn(640, 8), torch.randint(0, 3, (640,))
+    with nndoctor.watch(model, opt, live=False) as doctor:
+        for i in range(0, 640, 64):
+            loss = F.cross_entropy(model(X[i:i + 64]), y[i:i + 64])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    report = doctor.report()
+    assert not report.internal_errors, report.internal_errors
+    overfit = doctor.session.engine.signals.experiments["overfit"]
+    assert "rejected a batch" in overfit["skipped"] and "expected a batch of 64" in overfit["skipped"]

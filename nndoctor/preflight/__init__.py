@@ -168,8 +168,14 @@ def _run(setup: Setup, engine: "Engine", only: set[str] | None) -> dict:
             out = {"skipped": str(why)}
             skip_reason = why.reason
         except Exception as exc:  # an experiment that crashes is a result, not a dead run
-            engine.internal_error(f"preflight:{name}", exc)
-            skip_reason = tr("internal error: {error}", error=f"{type(exc).__name__}: {exc}")
+            if _raised_by_the_model(exc):
+                # The user's forward or loss refused a batch the experiment made from the captured one
+                # (a subset, shuffled labels: pack_padded_sequence wants its lengths sorted): no verdict.
+                skip_reason = tr("the model rejected a batch made from the captured one: {error}",
+                                 error=f"{type(exc).__name__}: {str(exc)[:200]}")
+            else:
+                engine.internal_error(f"preflight:{name}", exc)
+                skip_reason = tr("internal error: {error}", error=f"{type(exc).__name__}: {exc}")
             out = {"skipped": str(skip_reason)}
         else:
             skip_reason = None
@@ -231,6 +237,23 @@ def _describe(name: str, r: dict, skip_reason: str | None = None) -> str:
         return tr("fixed draws fall {fixed:.0f}%, augmented {augmented:.0f}%", fixed=100 * r["drop_fixed"],
                   augmented=100 * r["drop_augmented"])
     return tr("done")
+
+
+def _raised_by_the_model(exc: BaseException) -> bool:
+    """Raised below nndoctor's last frame, in code that is not nndoctor's (the user's forward or loss,
+    or torch called from them)."""
+    import os
+
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    frames = []
+    tb = exc.__traceback__
+    while tb is not None:
+        frames.append(os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(package + os.sep))
+        tb = tb.tb_next
+    if True not in frames:
+        return False
+    last_ours = len(frames) - 1 - frames[::-1].index(True)
+    return last_ours < len(frames) - 1
 
 
 def first_step_hook(session: Any) -> Callable[[Any], None]:
