@@ -332,6 +332,8 @@ ZH: dict[str, str] = {
     "class {big} outnumbers class {small} {ratio:.0f}:1 in the sampled training targets, and the class weights given to {fn} ({w_big} for class {big}, {w_small} for class {small}) make it {weighted:.0f}:1 in the loss: they grow with the class frequency, where inverse frequencies (counts.sum() / counts) were meant":
         "在采样的训练目标中,类别 {big} 与类别 {small} 的数量比为 {ratio:.0f}:1,而传给 {fn} 的类别权重(类别 {big} 为 {w_big},类别 {small} 为 {w_small})使它在损失中变成 {weighted:.0f}:1:权重随类别频率增大,而本意应是频率的倒数(counts.sum() / counts)",
     "the model rejected a batch made from the captured one: {error}": "模型拒绝了由捕获批次构造的批次:{error}",
+    "; the loss fell from {start} to {now} all the same: the live units carry the training (capacity lost, not a failure)":
+        ";尽管如此,损失仍从 {start} 降到了 {now}:活着的单元承担了训练(损失的是容量,而不是训练失败)",
     " — including the output layer, which fine-tuning normally trains": " — 其中包括输出层,而微调时通常要训练输出层",
     "; fine when a pretrained backbone is frozen on purpose": ";如果是有意冻结预训练主干网络,则没有问题",
     "{n_used} parameter tensors of layers that run in the forward pass got {gradient} at every one of {grad_checked} checked steps: {used}. Something between them and the loss cuts the graph (.detach(), .data, torch.no_grad(), .item() or a numpy round trip)":

@@ -116,7 +116,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # the last `window` sampled batches (at least min_samples of them). Judged on batches of min_batch
     # samples or more (median): a unit active on 1% of the samples is silent on a batch of 8 with
     # probability 0.92, on 16 with 0.85, so smaller batches make live units look dead.
-    "M306": {"max_dead_frac": 0.5, "window": 5, "min_samples": 3, "min_batch": 16},
+    # Dead units in a run whose loss came down to learned_share of its start all the same (over at least
+    # learned_min_steps steps) are info: capacity lost, not a failure.
+    "M306": {"max_dead_frac": 0.5, "window": 5, "min_samples": 3, "min_batch": 16, "learned_share": 0.1,
+             "learned_min_steps": 100},
     # Share of a hidden Tanh/Sigmoid output at the asymptote (|tanh| > 0.99, sigmoid < 0.01 or > 0.99).
     "M307": {"max_saturated_frac": 0.5, "window": 5, "min_samples": 3},
     # |mean| / std of a hidden activation; ReLU gives ~0.7, softplus ~1.4, sigmoid on unit-scale inputs ~2.4

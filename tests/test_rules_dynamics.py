@@ -561,6 +561,17 @@ def test_m306_dead_relu_units():
     assert "l0" not in hits[0].evidence["layers"]  # the model's input (dead pixels) is not a ReLU's
 
 
+def test_m306_dead_units_in_a_run_that_learned_all_the_same_are_info():
+    blocks = [("l0", "ReLU", 1.0, 0.5, 0.001, 0.01), ("l1", "ReLU", 0.01, 0.01, 0.0, 0.0), ("out", None, 0, 0, 0, 0)]
+    sig = layer_run(blocks, dead={"l1": 0.6, "out": 0.6})
+    sig.losses = [(s, 0.25 * math.exp(-s / 20)) for s in range(300)]  # a triplet loss down to ~0
+    hits = judge("M306", sig)
+    assert hits and hits[0].severity == "info" and "all the same" in hits[0].message
+    sig = layer_run(blocks, dead={"l1": 0.6, "out": 0.6})
+    sig.losses = [(s, 2.3 - 0.5 * s / 300) for s in range(300)]  # down by a fifth: the dead units matter
+    assert judge("M306", sig)[0].severity is None
+
+
 def test_m306_silent_on_normal_sparsity_and_tiny_batches():
     blocks = [("l0", "ReLU", 1.0, 0.5, 0.2, 0.3), ("l1", "ReLU", 0.3, 0.2, 0.08, 0.12), ("out", None, 0.12, 0.1, 0, 0)]
     assert not judge("M306", layer_run(blocks, dead={"l1": 0.05, "out": 0.1}))

@@ -1,11 +1,13 @@
 """M3xx: the model, its architecture and its parameters."""
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 
 from nndoctor.i18n import tjoin, tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, names_list, rule
 from nndoctor.rules.loop import optimizer_of_another_model
+from nndoctor.rules.optim import initial_level, step_curve, windows
 
 
 def _modules(params) -> list[str]:
@@ -386,17 +388,33 @@ def dead_units(ctx: Context):
     if dead:
         layer, source, frac, first, last = dead[0]
         rest = tjoin(tr("; "), (tr("{share:.0%} into {layer}", share=d[2], layer=d[0]) for d in dead[1:4]))
+        learned = _learned_anyway(sig, th)
         return Hit(tr("{frac:.0%} of the units feeding {layer} (from {source}) output exactly 0 for every "
                       "sample of the batch, in the median of the sampled steps {first}-{last}",
                       frac=frac, layer=layer, source=source, first=first, last=last)
                    + (tr("; also {rest}", rest=rest) if rest else "")
                    + tr(": these ReLU units are dead and get no gradient (negative bias, a too-high "
-                        "learning rate, or a bad init pushed their inputs below 0)"),
+                        "learning rate, or a bad init pushed their inputs below 0)")
+                   + (tr("; the loss fell from {start} to {now} all the same: the live units carry the "
+                         "training (capacity lost, not a failure)", start=fmt(learned[0]), now=fmt(learned[1]))
+                      if learned else ""),
                    where=names_list(d[1] for d in dead), step=first, revisable=not ctx.final,
-                   evidence={"layers": {d[0]: d[2] for d in dead}, "steps": [first, last]})
+                   severity="info" if learned else None,
+                   evidence={"layers": {d[0]: d[2] for d in dead}, "steps": [first, last],
+                             **({"loss_start": learned[0], "loss_now": learned[1]} if learned else {})})
     if not ctx.final:
         return None
     return _recovered(sig, th, pick)
+
+
+def _learned_anyway(sig, th) -> tuple[float, float] | None:
+    """(start, now) when the training loss has come down to learned_share of its start or below."""
+    curve = step_curve(sig)
+    wins = windows(curve) if len(curve) >= th["learned_min_steps"] else []
+    if not wins:
+        return None
+    start, now = initial_level(curve), wins[-1][2]
+    return (start, now) if start > 0 and math.isfinite(now) and now <= th["learned_share"] * start else None
 
 
 def _recovered(sig, th, pick):
