@@ -64,7 +64,7 @@ CONSEQUENCES = {
     "M303": ("G406", "L206", "M308"),
     # Parameters no optimizer updates (a model re-created after its optimizer) leave the loss where it is.
     "M302": ("G406", "G409", "L206", "M308"),
-    "M305": ("G404", "G406"),
+    "M305": ("G404", "G406", "L206", "M308"),
     "M306": ("G406", "L206", "M308"),
 }
 

@@ -334,6 +334,8 @@ ZH: dict[str, str] = {
     "the model rejected a batch made from the captured one: {error}": "模型拒绝了由捕获批次构造的批次:{error}",
     "; the loss fell from {start} to {now} all the same: the live units carry the training (capacity lost, not a failure)":
         ";尽管如此,损失仍从 {start} 降到了 {now}:活着的单元承担了训练(损失的是容量,而不是训练失败)",
+    "the {units} units of {layers} still have identical weights after {steps} steps of training: initialised to one constant, every unit computes the same output and gets the same gradient, so they never become different and the layer works as a single unit (initialise weights randomly: PyTorch's default, or nn.init.kaiming_uniform_ / xavier_uniform_)":
+        "训练 {steps} 步之后,{layers} 的 {units} 个单元的权重仍然完全相同:初始化为同一个常数时,每个单元计算同样的输出、得到同样的梯度,永远不会变得不同,整层只相当于一个单元(请随机初始化权重:PyTorch 的默认初始化,或 nn.init.kaiming_uniform_ / xavier_uniform_)",
     " — including the output layer, which fine-tuning normally trains": " — 其中包括输出层,而微调时通常要训练输出层",
     "; fine when a pretrained backbone is frozen on purpose": ";如果是有意冻结预训练主干网络,则没有问题",
     "{n_used} parameter tensors of layers that run in the forward pass got {gradient} at every one of {grad_checked} checked steps: {used}. Something between them and the loss cuts the graph (.detach(), .data, torch.no_grad(), .item() or a numpy round trip)":

@@ -338,6 +338,8 @@ class Signals:
     class_counts_by_n: dict[int, dict[int, int]] = field(default_factory=dict)
     # The class weights of the first weighted class-index loss (read once).
     class_weights: list[float] | None = None
+    # Linear/Conv layers whose output units all have the same weights (the last sampled step): module -> units.
+    identical_units: dict[str, int] = field(default_factory=dict)
     class_totals_by_n: dict[int, int] = field(default_factory=dict)
     # The loss terms of one step: several loss calls before one backward, on sampled steps:
     # (step, [(loss function, value)], value that was backpropagated).

@@ -111,7 +111,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # Weight matrices exactly zero when training starts: judged once their gradient has been checked at
     # zero_min_steps sampled steps (a layer zero-initialised on purpose gets a gradient at the first one).
     "M305": {"low_gain": 0.2, "high_gain": 4.0, "min_run": 2, "min_total": 10.0, "high_std": 2.0,
-             "zero_min_steps": 3},
+             "zero_min_steps": 3, "symmetric_min_steps": 50},
     # Share of a layer's ReLU-family inputs that are zero for every sample of the batch, in the median of
     # the last `window` sampled batches (at least min_samples of them). Judged on batches of min_batch
     # samples or more (median): a unit active on 1% of the samples is silent on a batch of 8 with

@@ -490,3 +490,28 @@ def test_class_counts_keep_one_task_a_contrastive_pretraining_does_not_skew_the_
     sig = doctor.session.engine.signals
     assert sorted(sig.class_counts) == [0, 1, 2, 3] and len(set(sig.class_counts.values())) == 1
     assert "D107" not in doctor.report().codes()
+
+
+def test_units_initialised_to_one_constant_stay_identical_m305():
+    def run(constant: bool):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 3))
+        if constant:
+            for m in model:
+                if isinstance(m, nn.Linear):
+                    nn.init.constant_(m.weight, 0.01)
+                    nn.init.zeros_(m.bias)
+        X, y = torch.randn(256, 8), torch.randint(0, 3, (256,))
+        opt = torch.optim.Adam(model.parameters(), 1e-3)
+        with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+            for i in range(80):
+                idx = torch.randint(0, 256, (32,))
+                loss = F.cross_entropy(model(X[idx]), y[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+        return {f.code: f for f in doctor.report().findings}
+
+    found = run(constant=True)
+    assert "M305" in found and set(found["M305"].evidence["identical_units"]) == {"0", "2"}, sorted(found)
+    assert "M305" not in run(constant=False)

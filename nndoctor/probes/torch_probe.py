@@ -1221,6 +1221,9 @@ class TorchProbe:
         if sampling or data._train_x is not None or data._val_x is not None:  # else nothing to do there
             data.end_step(sampling)
         if sampling:
+            root = self._step_root_call[0]() if self._step_root_call is not None else None
+            if root is not None:
+                self._identical_units(root)
             self.rb.flush()
             self._step_models, self._backward_grads = [], None
         now = time.perf_counter()
@@ -1258,6 +1261,23 @@ class TorchProbe:
             sums = torch.stack([p.detach().float().sum().cpu() for p, _ in names]).tolist()
             for (_, name), now in zip(names, sums):
                 self.sig.params[name].changed = now != self._initial_sums[name]
+
+    def _identical_units(self, model: nn.Module) -> None:
+        """Sampled steps: the Linear/Conv layers of the step's model whose output units all have the same
+        weights (relative spread over the rows), read back with the step. A constant init gives every
+        unit the same output and the same gradient, so they stay copies of each other."""
+        layers = [(self.name_of(m), m.weight) for m in model.modules()
+                  if isinstance(m, LINEAR_LIKE) and isinstance(getattr(m, "weight", None), torch.Tensor)
+                  and m.weight.requires_grad and m.weight.dim() >= 2 and m.weight.shape[0] >= 2]
+        if not layers:
+            return
+        spreads: dict = {}
+        for name, w in layers:
+            w = w.detach()
+            self.rb.later(spreads, name, (w - w[:1]).abs().amax() / w.abs().amax().clamp(min=1e-30))
+        units = {name: int(w.shape[0]) for name, w in layers}
+        self.rb.then(lambda: setattr(self.sig, "identical_units",
+                                     {n: units[n] for n, spread in spreads.items() if spread <= 1e-4}))
 
 
 class _IdentityMap:

@@ -230,6 +230,22 @@ LINEAR_KINDS = ("Linear", "LazyLinear", "Bilinear", "Conv1d", "Conv2d", "Conv3d"
                 "ConvTranspose2d", "ConvTranspose3d", "LazyConv1d", "LazyConv2d", "LazyConv3d")
 
 
+def _identical_units(sig) -> Hit | None:
+    """Layers whose units trained and are still copies of each other: a constant (not random) init."""
+    trained = {n: units for n, units in sig.identical_units.items()  # ... that got gradients, and used them
+               if (p := sig.params.get(f"{n}.weight")) is not None and p.grad_checked > p.grad_none + p.grad_zero}
+    if not trained:
+        return None
+    names = list(trained)
+    return Hit(tr("the {units} units of {layers} still have identical weights after {steps} steps of training: "
+                  "initialised to one constant, every unit computes the same output and gets the same gradient, "
+                  "so they never become different and the layer works as a single unit (initialise weights "
+                  "randomly: PyTorch's default, or nn.init.kaiming_uniform_ / xavier_uniform_)",
+                  units=trained[names[0]], layers=names_list(names), steps=sig.steps),
+               where=names_list(names), severity="error",
+               evidence={"identical_units": trained})
+
+
 def _zero_init(sig, th):
     """Weight matrices of Linear/Conv layers that are exactly zero when training starts, and either stay
     without a gradient or are every such layer of the model (the textbook symmetric init)."""
@@ -279,6 +295,9 @@ def bad_init_scale(ctx: Context):
     zero = _zero_init(sig, th)
     if zero is not None:
         return zero
+    symmetric = _identical_units(sig) if ctx.final and sig.steps >= th["symmetric_min_steps"] else None
+    if symmetric is not None:
+        return symmetric
     steps = _layer_steps(sig)
     if not steps:
         return None
