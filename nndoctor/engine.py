@@ -48,7 +48,8 @@ CONSEQUENCES = {
     "D113": ("G405", "G406", "L206", "M308"),
     # A broadcast loss pulls every output to one constant: the units feeding it die.
     "L204": ("G406", "M306", "M308"),
-    "L210": ("G406", "L206", "M308"),
+    # ... and cross-entropy over a single output is 0 with a zero gradient: nothing moves.
+    "L210": ("D104", "D113", "G406", "L206", "M303", "M308", "T502"),
     # Inputs on a huge scale make a huge first loss, gradient spikes, steps that overshoot, dead or
     # saturated units and a loss stuck at the mean prediction.
     "D109": ("D104", "G401", "G403", "G406", "L201", "L206", "M306", "M307"),

@@ -336,6 +336,8 @@ ZH: dict[str, str] = {
         ";尽管如此,损失仍从 {start} 降到了 {now}:活着的单元承担了训练(损失的是容量,而不是训练失败)",
     "the {units} units of {layers} still have identical weights after {steps} steps of training: initialised to one constant, every unit computes the same output and gets the same gradient, so they never become different and the layer works as a single unit (initialise weights randomly: PyTorch's default, or nn.init.kaiming_uniform_ / xavier_uniform_)":
         "训练 {steps} 步之后,{layers} 的 {units} 个单元的权重仍然完全相同:初始化为同一个常数时,每个单元计算同样的输出、得到同样的梯度,永远不会变得不同,整层只相当于一个单元(请随机初始化权重:PyTorch 的默认初始化,或 nn.init.kaiming_uniform_ / xavier_uniform_)",
+    "{fn} gets one output per sample ({shape}): a softmax over one class is always 1, so the loss is {value} whatever the model outputs and no gradient reaches it. Two classes need two outputs with {fn}, or one logit with binary_cross_entropy_with_logits (BCEWithLogitsLoss)":
+        "{fn} 的输入每个样本只有一个输出({shape}):对一个类别做 softmax 恒等于 1,所以无论模型输出什么,损失都是 {value},也没有任何梯度传回模型。两个类别在 {fn} 下需要两个输出,或者用一个 logit 配合 binary_cross_entropy_with_logits(BCEWithLogitsLoss)",
     " — including the output layer, which fine-tuning normally trains": " — 其中包括输出层,而微调时通常要训练输出层",
     "; fine when a pretrained backbone is frozen on purpose": ";如果是有意冻结预训练主干网络,则没有问题",
     "{n_used} parameter tensors of layers that run in the forward pass got {gradient} at every one of {grad_checked} checked steps: {used}. Something between them and the loss cuts the graph (.detach(), .data, torch.no_grad(), .item() or a numpy round trip)":

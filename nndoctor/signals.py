@@ -181,6 +181,10 @@ class OptimizerInfo:
     groups: list[dict[str, Any]]
     n_params: int
     steps: int = 0
+    # The run's step at this optimizer's first and latest step() (two optimizers of a GAN overlap; a
+    # model and optimizer built again every epoch or fold follow one another).
+    first_step: int | None = None
+    last_step: int = 0
     empty_grad_steps: int = 0  # steps taken with no gradient at all on any parameter
     checked_steps: int = 0  # steps whose gradients were compared with the previous step's (T501)
     stale_steps: int = 0  # ... and found the same tensors, accumulated, never cleared

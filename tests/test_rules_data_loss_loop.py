@@ -443,6 +443,15 @@ def test_l209_sigmoid_before_bce_with_logits_is_l208s():
 
 
 # ----------------------------------------------------------------------------------------- L210
+def test_l210_cross_entropy_over_a_single_output():
+    sig = Signals(steps=30)
+    sig.loss_calls = [ce_call(s, 0, classes=1, value=0.0) for s in range(5)]
+    hits = judge("L210", sig, final=False)
+    assert hits and hits[0].severity == "error" and "one output per sample" in hits[0].message
+    sig.loss_calls = [ce_call(s, 0, classes=2, value=0.69) for s in range(5)]
+    assert not judge("L210", sig)
+
+
 def test_l210_mse_on_class_indices():
     sig = _regression(stats((32,), mn=0, mx=9, mean=4.5, std=2.9, integral=True),
                       pred=stats((32,), mn=-0.3, mx=0.3, mean=0.0, std=0.1))

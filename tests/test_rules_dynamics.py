@@ -130,7 +130,12 @@ def test_g401_silent_for_adversarial_losses():
     losses[10:40] = [2.3 * 3] * 30
     sig = make_sig(losses, ratio=0.3, models=("G", "D"))
     sig.optimizers.append(OptimizerInfo(index=1, kind="Adam", groups=[{"lr": 1e-3}], n_params=2, steps=200))
+    for opt in sig.optimizers:  # both step at every step of the run: a game
+        opt.steps, opt.first_step, opt.last_step = 200, 0, 199
     assert not judge("G401", sig)
+    # The same two models trained one after the other (the model built again halfway): no game.
+    sig.optimizers[0].last_step, sig.optimizers[1].first_step = 99, 100
+    assert judge("G401", sig)
 
 
 # ----------------------------------------------------------------------------- G402

@@ -1077,6 +1077,9 @@ class TorchProbe:
                 self._pending_checks += 1
             state["last"] = (grads, self.sig.backward_calls, self._zero_grad_calls)
         info.steps = steps + 1
+        info.last_step = self.sig.steps
+        if info.first_step is None:
+            info.first_step = self.sig.steps
         pending = state.pop("before", None) if self._holds_copies else None
         if pending is not None:
             stats, names, before = pending

@@ -402,6 +402,14 @@ def wrong_loss_for_task(ctx: Context):
     Known false positive: a real count regressed with one output (0..k items, k <= max_classes).
     """
     sig, th = ctx.signals, ctx.th
+    single = [c for c in sig.loss_calls if c.fn in ("cross_entropy", "nll_loss") and c.classes == 1]
+    if len(single) >= th["min_calls"]:
+        return Hit(tr("{fn} gets one output per sample ({shape}): a softmax over one class is always 1, so the "
+                      "loss is {value} whatever the model outputs and no gradient reaches it. Two classes need "
+                      "two outputs with {fn}, or one logit with binary_cross_entropy_with_logits (BCEWithLogitsLoss)",
+                      fn=single[0].fn, shape=tuple(single[0].input.shape), value=fmt(single[-1].value)),
+                   where=f"{single[0].fn} input", step=single[0].step, severity="error",
+                   evidence={"calls": len(single), "input_shape": list(single[0].input.shape)})
     calls = [c for c in sig.loss_calls if c.target is not None and c.target.numel > 1 and not c.target.nonfinite]
     if len(calls) < th["min_calls"] and not (ctx.final and calls):
         return None

@@ -87,8 +87,14 @@ def initial_level(curve: list[tuple[int, float]]) -> float:
 
 
 def adversarial(sig: Signals) -> bool:
-    """Several models each trained by its own optimizer (GANs): the loss curve mixes opposed objectives."""
-    return len(sig.models) >= 2 and sum(1 for o in sig.optimizers if o.steps > 0) >= 2
+    """Several models each trained by its own optimizer at the same time (GANs): the loss curve mixes
+    opposed objectives. Optimizers that follow one another (a model built again every epoch or fold)
+    make one curve in turns, not a game."""
+    if len(sig.models) < 2:
+        return False
+    active = [o for o in sig.optimizers if o.steps > 0 and o.first_step is not None]
+    return any(min(a.last_step, b.last_step) - max(a.first_step, b.first_step) >= 2
+               for i, a in enumerate(active) for b in active[i + 1:])
 
 
 def _module_of(sig: Signals, name: str) -> str:
