@@ -459,15 +459,29 @@ def test_initial_loss_and_lr_range_results():
     assert len(lr["curve"]) >= 8 and all(len(p) == 2 for p in lr["curve"])
 
 
-def test_crashing_experiment_is_an_internal_error():
+def test_crashing_experiment_is_an_internal_error(monkeypatch):
+    import functools
+
+    from nndoctor.preflight import experiments
+
+    x, y = blobs()
+    # A crash in nndoctor's own code (a C call made by the experiment, no frame of the user's below it).
+    monkeypatch.setattr(experiments, "initial_loss", functools.partial(int, "boom"))
+    engine = diagnose(mlp(), x, y, ["initial_loss", "overfit"])
+    assert "preflight:initial_loss" in engine.errors
+    assert "overfit" in engine.signals.experiments
+
+
+def test_a_loss_that_raises_on_the_experiments_batches_skips_them():
     x, y = blobs()
 
     def bad_loss(out, target):
         raise RuntimeError("boom")
 
     engine = diagnose(mlp(), x, y, ["initial_loss", "overfit"], loss=LossSpec("bad", bad_loss))
-    assert "preflight:initial_loss" in engine.errors
-    assert "skipped" in engine.signals.experiments["overfit"]
+    assert not engine.errors
+    experiments = engine.signals.experiments
+    assert "boom" in experiments["initial_loss"]["skipped"] and "boom" in experiments["overfit"]["skipped"]
 
 
 # ---------------------------------------------------------------------------------------------- check()

@@ -86,6 +86,12 @@ def initial_level(curve: list[tuple[int, float]]) -> float:
     return statistics.median(v for _, v in curve[:3])
 
 
+def several_trainings(sig: Signals) -> bool:
+    """Several models each trained by its own optimizer: a GAN's players, or a model trained again from
+    scratch (k-fold, restarts), whose loss curve jumps back up at each new start."""
+    return len(sig.models) >= 2 and sum(1 for o in sig.optimizers if o.steps > 0) >= 2
+
+
 def adversarial(sig: Signals) -> bool:
     """Several models each trained by its own optimizer at the same time (GANs): the loss curve mixes
     opposed objectives. Optimizers that follow one another (a model built again every epoch or fold)
@@ -144,7 +150,7 @@ def lr_too_high(ctx: Context):
     """The loss rises far above its starting level, or climbs back up after its best level, while the
     updates are a large fraction of the weights."""
     sig, th = ctx.signals, ctx.th
-    if adversarial(sig):
+    if several_trainings(sig):
         return None
     curve = step_curve(sig)
     if len(curve) < th["min_steps"]:
@@ -780,7 +786,7 @@ def overfitting(ctx: Context):
 def undertrained(ctx: Context):
     """The loss was still falling steadily when training stopped."""
     sig, th = ctx.signals, ctx.th
-    if adversarial(sig):
+    if several_trainings(sig):
         return None
     curve = step_curve(sig)
     if len(curve) < th["min_steps"]:
