@@ -13,8 +13,8 @@ step time small), read back in one batch per sampled step.
 from __future__ import annotations
 
 import inspect
-import random
 import math
+import random
 import time
 import weakref
 from collections import deque
@@ -1276,7 +1276,7 @@ class TorchProbe:
             return
         spreads: dict = {}
         for name, w in layers:
-            w = w.detach()
+            w = w.detach().flatten(1)[:, :256]  # copies of one unit agree everywhere; different units at once
             self.rb.later(spreads, name, (w - w[:1]).abs().amax() / w.abs().amax().clamp(min=1e-30))
         units = {name: int(w.shape[0]) for name, w in layers}
         self.rb.then(lambda: setattr(self.sig, "identical_units",
