@@ -85,8 +85,9 @@ def test_clear_one_line_errors(tmp_path):
 
 
 def test_json_schema_select_ignore_and_fail_on(tmp_path):
+    # Five runs of the demo, forked (tests/forked.py): the filters are under test here, not the start.
     out = tmp_path / "r.json"
-    proc = run_cli("run", "--quiet", "--json", str(out), str(BROKEN_DEMO))
+    proc = _run_cli("run", "--quiet", "--json", str(out), str(BROKEN_DEMO))
     report = json.loads(out.read_text())
     assert proc.returncode == 1
     assert report["schema"] == 1 and report["exit_status"] == 0 and report["steps_seen"] > 50
@@ -95,13 +96,13 @@ def test_json_schema_select_ignore_and_fail_on(tmp_path):
         assert set(f) == {"code", "name", "severity", "message", "messages", "where", "step", "fix", "evidence"}
         assert f["severity"] in ("error", "warning", "info") and f["message"] and f["fix"]
         assert f["messages"]["en"] == f["message"] and f["messages"]["zh"]  # every language kept for `report`
-    run_cli("run", "--quiet", "--json", str(out), "--ignore", "L2,T501", str(BROKEN_DEMO))
+    _run_cli("run", "--quiet", "--json", str(out), "--ignore", "L2,T501", str(BROKEN_DEMO))
     codes = {f["code"] for f in json.loads(out.read_text())["findings"]}
     assert "L202" not in codes and "T501" not in codes
-    proc = run_cli("run", "--quiet", "--json", str(out), "--select", "T5", str(BROKEN_DEMO))
+    proc = _run_cli("run", "--quiet", "--json", str(out), "--select", "T5", str(BROKEN_DEMO))
     assert {f["code"] for f in json.loads(out.read_text())["findings"]} == {"T501"}
     assert proc.returncode == 1
-    proc = run_cli("run", "--quiet", "--select", "T5", "--fail-on", "error", str(BROKEN_DEMO))
+    proc = _run_cli("run", "--quiet", "--select", "T5", "--fail-on", "error", str(BROKEN_DEMO))
     assert proc.returncode == (1 if RULE_INFO["T501"].severity == "error" else 0)
 
 
