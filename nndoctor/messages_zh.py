@@ -195,6 +195,9 @@ ZH: dict[str, str] = {
     ", accuracy {accuracy:.0f}%": ",准确率 {accuracy:.0f}%",
     "a copy trained alone on {samples} samples for {steps} steps ({optimizer}, dropout off) only took the loss from {loss_start} to {loss_end} ({percent_left:.0f}% of the start{acc}); a healthy model memorizes so few samples. Loss by step: {curve}":
         "一个模型副本单独在 {samples} 个样本上训练 {steps} 步({optimizer},关闭 dropout),损失只从 {loss_start} 降到 {loss_end}(为初始值的 {percent_left:.0f}%{acc});健康的模型能记住这么少的样本。各步损失:{curve}",
+    "a copy trained alone on {samples} samples for {steps} steps only took the loss from {loss_start} to {loss_end}, but the run itself reached {run_loss} over all its data late in training: the model can fit, the copy was slow (a structured output such as ordinal thresholds fits a few samples slowly)":
+        "一个模型副本单独在 {samples} 个样本上训练 {steps} 步,损失只从 {loss_start} 降到 {loss_end},但训练本身在后期于全部数据上达到了 {run_loss}:"
+        "模型能够拟合,只是副本学得慢(有序阈值这类结构化输出拟合少量样本较慢)",
     "the entropy of its soft targets": "其软目标的熵",
     "the loss of predicting every count exactly": "精确预测每个计数时的损失",
     "a copy trained alone on {samples} samples for {steps} steps ({optimizer}, dropout off) only took the loss from {loss_start} to {loss_end}: {percent_left:.0f}% of the gap down to {loss_floor}, the lowest loss its targets allow ({floor_is}{acc}), is left; a healthy model memorizes so few samples. Loss by step: {curve}":

@@ -125,6 +125,38 @@ def test_a_slow_learner_still_learning_fast_at_the_step_limit_gets_no_verdict():
     assert "M308" in _judge_overfit(loss_fn="cross_entropy", loss_start=2.35, loss_end=1.67, ratio=0.71, curve=stuck)
 
 
+def _loss_call(step: int, value: float, fn: str = "binary_cross_entropy_with_logits"):
+    from nndoctor.signals import LossCall, TensorStats
+
+    return LossCall(step=step, fn=fn, reduction="mean", value=value, input=TensorStats((4, 5), "float32", 20), target=None)
+
+
+def test_a_slow_copy_is_taken_back_when_the_run_fits_all_its_data_better():
+    """A CORAL ordinal model (outside script): its copy took the loss from 0.59 to 0.19 on 16 samples in
+    200 steps (32%), while the run itself reached 0.16 over all its 2250 samples: the model can fit."""
+    curve = [[0, 0.592], [99, 0.221], [150, 0.203], [199, 0.19]]
+    r = {"loss_fn": "binary_cross_entropy_with_logits", "loss_start": 0.592, "loss_end": 0.19, "ratio": 0.32,
+         "accuracy": 0.91, "curve": curve}
+
+    def judged(late_losses, fn="binary_cross_entropy_with_logits"):
+        engine = Engine(Config())
+        engine.signals.experiments["overfit"] = {"steps": 200, "max_steps": 200, "samples": 16,
+                                                 "optimizer": "Adam(lr=0.003)", "loss_floor": 0.0, **r}
+        engine.signals.steps = 1080
+        engine.signals.loss_calls = [_loss_call(0, 0.57, fn)] + [_loss_call(s, v, fn) for s, v in late_losses]
+        engine.evaluate("live")
+        live = engine.findings["M308"].severity
+        engine.evaluate("end")
+        return live, engine.findings["M308"].severity, engine.findings["M308"].message
+
+    live, end, message = judged([(600, 0.17), (1024, 0.16)])
+    assert (live, end) == ("error", "info") and "reached 0.165 over all its data" in message, message
+    # A model that cannot fit stays above its copy in the run: the finding stands.
+    assert judged([(512, 0.35), (1024, 0.33)])[:2] == ("error", "error")
+    # Another loss function's values say nothing about this one.
+    assert judged([(512, 0.01), (1024, 0.01)], fn="mse_loss")[:2] == ("error", "error")
+
+
 def test_overfit_end_value_survives_one_noisy_last_step():
     """The end value is the lower of the final loss and the median of the last training losses."""
     x, y = blobs()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import math
+import statistics
 
 from nndoctor.i18n import tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, names_list, rule
@@ -51,7 +52,9 @@ def cannot_overfit(ctx: Context):
     go below their entropy, so the fall is measured down to that floor; an L1 loss falls as the square
     root of a squared one (its own limit); the end value is robust to one noisy last step; a slow
     learner whose loss still fell by ``still_learning`` over the second half of the steps gets no
-    verdict (measured: a healthy LSTM on 16 sequences fell 55% over steps 99-199, a one-unit bottleneck 16%)."""
+    verdict (measured: a healthy LSTM on 16 sequences fell 55% over steps 99-199, a one-unit bottleneck 16%);
+    at the end, a run whose own loss late in training (over all its data) is below the copy's on 16
+    samples turns the finding into info: the model can fit, the copy was slow (a CORAL ordinal model)."""
     r = _result(ctx, "overfit")
     if r is None or r.get("ratio") is None or not math.isfinite(r["ratio"]):
         return None
@@ -67,6 +70,17 @@ def cannot_overfit(ctx: Context):
         return None  # a slow learner (an LSTM) still learning fast when the steps ran out: no verdict
     if r.get("steepness") is not None and r["steepness"] >= th["max_steepness"]:
         return None  # near-equal inputs with different targets: slow to memorize for any model, no verdict
+    run_loss = _run_fit(ctx, r)
+    if run_loss is not None and run_loss <= r["loss_end"]:  # the copy ran out of steps, the model can fit
+        return Hit(tr("a copy trained alone on {samples} samples for {steps} steps only took the loss from "
+                      "{loss_start} to {loss_end}, but the run itself reached {run_loss} over all its data late "
+                      "in training: the model can fit, the copy was slow (a structured output such as ordinal "
+                      "thresholds fits a few samples slowly)",
+                      samples=r['samples'], steps=r['steps'], loss_start=fmt(r['loss_start']),
+                      loss_end=fmt(r['loss_end']), run_loss=fmt(run_loss)),
+                   where="pre-flight: overfit one batch", step=0, evidence={**r, "run_loss": run_loss},
+                   severity="info")
+    revisable = not ctx.final
     acc = tr(", accuracy {accuracy:.0f}%",
              accuracy=100 * r['accuracy']) if r.get("accuracy") is not None else ""
     if r.get("loss_floor"):
@@ -80,14 +94,28 @@ def cannot_overfit(ctx: Context):
                       loss_start=fmt(r['loss_start']), loss_end=fmt(r['loss_end']), percent_left=100 * r['ratio'],
                       loss_floor=fmt(r['loss_floor']), floor_is=floor_is, acc=acc,
                       curve=_curve_text(r.get('curve', []))),
-                   where="pre-flight: overfit one batch", step=0, evidence=r)
+                   where="pre-flight: overfit one batch", step=0, evidence=r, revisable=revisable)
     return Hit(tr("a copy trained alone on {samples} samples for {steps} steps ({optimizer}, dropout "
                   "off) only took the loss from {loss_start} to {loss_end} ({percent_left:.0f}% of the "
                   "start{acc}); a healthy model memorizes so few samples. Loss by step: {curve}",
                   samples=r['samples'], steps=r['steps'], optimizer=r['optimizer'],
                   loss_start=fmt(r['loss_start']), loss_end=fmt(r['loss_end']), percent_left=100 * r['ratio'], acc=acc,
                   curve=_curve_text(r.get('curve', []))),
-               where="pre-flight: overfit one batch", step=0, evidence=r)
+               where="pre-flight: overfit one batch", step=0, evidence=r, revisable=revisable)
+
+
+def _run_fit(ctx: Context, r: dict) -> float | None:
+    """The loss the run itself reached, late in training, with the loss function the copy was trained
+    with (its own value, before any scaling the script applies for backward): the median of its last
+    three sampled calls in the second half of the run. A structured model (ordinal thresholds, a
+    bottleneck by design) may memorize 16 samples slowly, yet a model that cannot fit shows it in the
+    run too: its loss over all the data stays above the copy's on a few samples."""
+    sig = ctx.signals
+    if not ctx.final or not sig.steps:
+        return None
+    late = [c.value for c in sig.loss_calls
+            if c.fn == r.get("loss_fn") and c.step >= sig.steps / 2 and math.isfinite(c.value)]
+    return statistics.median(late[-3:]) if late else None
 
 
 def _second_half_fall(curve: list) -> float:
