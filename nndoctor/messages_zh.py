@@ -142,6 +142,8 @@ ZH: dict[str, str] = {
     ", {spread}x apart": ",相差 {spread} 倍",
     "features on scales {feature_std_max}x apart (std from {feature_std_min} to {feature_std_max2})":
         "各特征的尺度相差 {feature_std_max} 倍(标准差从 {feature_std_min} 到 {feature_std_max2})",
+    "most features vary little around an offset: median over features of |mean| / std {offset} (standardized features ~1; rows standardized instead of columns?)":
+        "大多数特征只在一个偏移量附近微小变化:各特征 |均值| / 标准差 的中位数为 {offset}(标准化后的特征约为 1;是否按行而非按列做了标准化?)",
     "values offset far from zero (mean {mean}, std {std})": "数值远离零点(均值 {mean},标准差 {std})",
     "the training inputs of {model} changed scale while training: batch std {first_std} at step {first_step}, {last_std} at step {last_step} ({factor}x {way}), steadily: the stored data is being rewritten in place (an in-place op on a batch that is a view of the data set, e.g. xb /= 16 on X[i:i+b], repeats every epoch)":
         "{model} 的训练输入在训练过程中改变了尺度:批次标准差在第 {first_step} 步为 {first_std},在第 {last_step} 步为 {last_std}"

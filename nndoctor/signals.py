@@ -96,7 +96,10 @@ class BatchSignal:
     inputs: TensorStats
     fingerprint: tuple[float, ...] = ()
     # Per-feature statistics (features = last dim for 2-D, channel dim for 4-D).
-    feature_mean_absmax_in_std: float = 0.0  # max over features of |mean| / pooled std
+    feature_mean_absmax_in_std: float = 0.0  # max over features of |mean| / std (both over the batch)
+    # Median over features of |mean| / std over the batch (a constant feature counts 0): large when most
+    # features are small variations on an offset (rows standardized instead of columns, raw offsets).
+    feature_offset_median: float = 0.0
     feature_std_min: float = 0.0
     feature_std_max: float = 0.0
     n_features: int = 0

@@ -35,7 +35,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # Drift: the last two sampled batches' std moving away from the first half's median, the last by
     # >= drift_factor (two orders of magnitude; batches of one data set vary by a few x), the one before by its root.
     "D109": {"max_abs_mean_in_std": 5.0, "max_scale": 20.0, "scale_spread": 1000.0, "min_spread_scale": 5.0,
-             "image_max": 256.0, "drift_factor": 100.0, "drift_min_batches": 9},
+             "image_max": 256.0, "drift_factor": 100.0, "drift_min_batches": 9, "max_offset_in_std": 10.0,
+             "min_offset_features": 4},
     # Images in [0, 255] as floats: a batch maximum above min_max (8-bit pixels; [0, 1] images and
     # raw 4-bit digits stay below), at most max_max.
     "D110": {"min_max": 20.0, "max_max": 256.0},

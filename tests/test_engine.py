@@ -515,3 +515,37 @@ def test_units_initialised_to_one_constant_stay_identical_m305():
     found = run(constant=True)
     assert "M305" in found and set(found["M305"].evidence["identical_units"]) == {"0", "2"}, sorted(found)
     assert "M305" not in run(constant=False)
+
+
+def test_rows_standardized_instead_of_columns_is_d109():
+    """Per-sample standardization of tabular features on different scales (breast cancer: areas in the
+    thousands) leaves each feature a small variation on its own offset; per-column standardization,
+    one-hot columns beside standardized ones, and per-sample normalized time series stay silent."""
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()
+    raw, y = torch.tensor(data.data, dtype=torch.float32), torch.tensor(data.target)
+
+    def codes(X):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Linear(X.shape[1], 16), nn.ReLU(), nn.Linear(16, 2))
+        opt = torch.optim.Adam(model.parameters(), 1e-3)
+        with nndoctor.watch(model, opt, live=False, preflight=False, sample_every=1) as doctor:
+            for i in range(30):
+                idx = torch.randint(0, len(X), (32,))
+                loss = F.cross_entropy(model(X[idx]), y[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+        return doctor.report().codes()
+
+    rows = (raw - raw.mean(1, keepdim=True)) / raw.std(1, keepdim=True)
+    columns = (raw - raw.mean(0)) / raw.std(0)
+    one_hot = F.one_hot(torch.arange(len(raw)) % 5, 5).float()
+    steps = torch.linspace(0, 6.28, 30)
+    series = torch.sin(steps * (1 + torch.rand(len(raw), 1))) * (1 + 10 * torch.rand(len(raw), 1))
+    series = (series - series.mean(1, keepdim=True)) / series.std(1, keepdim=True)
+    assert "D109" in codes(rows)
+    assert "D109" not in codes(columns)
+    assert "D109" not in codes(torch.cat([columns[:, :10], one_hot], 1))
+    assert "D109" not in codes(series)

@@ -452,7 +452,10 @@ class TorchProbe:
                 fmean = data.float().mean(dim=axes)
                 fstd = data.float().std(dim=axes)
                 batch.n_features = int(fmean.numel())
-                self.rb.later(batch, "feature_mean_absmax_in_std", (fmean.abs() / fstd.clamp(min=1e-12)).max())
+                offsets = fmean.abs() / fstd.clamp(min=1e-12)
+                self.rb.later(batch, "feature_mean_absmax_in_std", offsets.max())
+                if data.shape[0] >= 8:  # (enough samples for a spread)
+                    self.rb.later(batch, "feature_offset_median", torch.where(fstd > 0, offsets, 0.0).median())
                 self.rb.later(batch, "feature_std_min", fstd.min())
                 self.rb.later(batch, "feature_std_max", fstd.max())
             if data.dim() == 4 and data.shape[1] in (3, 4) and data.shape[-1] > 2 * data.shape[1]:

@@ -415,6 +415,13 @@ def _unnormalized(batch, th) -> str | None:
     if abs(s.mean) > th["max_abs_mean_in_std"] * max(s.std, 1e-30) and abs(s.mean) > th["max_scale"]:
         return tr("values offset far from zero (mean {mean}, std {std})",
                   mean=fmt(s.mean), std=fmt(s.std))
+    if batch.n_features >= th["min_offset_features"] and batch.feature_offset_median > th["max_offset_in_std"] \
+            and not _image_like(s.shape):
+        # Each feature a small variation on its own offset: per-sample (row) standardization squeezes
+        # tabular features so; a binary or standardized feature stays below 10 in any batch under 100.
+        return tr("most features vary little around an offset: median over features of |mean| / std "
+                  "{offset} (standardized features ~1; rows standardized instead of columns?)",
+                  offset=fmt(batch.feature_offset_median))
     return None
 
 
