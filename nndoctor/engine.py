@@ -39,6 +39,8 @@ CONSEQUENCES = {
     # Summed gradients make every step larger than the learning rate says.
     "T501": ("G401", "G403", "G405", "G406", "L206", "M306", "M308"),
     "D106": ("G401", "G406"),
+    # Labels that do not go with their inputs cannot be learned: the loss stays at their entropy.
+    "D104": ("D105", "G406", "L206"),
     "L202": ("G406", "L206", "M308"),
     "L203": ("G406", "L206", "M308"),
     "L208": ("G405", "G406", "L206", "M308"),

@@ -387,6 +387,41 @@ def test_shuffled_labels_raise_d104_true_labels_do_not():
         assert "D104" in codes(engine), engine.signals.experiments["labels"]
 
 
+def test_labels_judged_on_a_batch_the_model_needs_sorted():
+    """pack_padded_sequence(enforce_sorted=True) rejects a batch that is not sorted by length: the label
+    experiment keeps the batch's order in its halves. A collate_fn that sorts the sequences but not
+    their labels is D104; sorting both is not."""
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    class Packed(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb, self.gru, self.head = nn.Embedding(6, 16, padding_idx=0), nn.GRU(16, 32, batch_first=True), nn.Linear(32, 3)
+
+        def forward(self, tokens, lengths):
+            _, h = self.gru(pack_padded_sequence(self.emb(tokens), lengths, batch_first=True, enforce_sorted=True))
+            return self.head(h[-1])
+
+    g = torch.Generator().manual_seed(0)
+    lengths = torch.randint(3, 12, (64,), generator=g).sort(descending=True).values
+    tokens = torch.randint(1, 6, (64, 12), generator=g) * (torch.arange(12) < lengths[:, None])
+    y = torch.stack([(tokens == c).sum(1) for c in (1, 2, 3)], 1).argmax(1)  # the most frequent of tokens 1-3
+
+    def judged(target):
+        torch.manual_seed(0)
+        model = Packed()
+        engine = Engine(Config())
+        setup = make_setup(model, (tokens, lengths), target=target, loss=ce(),
+                           optimizer=torch.optim.Adam(model.parameters(), 1e-3))
+        run_preflight(setup, engine, only={"labels"})
+        engine.evaluate("end")
+        assert "skipped" not in engine.signals.experiments["labels"], engine.signals.experiments["labels"]
+        return codes(engine)
+
+    assert "D104" not in judged(y)
+    assert "D104" in judged(y[torch.randperm(64, generator=g)])
+
+
 def test_labels_not_judged_when_one_class_dominates():
     x, _ = blobs(n=64)
     y = torch.zeros(64, dtype=torch.long)

@@ -501,7 +501,9 @@ def label_signal(setup: Setup, deadline: float, steps: int = 40, perms: int = 2,
     if setup.n < 32:
         raise Skip(tr("only {n} samples in the captured batch (32 needed)",
                       n=setup.n))
-    args, target, _ = _subset(setup, setup.n)
+    # Every sample, in the batch's own order (the halves below keep it too): a model that needs its batch
+    # sorted (pack_padded_sequence with enforce_sorted) accepts any ordered subset of it.
+    args, target = setup.args, setup.target
     x = args[0]
     if isinstance(x, torch.Tensor) and x.is_floating_point() and float(x.std()) == 0:
         raise Skip(tr("the inputs are constant (D101)"))
