@@ -27,7 +27,8 @@ __all__ = ["augmentation", "batch_mixing", "gradients", "initial_loss", "input_i
 
 
 def _subset(setup: Setup, k: int) -> tuple[tuple, torch.Tensor | None, torch.Tensor]:
-    """The first ``k`` samples, chosen to cover several classes where targets are class indices."""
+    """The first ``k`` samples, chosen to cover several classes where targets are class indices, in the
+    batch's own order (a model that needs its batch sorted by length accepts any ordered subset)."""
     n = setup.n
     k = min(k, n)
     idx = torch.arange(n)
@@ -36,7 +37,7 @@ def _subset(setup: Setup, k: int) -> tuple[tuple, torch.Tensor | None, torch.Ten
         t = setup.target.reshape(n, -1)[:, 0].cpu()
         order = sorted(range(n), key=lambda i: (sum(1 for j in range(i) if t[j] == t[i]), i))
         idx = torch.tensor(order)
-    idx = idx[:k]
+    idx = idx[:k].sort().values
     args = take_args(setup.args, idx, n, setup.batch_dim)
     target = take(setup.target, idx, n) if setup.target is not None else None
     return args, target, idx
