@@ -267,6 +267,9 @@ class SampleBank:
     scored: Any = None  # the sources whose samples were scored against targets (a loss call, a DataLoader)
     complete: bool = False
     coverage: float | None = None
+    # The same share, measured on the rows offered since the stream first came back to a kept row, when
+    # too few rows were offered for ``coverage`` (a short run, few sampled steps): a lower bound.
+    wrap_coverage: float | None = None
     origin: str = ""  # where the samples came from, in words ("TensorDataset of the training DataLoader")
     # The source of a validation split the script declared by a sampler over other indices of the training
     # data set (SubsetRandomSampler(val_idx)): held out by intent, so copies of training samples there are leakage.

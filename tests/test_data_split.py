@@ -136,6 +136,45 @@ def test_train_accuracy_under_no_grad_is_not_leakage(digits):
     assert {f.code: f for f in report.findings}["D111"].evidence["overlap"] == 60
 
 
+def test_train_accuracy_in_chunks_after_a_short_sliced_run_is_not_leakage():
+    """Batches sliced from tensors by a shuffled index, a few hundred steps: the training bank holds what
+    the sampled steps offered (about half the data here), too few rows for the usual coverage estimate.
+    Its share is then measured on the rows offered after the stream first came back to a kept row, so
+    a final train-accuracy pass in chunks of 400 is recognized; a validation set with a quarter of it
+    copied from training data is still leakage."""
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(3800, 16, generator=g)
+    y = (X[:, 0] + X[:, 1] > 0).long()
+    X_tr, y_tr, X_va, y_va = X[:3000], y[:3000], X[3000:], y[3000:]
+
+    def run(X_val, y_val):
+        torch.manual_seed(0)
+        model = mlp(16, 2)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+        with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+            for _ in range(7):
+                perm = torch.randperm(3000)
+                for i in range(0, 3000, 64):
+                    j = perm[i:i + 64]
+                    loss = F.cross_entropy(model(X_tr[j]), y_tr[j])
+                    opt.zero_grad()
+                    loss.backward()
+                    opt.step()
+                with torch.no_grad():
+                    F.cross_entropy(model(X_val), y_val)
+            with torch.no_grad():  # train accuracy, in chunks
+                torch.cat([model(X_tr[i:i + 400]) for i in range(0, 3000, 400)]).argmax(1)
+        return doctor.report(), doctor.session.engine.signals
+
+    report, sig = run(X_va, y_va)
+    bank = sig.train_samples
+    assert bank.coverage is None and 0.3 < bank.wrap_coverage < 0.7, (bank.coverage, bank.wrap_coverage)
+    assert "D111" not in report.codes()
+    leaked = torch.cat([X_va[:600], X_tr[:200]]), torch.cat([y_va[:600], y_tr[:200]])
+    report, _ = run(*leaked)
+    assert "D111" in report.codes()
+
+
 def _validated_on(X, y, *, val_on_train: bool, every_epoch: bool, epochs=3):
     """Train on a DataLoader over a data set; validate through a second DataLoader, over the training data
     set itself (the copy-paste slip) or over the held-out split, after every epoch or once at the end."""

@@ -50,8 +50,9 @@ LOADER_SOURCE = 1 << 30  # val sources from a whole data set: LOADER_SOURCE + lo
 # uint64 row hashes of the first per-sample tensor and of the other ones (shapes ``part_shapes``),
 # ``key_parts`` (how many of ``parts`` are inputs of the model: ``sample_keys`` combines those), and
 # ``distinct_share`` (None when unknown).
-BANK_FIELDS = ("x", "y", "index", "seen", "capacity", "source", "complete", "coverage", "feature_n", "feature_sum",
-               "feature_sumsq", "x_hash", "parts", "part_shapes", "key_parts", "distinct_share")
+BANK_FIELDS = ("x", "y", "index", "seen", "capacity", "source", "complete", "coverage", "wrap_coverage", "feature_n",
+               "feature_sum", "feature_sumsq", "x_hash", "parts", "part_shapes", "key_parts", "distinct_share")
+WRAP_ROWS = 128  # rows offered after the stream came back to a kept row, for ``wrap_coverage``
 
 _WEIGHTS: dict[int, np.ndarray] = {}
 
@@ -162,6 +163,7 @@ class _Filler:
         self._group_rows = 0
         self.full = False
         self.recent: deque = deque(maxlen=COVERAGE_WINDOW)  # 1 where an offered row was already kept
+        self.after_wrap: deque | None = None  # the same, from the first row found kept already
         self.offered = 0
         self.position = 0  # running position in the stream
 
@@ -203,8 +205,12 @@ class _Filler:
         for i, h in enumerate(hashes):
             self.offered += 1
             row = self.hashes.get(h)
+            if self.after_wrap is not None:
+                self.after_wrap.append(row is not None)
             if row is not None:
                 self.recent.append(1)
+                if self.after_wrap is None:
+                    self.after_wrap = deque([True], maxlen=COVERAGE_WINDOW)
                 if y is not None and self.y[row] < 0:
                     self.y[row] = y[i]
                 continue
@@ -257,6 +263,8 @@ class _Filler:
         # stream has gone round the data at least once (otherwise unknown).
         if self.estimate_coverage and self.offered >= 2 * max(n, 1) and len(self.recent) >= min(COVERAGE_WINDOW, n):
             bank.coverage = sum(self.recent) / len(self.recent)
+        if self.estimate_coverage and self.after_wrap is not None and len(self.after_wrap) >= WRAP_ROWS:
+            bank.wrap_coverage = sum(self.after_wrap) / len(self.after_wrap)
         bank.complete = bank.complete or (not self.full and bank.coverage is not None and bank.coverage >= 0.999)
 
 

@@ -18,16 +18,19 @@ from nndoctor.probes.data_capture import LOADER_SOURCE, feature_matrix, feature_
 from nndoctor.rules.base import Context, Hit, fmt, rule
 
 
-def _coverage(sig) -> float | None:
-    """The share of the training split's distinct samples the training bank holds (estimated)."""
+def _coverage(sig) -> tuple[float | None, bool]:
+    """The share of the training split's distinct samples the training bank holds, and whether it was
+    measured (rows of the training stream found in the bank) rather than guessed from the rows fed."""
     bank = sig.train_samples
     if bank.complete:
-        return 1.0
+        return 1.0, True
     if bank.coverage is not None:
-        return bank.coverage
+        return bank.coverage, True
+    if getattr(bank, "wrap_coverage", None):
+        return bank.wrap_coverage, True
     sizes = [info.dataset_len for info in sig.loaders if info.dataset_len]
-    fed = max([bank.seen] + sizes)
-    return min(1.0, len(bank) / fed) if fed else None
+    fed = max([bank.seen] + sizes)  # (every epoch counted: a low guess)
+    return (min(1.0, len(bank) / fed) if fed else None), False
 
 
 def _split(sig, th) -> dict | None:
@@ -35,9 +38,13 @@ def _split(sig, th) -> dict | None:
     train, val = sig.train_samples, sig.val_samples
     if not len(train) or not len(val) or train.x.shape[1:] != val.x.shape[1:]:
         return None
-    coverage = _coverage(sig)
+    coverage, measured = _coverage(sig)
     if not coverage:
         return None
+    # A pass over training data shows the bank's coverage in copies. Measured, that is the test (a share
+    # well below it is a held-out source with copies); guessed low from the rows fed, a pass must also
+    # be mostly copies.
+    min_share = th["train_eval_min_share"] * (coverage if measured else 1.0)
     # A sample is all the per-sample tensors of the model call (category ids and numeric features), keyed
     # alike in both banks: rows that share only their first tensor are different samples.
     train_hashes = set(sample_keys(train).tolist())
@@ -52,7 +59,7 @@ def _split(sig, th) -> dict | None:
         # train_eval_z binomial standard deviations.
         expected = n * coverage
         slack = th["train_eval_z"] * math.sqrt(max(expected * (1 - coverage), 0.0))
-        if k and k >= expected - slack - 1e-9 and k / n >= th["train_eval_min_share"] \
+        if k and k >= expected - slack - 1e-9 and k / n >= min_share \
                 and int(s) != val.declared_source and not sig.val_samples_from_train_set:
             train_eval.append(int(s))
         else:
