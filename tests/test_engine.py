@@ -549,3 +549,32 @@ def test_rows_standardized_instead_of_columns_is_d109():
     assert "D109" not in codes(columns)
     assert "D109" not in codes(torch.cat([columns[:, :10], one_hot], 1))
     assert "D109" not in codes(series)
+
+
+def test_model_called_only_inside_torch_func_transforms_is_not_touched():
+    """MAML with torch.func: the model runs inside grad and vmap only. Tensors there are wrappers that must
+    not escape: the probe keeps none, and the optimizer's steps are still counted."""
+    from torch.func import functional_call, grad, vmap
+
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(1, 32), nn.ReLU(), nn.Linear(32, 1))
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+
+    def task_loss(params, x, y):
+        return ((functional_call(model, params, (x,)) - y) ** 2).mean()
+
+    def adapted(params, xs, ys):
+        g = grad(task_loss)(params, xs, ys)
+        return task_loss({k: params[k] - 0.01 * g[k] for k in params}, xs, ys)
+
+    with nndoctor.watch(model, opt, live=False, preflight=True) as doctor:
+        for step in range(40):
+            x = torch.rand(4, 10, 1) * 6 - 3
+            y = torch.rand(4, 1, 1) * torch.sin(x + torch.rand(4, 1, 1))
+            loss = vmap(adapted, in_dims=(None, 0, 0))(dict(model.named_parameters()), x, y).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    report = doctor.report()
+    assert not report.internal_errors, report.internal_errors
+    assert report.steps_seen == 40 and not {"D101", "T502"} & report.codes()

@@ -46,6 +46,9 @@ ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Tan
                nn.LogSoftmax, nn.Softplus, nn.Mish, nn.Hardtanh, nn.PReLU, nn.SELU, nn.CELU, nn.Hardswish)
 LINEAR_LIKE = (nn.Linear, nn.modules.conv._ConvNd, nn.Bilinear)
 _INF = math.inf
+# Inside torch.func transforms (vmap, grad, jacrev) tensors are wrappers that must not escape the call:
+# the probe keeps none of them and counts no model call there (a meta-learning inner loop).
+_in_transform = getattr(torch._C, "_are_functorch_transforms_active", lambda: False)
 RESEED_KEYS = 32
 DROPOUTS = ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")
 
@@ -329,7 +332,7 @@ class TorchProbe:
         probe, roots, engine = self, self._roots._entries, self.engine
 
         def module_call(*args, **kwargs):  # (module, *its arguments): passed on without repacking
-            if id(args[0]) in roots and not (probe._depth or probe._in_loss or probe._paused):
+            if id(args[0]) in roots and not (probe._depth or probe._in_loss or probe._paused or _in_transform()):
                 module = args[0]
                 entry = roots[id(module)]
                 if entry[0]() is module:
@@ -343,7 +346,7 @@ class TorchProbe:
         return module_call
 
     def _on_pre_forward_sampled(self, module: nn.Module, args: tuple) -> None:
-        if self._in_loss:
+        if self._in_loss or _in_transform():
             return
         if self._depth == 0 and _is_compiled(module) and not self._compiled_noted:
             self._compiled_noted = True
@@ -368,7 +371,7 @@ class TorchProbe:
                 self.sig.batchnorm_batches.append((self.name_of(module), self.sig.steps, int(per_channel)))
 
     def _on_forward_sampled(self, module: nn.Module, args: tuple, output: Any) -> None:
-        if self._in_loss:
+        if self._in_loss or _in_transform():
             return
         self._depth = max(0, self._depth - 1)
         if not module._modules:
@@ -546,7 +549,7 @@ class TorchProbe:
                 probe.engine.internal_error("probe:loss", exc)
 
         def loss_wrapper(*args, **kwargs):
-            if probe._in_loss or probe._paused:
+            if probe._in_loss or probe._paused or _in_transform():
                 return original(*args, **kwargs)
             if probe._quiet_losses and torch.is_grad_enabled():
                 try:
@@ -672,7 +675,7 @@ class TorchProbe:
         probe = self
 
         def backward_wrapper(*args, **kwargs):
-            if probe._in_backward or probe._paused:
+            if probe._in_backward or probe._paused or _in_transform():
                 return original(*args, **kwargs)
             try:
                 probe._before_backward(args[0] if args else kwargs.get("tensors"))
