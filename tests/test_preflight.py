@@ -227,6 +227,33 @@ def test_batch_mixing_found_and_located():
     assert "batch_first" in engine.findings["M304"].message
 
 
+class Tagger(nn.Module):
+    """(batch, time) token ids, transposed for a sequence-first GRU: per-position outputs (time, batch, tags)."""
+
+    def __init__(self, centre_over_batch: bool):
+        super().__init__()
+        self.emb, self.gru, self.out = nn.Embedding(20, 8), nn.GRU(8, 16), nn.Linear(16, 5)
+        self.centre = centre_over_batch
+
+    def forward(self, x):
+        h, _ = self.gru(self.emb(x.t()))
+        return self.out(h - h.mean(1, keepdim=True) if self.centre else h)
+
+
+def test_a_batch_first_input_transposed_for_a_sequence_first_gru_is_not_batch_mixing():
+    """Targets flattened per position (N x T of them) make dim 1 of a sequence-first model's input a guess
+    for the sample dimension; the GRU mixes time steps, not samples, when dim 0 is the batch."""
+    x = torch.randint(0, 20, (32, 12), generator=torch.Generator().manual_seed(0))
+    tags = torch.randint(0, 5, (12 * 32,))
+    loss = LossSpec("cross_entropy", lambda o, t: F.cross_entropy(o.reshape(-1, 5), t))
+    torch.manual_seed(0)
+    engine = diagnose(Tagger(centre_over_batch=False), x, tags, ["batch_mixing"], loss=loss)
+    assert "M304" not in codes(engine), engine.signals.experiments["batch_mixing"]
+    torch.manual_seed(0)
+    engine = diagnose(Tagger(centre_over_batch=True), x, tags, ["batch_mixing"], loss=loss)  # mixes samples
+    assert "M304" in codes(engine), engine.signals.experiments["batch_mixing"]
+
+
 def test_batchnorm_is_not_batch_mixing_in_eval_mode():
     x, y = blobs()
     torch.manual_seed(0)

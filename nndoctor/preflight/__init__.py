@@ -60,9 +60,11 @@ def make_setup(model: Any, args: tuple, *, target: Any = None, loss: LossSpec | 
             target = None
     n_hint = target.shape[0] if isinstance(target, torch.Tensor) and target.dim() else batch_size_hint
     batch_dim = find_batch_dim(x, n_hint) if isinstance(args[0], torch.Tensor) else 0
+    guessed = False
     if n_hint and x.shape[batch_dim] != n_hint and x.dim() >= 2 and n_hint % x.shape[1] == 0 \
             and _sequence_first(model):
         batch_dim = 1  # (time, batch) inputs of a sequence-first RNN/attention, per-position targets flattened
+        guessed = True  # (or a (batch, time) input the model transposes itself: N x T targets either way)
     n_full = x.shape[batch_dim]
     notes = []
     # The loss: the user's captured call where it can be replayed on a copy's output, else a default.
@@ -93,7 +95,7 @@ def make_setup(model: Any, args: tuple, *, target: Any = None, loss: LossSpec | 
     if isinstance(target, torch.Tensor):
         target = take(target, idx, n_full).detach().clone()
     return Setup(model=model, args=tuple(args), target=target, loss=loss, optimizer=optimizer, batch_dim=batch_dim,
-                 n=k, n_full=n_full, dataset=dataset, collate=collate, budget=Budget(budget_s),
+                 batch_dim_guessed=guessed, n=k, n_full=n_full, dataset=dataset, collate=collate, budget=Budget(budget_s),
                  n_params=n_params(model), log=log, notes=notes)
 
 

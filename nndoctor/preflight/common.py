@@ -86,6 +86,7 @@ class Setup:
     loss: LossSpec | None
     optimizer: Any = None
     batch_dim: int = 0  # the sample dimension of args[0]
+    batch_dim_guessed: bool = False  # dim 1 taken for a sequence-first model's (time, batch) input: dim 0 may be it
     n: int = 0  # samples in the capped batch
     n_full: int = 0  # samples in the captured batch
     dataset: Any = None  # a map-style dataset (for the augmentation experiment), with its collate function

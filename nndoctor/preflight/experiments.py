@@ -6,6 +6,7 @@ and lists, so the report's JSON carries them as they are.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import statistics
 from typing import Any
@@ -316,6 +317,13 @@ def batch_mixing(setup: Setup, samples: int = 4) -> dict:
             input_mixed = bool(in_frac) if in_frac is not None else None
             kind = kinds.get(name)
             break
+    if out_mix and setup.batch_dim_guessed and x.dim() >= 2 and x.shape[0] >= 2:
+        # Dim 1 was a guess: a (batch, time) input that the model transposes itself would have its time
+        # steps taken for samples, and a recurrent layer mixes time. Mixing along dim 0 too, or no verdict.
+        other = batch_mixing(dataclasses.replace(setup, batch_dim=0, batch_dim_guessed=False, n=int(x.shape[0])),
+                             samples)
+        if not other["output_mixing_fraction"]:
+            return other
     base_out = runs[0][2]
     return {"samples": b, "batch_dim": bd, "output_mixing_fraction": out_mix, "first_mixing_layer": first_layer,
             "first_mixing_kind": kind, "mixed_before_layer": input_mixed, "mode": "eval",
