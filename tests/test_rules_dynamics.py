@@ -508,6 +508,13 @@ def test_m305_silent_on_pytorch_default_init():
     assert not judge("M305", layer_run(blocks))
 
 
+def test_m305_silent_when_the_scale_is_restored_between_layers():
+    # SIREN: each Linear's output is small on purpose (std ~0.08), sin(30 x) between them restores it.
+    blocks = [("l0", "Sin", 0.58, 0.08, 0.0, 0.7), ("l1", "Sin", 0.7, 0.08, 0.0, 0.7),
+              ("l2", "Sin", 0.7, 0.085, 0.0, 0.7), ("out", None, 0.7, 0.05, 0, 0)]
+    assert not judge("M305", layer_run(blocks))
+
+
 def test_m305_blow_up():
     blocks = [("l0", "Tanh", 1.0, 4.5, 0.0, 0.9), ("l1", "Tanh", 0.9, 8.3, 0.0, 0.95),
               ("l2", "Tanh", 0.95, 8.9, 0.0, 0.95), ("out", None, 0.95, 0.6, 0, 0)]

@@ -324,32 +324,36 @@ def bad_init_scale(ctx: Context):
         after = records[j + 1] if j + 1 < len(records) else None
         normalized = after is not None and after.kind in NORMS
         if sibling and layers:
-            layers[-1] = (*layers[-1][:4], True)  # the run breaks at a fork
+            layers[-1] = (*layers[-1][:4], True, layers[-1][5])  # the run breaks at a fork
         layers.append((name, out.out_std / rms, out.out_std, mean_known,
-                       name in heads or normalized or out.out_std == 0 or sibling))
+                       name in heads or normalized or out.out_std == 0 or sibling, rms))
     # Runs of consecutive layers that all shrink (or all blow up) the signal.
     best = None
     for direction in ("shrink", "grow"):
         run = []
-        for name, gain, std, mean_known, skip in layers + [("", 1.0, 1.0, True, True)]:
+        for name, gain, std, mean_known, skip, rms in layers + [("", 1.0, 1.0, True, True, 1.0)]:
             bad = not skip and (gain < th["low_gain"] if direction == "shrink"
                                 else gain > th["high_gain"] and std > th["high_std"])
             if bad:
-                run.append((name, gain, std))
+                run.append((name, gain, std, rms))
                 continue
             if len(run) >= th["min_run"]:
                 total = 1.0
-                for _, g, _ in run:
+                for _, g, _, _ in run:
                     total *= g
                 factor = 1 / total if direction == "shrink" else total
-                if factor >= th["min_total"] and (best is None or factor > best[2]):
+                # A fading signal is what the run really does from its first input to its last output: an
+                # operation between the layers that restores the scale (SIREN's sin(30 x)) keeps it from
+                # compounding. (Pre-activations too large saturate each layer on their own.)
+                faded = run[0][3] / run[-1][2] if direction == "shrink" else factor
+                if min(factor, faded) >= th["min_total"] and (best is None or factor > best[2]):
                     best = (direction, list(run), factor)
             run = []
     if best is None:
         return None
     direction, run, factor = best
-    gains = ", ".join(f"{n} x{g:.2g} (std {fmt(s)})" for n, g, s in run)
-    names = [n for n, _, _ in run]
+    gains = ", ".join(f"{n} x{g:.2g} (std {fmt(s)})" for n, g, s, _ in run)
+    names = [n for n, _, _, _ in run]
     verb = tr("shrinks") if direction == "shrink" else tr("blows up")
     return Hit(tr("at initialization (step {step}) each of {n_run} consecutive layers {verb} the "
                   "activation std relative to its input: {gains}; together x{total}. PyTorch's default "
@@ -359,7 +363,7 @@ def bad_init_scale(ctx: Context):
                + (tr("the signal (and the gradient) fades with depth") if direction == "shrink"
                   else tr("pre-activations this large saturate tanh/sigmoid and make ReLU nets unstable")),
                where=names_list(names), step=step,
-               evidence={"layers": names, "gains": [g for _, g, _ in run], "stds": [s for _, _, s in run],
+               evidence={"layers": names, "gains": [g for _, g, _, _ in run], "stds": [s for _, _, s, _ in run],
                          "total_factor": factor, "direction": direction})
 
 
