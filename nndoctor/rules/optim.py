@@ -190,9 +190,12 @@ def lr_too_high(ctx: Context):
         return Hit(text + hint, where=names_list(evidence["layers"]), step=evidence["first_dead_step"],
                    evidence={**evidence, **hint_ev})
 
-    # 3. Instability: after real progress, the loss climbs back and stays up.
-    best_i = min(range(len(wins)), key=lambda i: wins[i][2])
-    best = wins[best_i][2]
+    # 3. Instability: after real progress, the loss climbs back and stays up. The best level is one the
+    # loss held: the median of each window and its neighbours (a noisy loss, mixup's random mixing
+    # weight, has single lucky windows far below its level).
+    held = [_median(w[2] for w in wins[max(0, i - 1):i + 2]) for i in range(len(wins))]
+    best_i = min(range(len(wins)), key=lambda i: held[i])
+    best = held[best_i]
     first = min(start, wins[0][2])  # an early spike must not inflate the progress made
     progress = first - best
     tail = wins[max(best_i + 1, len(wins) - len(wins) // 3):]
