@@ -578,3 +578,27 @@ def test_model_called_only_inside_torch_func_transforms_is_not_touched():
     report = doctor.report()
     assert not report.internal_errors, report.internal_errors
     assert report.steps_seen == 40 and not {"D101", "T502"} & report.codes()
+
+
+def test_a_loss_taken_outside_no_grad_on_outputs_computed_inside_it_is_a_validation_loss():
+    """out = model(X) under no_grad, then crit(out, y) after the block: the loss has no graph, so it is an
+    evaluation loss (the validation curve), not a training loss call, on sampled and ordinary steps alike."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+    X, y = torch.randn(256, 8), torch.randint(0, 3, (256,))
+    crit = nn.CrossEntropyLoss(weight=torch.tensor([1.0, 2.0, 3.0]))
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for epoch in range(10):
+            for i in range(0, 256, 32):
+                loss = crit(model(X[i:i + 32]), y[i:i + 32])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            with torch.no_grad():
+                out = model(X[:64])
+            crit(out, y[:64]).item()
+    doctor.report()
+    sig = doctor.session.engine.signals
+    assert len(sig.eval_losses) == 10
+    assert all(c.input.shape[0] == 32 for c in sig.loss_calls)

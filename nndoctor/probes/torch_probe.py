@@ -553,10 +553,18 @@ class TorchProbe:
                 return original(*args, **kwargs)
             if probe._quiet_losses and torch.is_grad_enabled():
                 try:
-                    return original(*args, **kwargs)
+                    out = original(*args, **kwargs)
                 except Exception:
                     failed(args, kwargs)
                     raise
+                if type(out) is not torch.Tensor or out.requires_grad:
+                    return out
+                # (no graph: a validation loss on outputs computed under no_grad, recorded below)
+                try:
+                    probe._on_loss(name, signature, args, kwargs, out)
+                except Exception as exc:
+                    probe.engine.internal_error("probe:loss", exc)
+                return out
             probe._in_loss += 1
             try:
                 out = original(*args, **kwargs)
@@ -602,8 +610,9 @@ class TorchProbe:
     def _on_loss(self, name: str, signature: inspect.Signature, args: tuple, kwargs: dict, out: Any) -> None:
         if not isinstance(out, torch.Tensor) or out.numel() != 1:
             return
-        if not torch.is_grad_enabled():
-            # Evaluation losses are not training signals, but validation curves are.
+        if not torch.is_grad_enabled() or not out.requires_grad:
+            # Evaluation losses are not training signals, but validation curves are. (A loss with no
+            # graph cannot train anything: outputs computed under no_grad, their loss taken after it.)
             holder: dict = {}
             self.rb.later(holder, "v", out.detach().reshape(()))
             self.rb.then(lambda h=holder, s=self.sig.steps: self.sig.eval_losses.append((s, h["v"])))
