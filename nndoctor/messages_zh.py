@@ -122,9 +122,13 @@ ZH: dict[str, str] = {
         "同一个 {rows} 个样本的批量(内容完全相同)被连续喂入了 {best} 步,而数据共有 {max_larger} 个样本",
     "; the DataLoader uses {sampler} (shuffle=False)": ";DataLoader 使用的是 {sampler}(shuffle=False)",
     "; no DataLoader: the batches are sliced by hand in a fixed order": ";没有使用 DataLoader:批量是按固定顺序手工切分的",
-    "consecutive training batches share their majority class in {n_agree} of {n_pairs} sampled pairs ({observed:.0%}, expected {expected:.0%} if shuffled); {n_pure} of {n_per_step} batches are >= {majority_fraction:.0%} one class, and class {run_class} is the majority of {best} batches in a row from step {best_start}{loader_note}":
+    "consecutive training batches share their majority class in {n_agree} of {n_pairs} sampled pairs ({observed:.0%}, expected {expected:.0%} if shuffled); {n_pure} of {n_per_step} batches are >= {majority_fraction:.0%} one class":
         "在采样的 {n_pairs} 对相邻训练批量中,有 {n_agree} 对的多数类相同({observed:.0%},若已打乱应约为 {expected:.0%});"
-        "{n_per_step} 个批量中有 {n_pure} 个的同一类别占比 >= {majority_fraction:.0%},且从第 {best_start} 步起连续 {best} 个批量的多数类都是类别 {run_class}{loader_note}",
+        "{n_per_step} 个批量中有 {n_pure} 个的同一类别占比 >= {majority_fraction:.0%}",
+    "{n_pure} of {n_per_step} sampled training batches are >= {majority_fraction:.0%} one class, where shuffled batches drawn from the classes seen over the run would be {expected:.1%} of the time":
+        "采样的 {n_per_step} 个训练批量中有 {n_pure} 个的同一类别占比 >= {majority_fraction:.0%},而按训练中见到的类别比例随机打乱的批量出现这种情况的概率只有 {expected:.1%}",
+    ", and class {run_class} is the majority of {best} batches in a row from step {best_start}{loader_note}":
+        ",且从第 {best_start} 步起连续 {best} 个批量的多数类都是类别 {run_class}{loader_note}",
     "class {big} outnumbers class {small} {ratio:.0f}:1 in {total} sampled training targets ({shares}), and {fn} has no class weights: the model can score well by predicting class {big}":
         "在采样的 {total} 个训练目标中,类别 {big} 与类别 {small} 的数量比为 {ratio:.0f}:1({shares}),而 {fn} 没有设置类别权重:"
         "模型只要一直预测类别 {big} 就能得到不错的分数",

@@ -22,7 +22,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # than independent batches would (sum of q_c^2); a one-sided binomial z-test, z >= 3 (~0.1% false
     # alarms per run). A batch >= majority_fraction one class counts as "pure" in the evidence.
     "D106": {"majority_fraction": 0.9, "min_batches": 10, "min_agreement": 0.5, "min_excess": 0.3,
-             "min_z": 3.0},
+             "min_z": 3.0, "min_pure_share": 0.5},
     # Seed checklist: "1 image of class B and 1000 of class A"; the catalog's ~10:1.
     "D107": {"max_ratio": 10.0, "min_samples": 200},
     # Seed checklist: ~1000 images per class when training from scratch (images only); below

@@ -92,6 +92,21 @@ def test_d106_imbalanced_but_shuffled_is_not_order():
     assert not judge("D106", sig)
 
 
+def test_d106_pure_batches_when_the_sampled_steps_are_one_sorted_stretch():
+    """Data sorted once by a key that tracks the label (sequence length), sliced in order: the first 20
+    steps are all class 0, so class 0 is the majority "expected" of adjacent pairs; but nearly every
+    sampled batch is one class, which shuffled batches of classes 80/20 almost never are."""
+    steps = [s for s in range(750) if s < 20 or s in (32, 64, 128, 256, 512)]
+    sig = _labels_signals({s: 0 if s < 100 else 1 for s in steps})
+    sig.class_counts = {0: 800, 1: 200}
+    hits = judge("D106", sig)
+    assert hits and "one class" in hits[0].message and hits[0].evidence["pure_batches"] == len(steps)
+    # An imbalanced data set, shuffled: batches of 32 are >= 90% class 0 most of the time anyway.
+    sig = _labels_signals({s: 0 for s in steps}, {s: 0.97 for s in steps})
+    sig.class_counts = {0: 970, 1: 30}
+    assert not judge("D106", sig)
+
+
 def test_d106_same_batch_reused_is_not_order():
     steps = sampled_steps()
     sig = _labels_signals({s: (s // 7) % 6 for s in steps})

@@ -197,9 +197,15 @@ def unshuffled_data(ctx: Context):
     agree = [(a, b) for a, b in pairs if a.target_majority_class == b.target_majority_class]
     observed = len(agree) / len(pairs)
     z = (observed - expected) / math.sqrt(expected * (1 - expected) / len(pairs))
-    if observed < max(th["min_agreement"], expected + th["min_excess"]) or z < th["min_z"]:
-        return None
     pure = [c for c in per_step.values() if (c.target_majority_frac or 0) >= th["majority_fraction"]]
+    pure_hit = None
+    if observed < max(th["min_agreement"], expected + th["min_excess"]) or z < th["min_z"]:
+        # The sampled batches may themselves come from one sorted stretch (the first steps all of one
+        # class make one class the majority "expected"): then batches of one class are the evidence.
+        pure_hit = _pure_batches(sig, th, list(per_step.values()), pure)
+        if pure_hit is None:
+            return None
+        pure_expected, z = pure_hit
     run, best, best_start, start = 1, 1, steps[0], steps[0]
     for a, b in zip(steps, steps[1:]):
         same = per_step[a].target_majority_class == per_step[b].target_majority_class and b == a + 1
@@ -217,18 +223,58 @@ def unshuffled_data(ctx: Context):
                          sampler=unshuffled[0].sampler)
     elif not sig.loaders:
         loader_note = tr("; no DataLoader: the batches are sliced by hand in a fixed order")
-    return Hit(tr("consecutive training batches share their majority class in {n_agree} of {n_pairs} "
+    if pure_hit is not None:
+        seen = tr("{n_pure} of {n_per_step} sampled training batches are >= {majority_fraction:.0%} one class, "
+                  "where shuffled batches drawn from the classes seen over the run would be {expected:.1%} of "
+                  "the time", n_pure=len(pure), n_per_step=len(per_step),
+                  majority_fraction=th['majority_fraction'], expected=pure_expected)
+    else:
+        seen = tr("consecutive training batches share their majority class in {n_agree} of {n_pairs} "
                   "sampled pairs ({observed:.0%}, expected {expected:.0%} if shuffled); {n_pure} of "
-                  "{n_per_step} batches are >= {majority_fraction:.0%} one class, and class {run_class} "
-                  "is the majority of {best} batches in a row from step {best_start}{loader_note}",
+                  "{n_per_step} batches are >= {majority_fraction:.0%} one class",
                   n_agree=len(agree), n_pairs=len(pairs), observed=observed, expected=expected, n_pure=len(pure),
-                  n_per_step=len(per_step), majority_fraction=th['majority_fraction'], run_class=run_class,
-                  best=best, best_start=best_start, loader_note=loader_note),
+                  n_per_step=len(per_step), majority_fraction=th['majority_fraction'])
+    return Hit(seen + tr(", and class {run_class} is the majority of {best} batches in a row from step "
+                         "{best_start}{loader_note}",
+                         run_class=run_class, best=best, best_start=best_start, loader_note=loader_note),
                where="training data order", step=best_start,
                evidence={"agreeing_pairs": len(agree), "pairs": len(pairs), "agreement": observed,
                          "expected_if_shuffled": expected, "z": z, "pure_batches": len(pure),
                          "sampled_batches": len(per_step), "longest_run": best, "run_class": run_class,
                          "loader_shuffle": [info.shuffle for info in sig.loaders]})
+
+
+def _pure_batches(sig, th, calls: list, pure: list) -> tuple[float, float] | None:
+    """(expected share of pure batches, z) when far more sampled batches are >= majority_fraction one
+    class than shuffled batches would be, given the class shares seen over the run: with no class above
+    ~70% of the data a shuffled batch of 32 is almost never 90% one class; an imbalanced data set makes
+    pure batches expected, and they are then no evidence of order."""
+    counts = [n for n in sig.class_counts.values() if n > 0]
+    sizes = [c.target.numel for c in calls if c.target is not None]
+    if len(counts) < 2 or not sizes or len(pure) < th["min_batches"]:
+        return None
+    n = int(statistics.median(sizes))
+    if not 8 <= n <= 4096:
+        return None
+    total = sum(counts)
+    need = math.ceil(th["majority_fraction"] * n)
+    expected = min(1.0, sum(_binomial_tail(n, k / total, need) for k in counts))
+    observed = len(pure) / len(calls)
+    z = (observed - expected) / math.sqrt(max(expected * (1 - expected), 1e-4) / len(calls))
+    if observed < th["min_pure_share"] or observed < expected + th["min_excess"] or z < th["min_z"]:
+        return None
+    return expected, z
+
+
+def _binomial_tail(n: int, p: float, k: int) -> float:
+    """P(X >= k) for X ~ Binomial(n, p)."""
+    if p <= 0.0:
+        return 0.0 if k > 0 else 1.0
+    if p >= 1.0:
+        return 1.0
+    log_p, log_q = math.log(p), math.log1p(-p)
+    return min(1.0, sum(math.exp(math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1)
+                                 + i * log_p + (n - i) * log_q) for i in range(k, n + 1)))
 
 
 def _per_position(call, shapes_by_step: dict[int, tuple], shape: tuple | None) -> bool:
