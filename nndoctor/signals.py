@@ -332,6 +332,7 @@ class Signals:
     eval_forwards_train_mode: int = 0
     eval_forwards_eval_mode: int = 0
     first_train_mode_eval_step: int | None = None
+    train_mode_eval_steps: int = 0  # the steps after which such forwards ran (evaluation comes in bursts)
     # Forwards with gradients off of models in eval mode, and those in which a dropout ran with
     # training=True all the same (F.dropout's default), from first_eval_dropout_step.
     eval_mode_forwards: int = 0

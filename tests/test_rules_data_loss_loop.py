@@ -512,8 +512,16 @@ def test_t504_eval_mode_validation_and_gan_generator_silent():
     assert not judge("T504", sig)
     # a GAN generator called under no_grad in train mode at every step to make fakes for the discriminator
     gan = Signals(steps=300, eval_forwards_train_mode=300, first_train_mode_eval_step=0,
-                  mode_dependent_layers=["G.bn1"])
+                  mode_dependent_layers=["G.bn1"], train_mode_eval_steps=300)
     assert not judge("T504", gan)
+
+
+def test_t504_one_image_at_a_time_after_each_epoch_is_evaluation():
+    """More no-grad forwards than steps, but in bursts after 12 of the 264 steps: a per-image predict()
+    at each epoch's end, computing no loss, with the model left in train mode."""
+    sig = Signals(steps=264, eval_forwards_train_mode=4320, first_train_mode_eval_step=22,
+                  train_mode_eval_steps=12, mode_dependent_layers=["trunk.1"])
+    assert judge("T504", sig)
 
 
 def test_t505_tiny_batches_and_short_last_batch():

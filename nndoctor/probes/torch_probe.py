@@ -148,6 +148,7 @@ class TorchProbe:
         self._last_stepped: OptimizerInfo | None = None  # the optimizer of the last step() call
         self._eval_root_training: bool | None = None  # the mode of the model in the last no-grad forward
         self._eval_dropout_noted = 0  # the eval-mode forward (its number) whose active dropout was counted
+        self._train_mode_eval_step = -1  # the step of the last no-grad forward in train mode
         # Per-step state, released at the end of each step.
         self._step_root_call: tuple[weakref.ref, tuple, bool] | None = None
         self._last_root_output: weakref.ref | None = None
@@ -420,6 +421,9 @@ class TorchProbe:
                 self.sig.eval_forwards_train_mode += 1
                 if self.sig.first_train_mode_eval_step is None:
                     self.sig.first_train_mode_eval_step = self.sig.steps
+                if self._train_mode_eval_step != self.sig.steps:
+                    self._train_mode_eval_step = self.sig.steps
+                    self.sig.train_mode_eval_steps += 1
             else:
                 self.sig.eval_forwards_eval_mode += 1
         self.data.on_forward(module, x, False, sampling, args)

@@ -140,8 +140,10 @@ def train_mode_evaluation(ctx: Context):
     if n < th["min_forwards"]:
         return None
     # No-grad forwards in train mode at every step are part of training (a GAN's generator making fakes
-    # for the discriminator, a mean teacher), not evaluation. Evaluation comes in bursts, or computes a loss.
-    evaluating = bool(sig.eval_losses) or n <= th["max_share_of_steps"] * max(sig.steps, 1)
+    # for the discriminator, a mean teacher), not evaluation. Evaluation comes in bursts (many forwards
+    # after few of the steps: one image at a time at each epoch's end), or computes a loss.
+    bursts = sig.train_mode_eval_steps or n
+    evaluating = bool(sig.eval_losses) or bursts <= th["max_share_of_steps"] * max(sig.steps, 1)
     if not evaluating:
         return None
     total = n + sig.eval_forwards_eval_mode
