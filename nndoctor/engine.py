@@ -39,8 +39,9 @@ CONSEQUENCES = {
     # Summed gradients make every step larger than the learning rate says.
     "T501": ("G401", "G403", "G405", "G406", "L206", "M306", "M308"),
     "D106": ("G401", "G406"),
-    # Labels that do not go with their inputs cannot be learned: the loss stays at their entropy.
-    "D104": ("D105", "G406", "L206"),
+    # Labels that do not go with their inputs cannot be learned: the loss stays at their entropy. (Not
+    # L206: a loss that learns only the class prior has its own cause, BCE on one-hot targets.)
+    "D104": ("D105", "G406"),
     "L202": ("G406", "L206", "M308"),
     "L203": ("G406", "L206", "M308"),
     "L208": ("G405", "G406", "L206", "M308"),
