@@ -65,7 +65,7 @@ CONSEQUENCES = {
     # overshoot, the weights grow, or the loss stall.
     "G410": ("G401", "G403", "G405", "G406", "G409", "L206", "M308"),
     # A cut graph, dead units or a bad init scale leave the loss where it started.
-    "M303": ("G406", "L206", "M308"),
+    "M303": ("D104", "G406", "L206", "M308"),  # (the label experiment's copies are cut alike)
     # Parameters no optimizer updates (a model re-created after its optimizer) leave the loss where it is.
     "M302": ("G406", "G409", "L206", "M308"),
     "M305": ("G404", "G406", "L206", "M308"),
