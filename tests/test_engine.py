@@ -24,6 +24,20 @@ def _train(model, steps=30, softmax=False):
     return opt
 
 
+def _watched_fit(model, opt, X, y, steps, *, before_step=None, **settings):
+    """Cross-entropy on random batches of 32 under watch (no live output, no pre-flight); the report."""
+    with nndoctor.watch(model, opt, live=False, preflight=False, **settings) as doctor:
+        for _ in range(steps):
+            if before_step is not None:
+                before_step()
+            idx = torch.randint(0, len(X), (32,))
+            loss = F.cross_entropy(model(X[idx]), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return doctor.report()
+
+
 def _global_state():
     return (dict(module_mod._global_forward_hooks), dict(module_mod._global_forward_pre_hooks),
             dict(optim_mod._global_optimizer_pre_hooks), dict(optim_mod._global_optimizer_post_hooks),
@@ -415,16 +429,9 @@ def test_a_generator_seeded_again_every_step_repeats_the_batch_d103():
     opt = torch.optim.Adam(model.parameters(), 1e-3)
 
     def train(reseed: bool):
-        with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
-            for _ in range(60):
-                if reseed:
-                    torch.manual_seed(1234)
-                idx = torch.randint(0, 2000, (32,))
-                loss = F.cross_entropy(model(tokens[idx]), labels[idx])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-        return {f.code: f for f in doctor.report().findings}
+        report = _watched_fit(model, opt, tokens, labels, 60,
+                              before_step=(lambda: torch.manual_seed(1234)) if reseed else None)
+        return {f.code: f for f in report.findings}
 
     found = train(reseed=True)
     assert "D103" in found and found["D103"].evidence["reseeded"] == "torch.manual_seed(1234)", sorted(found)
@@ -503,14 +510,7 @@ def test_units_initialised_to_one_constant_stay_identical_m305():
                     nn.init.zeros_(m.bias)
         X, y = torch.randn(256, 8), torch.randint(0, 3, (256,))
         opt = torch.optim.Adam(model.parameters(), 1e-3)
-        with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
-            for i in range(80):
-                idx = torch.randint(0, 256, (32,))
-                loss = F.cross_entropy(model(X[idx]), y[idx])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-        return {f.code: f for f in doctor.report().findings}
+        return {f.code: f for f in _watched_fit(model, opt, X, y, 80).findings}
 
     found = run(constant=True)
     assert "M305" in found and set(found["M305"].evidence["identical_units"]) == {"0", "2"}, sorted(found)
@@ -530,14 +530,7 @@ def test_rows_standardized_instead_of_columns_is_d109():
         torch.manual_seed(0)
         model = nn.Sequential(nn.Linear(X.shape[1], 16), nn.ReLU(), nn.Linear(16, 2))
         opt = torch.optim.Adam(model.parameters(), 1e-3)
-        with nndoctor.watch(model, opt, live=False, preflight=False, sample_every=1) as doctor:
-            for i in range(30):
-                idx = torch.randint(0, len(X), (32,))
-                loss = F.cross_entropy(model(X[idx]), y[idx])
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
-        return doctor.report().codes()
+        return _watched_fit(model, opt, X, y, 30, sample_every=1).codes()
 
     rows = (raw - raw.mean(1, keepdim=True)) / raw.std(1, keepdim=True)
     columns = (raw - raw.mean(0)) / raw.std(0)

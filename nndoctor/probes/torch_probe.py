@@ -564,19 +564,15 @@ class TorchProbe:
                 if type(out) is not torch.Tensor or out.requires_grad:
                     return out
                 # (no graph: a validation loss on outputs computed under no_grad, recorded below)
+            else:
+                probe._in_loss += 1
                 try:
-                    probe._on_loss(name, signature, args, kwargs, out)
-                except Exception as exc:
-                    probe.engine.internal_error("probe:loss", exc)
-                return out
-            probe._in_loss += 1
-            try:
-                out = original(*args, **kwargs)
-            except Exception:
-                failed(args, kwargs)
-                raise
-            finally:
-                probe._in_loss -= 1
+                    out = original(*args, **kwargs)
+                except Exception:
+                    failed(args, kwargs)
+                    raise
+                finally:
+                    probe._in_loss -= 1
             try:
                 probe._on_loss(name, signature, args, kwargs, out)
             except Exception as exc:
