@@ -355,6 +355,9 @@ class Signals:
     # The loss terms of one step: several loss calls before one backward, on sampled steps:
     # (step, [(loss function, value)], value that was backpropagated).
     loss_terms: list[tuple[int, list[tuple[str, float]], float]] = field(default_factory=_bounded(100, 1024))
+    # L205 by gradient, a few early steps: (step, [(term fn, d loss/d term, its gradient's contribution
+    # |d loss/d term| x ||grad of term||)], the norm of the rest of the gradient, the total gradient's norm)
+    loss_term_grads: list[tuple[int, list[tuple[str, float, float]], float, float]] = field(default_factory=list)
     # Losses computed with gradients off (validation): (step, value).
     eval_losses: list[tuple[int, float]] = field(default_factory=_bounded(200, 4096))
     # Metrics handed in by the user (doctor.log(val_loss=...)) or integrations: name -> [(step, value)].

@@ -89,7 +89,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "L208": {},
     # "Orders of magnitude" (catalog): weighted terms max_ratio x apart, each by its largest value over
     # the first early_steps recorded steps (before a term is learned to ~0), at least min_steps recorded.
-    "L205": {"max_ratio": 100.0, "early_steps": 10, "min_steps": 3},
+    # By gradient (the catalog's "in value or gradient"): a loss function's term whose gradient is
+    # max_grad_ratio x smaller than another part's, on min_grad_samples weighed steps; the hand-written
+    # rest of the loss counts as a part once its gradient is min_rest_share of the total's.
+    "L205": {"max_ratio": 100.0, "early_steps": 10, "min_steps": 3,
+             "max_grad_ratio": 100.0, "min_grad_samples": 2, "min_rest_share": 1e-3},
     # Loss down >= min_loss_drop (first vs last quarter) while the metric gains < min_metric_gain
     # (absolute for metrics in [0, 1], relative otherwise). DL4J "Visualizing network training".
     # A [0, 1] metric already at ceiling in the first quarter has nothing left to gain.

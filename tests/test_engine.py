@@ -595,3 +595,50 @@ def test_a_loss_taken_outside_no_grad_on_outputs_computed_inside_it_is_a_validat
     sig = doctor.session.engine.signals
     assert len(sig.eval_losses) == 10
     assert all(c.input.shape[0] == 32 for c in sig.loss_calls)
+
+
+class _TinyVAE(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Dropout(0.1))
+        self.mu, self.logvar = nn.Linear(32, 4), nn.Linear(32, 4)
+        self.dec = nn.Sequential(nn.Linear(4, 32), nn.ReLU(), nn.Linear(32, 16))
+
+    def forward(self, x):
+        h = self.enc(x)
+        mu, logvar = self.mu(h), self.logvar(h)
+        return self.dec(mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)), mu, logvar
+
+
+def _vae_fit(kl_per_sample: bool, watched: bool):
+    """A VAE whose KL is written by hand: summed over the batch (the bug) or per sample. Its weights."""
+    torch.manual_seed(0)
+    X = (torch.rand(256, 16) > 0.5).float()
+    model = _TinyVAE()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    doctor = nndoctor.watch(model, opt, live=False, preflight=False) if watched else None
+    if doctor is not None:
+        doctor.__enter__()
+    for step in range(70):
+        xb = X[torch.randint(0, 256, (64,))]
+        logits, mu, logvar = model(xb)
+        kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+        loss = F.binary_cross_entropy_with_logits(logits, xb) + (kl / len(xb) / 16 if kl_per_sample else kl)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    if doctor is not None:
+        doctor.__exit__(None, None, None)
+    return [p.detach().clone() for p in model.parameters()], doctor
+
+
+def test_a_hand_written_kl_summed_over_the_batch_drowns_the_reconstruction_by_gradient_l205():
+    weights, doctor = _vae_fit(kl_per_sample=False, watched=True)
+    hits = [f for f in doctor.report().findings if f.code == "L205"]
+    assert hits and hits[0].evidence["dominant"] == "hand-written", doctor.report().findings
+    assert hits[0].evidence["ratio"] > 100
+    # the extra backward passes that weigh the terms leave training as it was
+    plain, _ = _vae_fit(kl_per_sample=False, watched=False)
+    assert all(torch.equal(a, b) for a, b in zip(weights, plain))
+    _, doctor = _vae_fit(kl_per_sample=True, watched=True)
+    assert not [f for f in doctor.report().findings if f.code == "L205"]

@@ -371,6 +371,38 @@ def test_l205_raw_scales_far_apart():
     assert hits and hits[0].evidence["dominated"] == "kl_div"
 
 
+def _term_grads(contributions, rest, n=5, weights=None):
+    """Signals with loss terms weighed by gradient: contributions per term fn, the rest of the loss."""
+    sig = Signals(steps=100)
+    for s in (0, 1, 2, 16, 64)[:n]:
+        terms = [(fn, w, c) for (fn, c), w in zip(contributions, weights or [1.0] * len(contributions))]
+        sig.loss_term_grads.append((s, terms, rest, max(rest, sum(c for _, c in contributions))))
+    return sig
+
+
+def test_l205_a_hand_written_part_drowns_a_loss_function_by_gradient():
+    hits = judge("L205", _term_grads([("binary_cross_entropy_with_logits", 0.1)], rest=25.0))
+    assert hits and hits[0].evidence["dominant"] == "hand-written"
+    assert hits[0].evidence["dominated"] == "binary_cross_entropy_with_logits"
+    assert abs(hits[0].evidence["ratio"] - 250) < 1
+    hits = judge("L205", _term_grads([("cross_entropy", 0.2), ("kl_div", 0.0005)], rest=0.0))
+    assert hits and hits[0].evidence["dominated"] == "kl_div"
+
+
+def test_l205_by_gradient_silent_on_small_regularizers_balanced_parts_and_one_sample():
+    # a hand-written penalty far below the data term is what a regularizer is
+    assert not judge("L205", _term_grads([("cross_entropy", 0.5)], rest=1e-5))
+    assert not judge("L205", _term_grads([("binary_cross_entropy_with_logits", 4.4)], rest=4.9))
+    assert not judge("L205", _term_grads([("cross_entropy", 0.36), ("mse_loss", 0.06)], rest=4e-8))
+    # a term with no gradient at all is monitored, not drowned
+    assert not judge("L205", _term_grads([("cross_entropy", 0.4), ("l1_loss", 0.0)], rest=0.0))
+    assert not judge("L205", _term_grads([("mse_loss", 0.1)], rest=25.0, n=1))
+    # an auxiliary term weighted down on purpose: small by choice, not by a sum beside a mean
+    assert not judge("L205", _term_grads([("cross_entropy", 1.0), ("mse_loss", 0.005)], rest=0.0,
+                                         weights=[1.0, 0.001]))
+    assert judge("L205", _term_grads([("cross_entropy", 1.0), ("mse_loss", 0.005)], rest=0.0, weights=[1.0, 1.0]))
+
+
 def test_l205_balanced_and_monitoring_terms_silent():
     assert not judge("L205", _terms([("cross_entropy", 2.3), ("mse_loss", 1.0)], [1.0, 1.0]))
     assert not judge("L205", _terms([("cross_entropy", 2.3), ("mse_loss", 1.0)], [1.0, 0.5]))

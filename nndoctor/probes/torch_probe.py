@@ -29,6 +29,7 @@ from nndoctor.i18n import tr
 from nndoctor.probes import nonfinite
 from nndoctor.probes.data_capture import DataCapture
 from nndoctor.probes.measure import Readback, feature_axes, first_tensor, tensor_stats, unregistered_modules
+from nndoctor.rng import preserved_random_state
 from nndoctor.signals import (MANUAL_UPDATES, BatchSignal, LayerStats, LoaderInfo, LossCall, OptimizerInfo,
                               ParamInfo, PlateauReport, Signals, StepStats)
 
@@ -50,6 +51,8 @@ _INF = math.inf
 # the probe keeps none of them and counts no model call there (a meta-learning inner loop).
 _in_transform = getattr(torch._C, "_are_functorch_transforms_active", lambda: False)
 RESEED_KEYS = 32
+TERM_GRADIENT_STEPS = (0, 1, 2, 16, 64)  # the steps from which L205 weighs loss terms by gradient
+TERM_GRADIENT_MAX_PARAMS = 20_000_000  # above, k+1 extra gradient copies would cost too much memory
 DROPOUTS = ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")
 
 
@@ -159,7 +162,8 @@ class TorchProbe:
         self._last_linear_out: tuple[weakref.ref, str] | None = None
         self._last_param_leaf: str | None = None
         self._last_leaf_out: weakref.ref | None = None
-        self._step_terms: list[tuple[str, torch.Tensor]] = []
+        self._step_terms: list[tuple[str, torch.Tensor]] = []  # this backward's loss calls, live
+        self._terms_weighed = 0  # steps whose loss terms were weighed by gradient (L205)
         # Sampled steps only: the models run with gradients (weak), and the gradient norms right after the
         # last backward (names, norms), before clipping or anything else between backward and step().
         self._step_models: list[weakref.ref] = []
@@ -623,7 +627,7 @@ class TorchProbe:
             self._step_loss_args = (name, args, kwargs)  # --try-fixes clones every step's batch
         if not self.sampling and self.sig.loss_calls:
             return
-        self._step_terms.append((name, out.detach()))
+        self._step_terms.append((name, out))  # (with its graph until the backward: L205 weighs its gradient)
         bound = signature.bind_partial(*args, **kwargs).arguments
         inp, target = bound.get("input"), bound.get("target")
         if not isinstance(inp, torch.Tensor) or not isinstance(out, torch.Tensor):
@@ -725,6 +729,8 @@ class TorchProbe:
                 loss = loss[0] if loss else None
             if not isinstance(loss, torch.Tensor):
                 return
+        if self._step_terms and self.sampling and step_due(self.sig.steps, self._terms_weighed):
+            self._weigh_term_gradients(loss, self._step_terms)
         scaled = self._scaled_loss
         if scaled is not None:
             self._scaled_loss = None
@@ -761,7 +767,7 @@ class TorchProbe:
                 value_t = _as_scalar(loss)
                 terms, holder = self._step_terms, {}
                 for i, (_, t) in enumerate(terms):
-                    self.rb.later(holder, str(i), t.reshape(()))
+                    self.rb.later(holder, str(i), t.detach().reshape(()))
                 self.rb.later(holder, "total", value_t)
                 self.rb.then(lambda h=holder, n=[n for n, _ in terms], s=step: self.sig.loss_terms.append(
                     (s, [(fn, h[str(i)]) for i, fn in enumerate(n)], h["total"])))
@@ -785,6 +791,55 @@ class TorchProbe:
                     self.sig.train_forwards_eval_mode += 1
                     if self.sig.first_eval_train_step is None:
                         self.sig.first_eval_train_step = step
+
+    def _weigh_term_gradients(self, loss: torch.Tensor, terms: list[tuple[str, torch.Tensor]]) -> None:
+        """L205 by gradient, on a few early sampled steps: how much of the gradient each term of a
+        composite loss brings (|d loss/d term| x the norm of the term's own gradient), and what the rest
+        of the loss brings (terms written by hand: a KL summed over the batch beside a per-pixel mean).
+        Extra backward passes over the retained graph, with autograd.grad: no .grad is touched."""
+        self._terms_weighed += 1
+        outs = [t for _, t in terms]
+        if loss.numel() != 1 or loss.grad_fn is None or any(t is loss for t in outs) or not _plain_graph(self):
+            return  # one term alone is the loss; or hooks that an extra backward would fire, or a compiled graph
+        params = [p for p, _ in self.live_params() if p.requires_grad]
+        if not params or sum(p.numel() for p in params) > TERM_GRADIENT_MAX_PARAMS:
+            return
+        try:
+            holder = self._term_gradients(loss, outs, params)
+        except (RuntimeError, NotImplementedError):
+            return  # a graph autograd.grad cannot walk (reentrant checkpointing), sparse gradients: not weighed
+        if holder is None:
+            return
+        for key, value in holder.items():
+            self.rb.later(holder, key, value)
+        names, step = [n for n, _ in terms], self.sig.steps
+        self.rb.then(lambda h=holder: self.sig.loss_term_grads.append(
+            (step, [(n, h[f"w{i}"], h[f"c{i}"]) for i, n in enumerate(names)], h["rest"], h["total"])))
+
+    @staticmethod
+    def _term_gradients(loss: torch.Tensor, outs: list[torch.Tensor], params: list[torch.Tensor]) -> dict | None:
+        with preserved_random_state(), torch.enable_grad():
+            weights = torch.autograd.grad(loss, outs, retain_graph=True, allow_unused=True)
+            total = torch.autograd.grad(loss, params, retain_graph=True, allow_unused=True)
+            used = [i for i, g in enumerate(total) if g is not None]
+            if not used:
+                return None
+            rest = [total[i].detach().float() for i in used]
+            holder: dict = {"total": _global_norm(rest)}
+            for i, (out, w) in enumerate(zip(outs, weights)):
+                if w is None or not out.requires_grad:
+                    holder[f"w{i}"] = holder[f"c{i}"] = torch.zeros((), device=rest[0].device)
+                    continue
+                w = w.detach().reshape(()).float()
+                grads = torch.autograd.grad(out, [params[j] for j in used], retain_graph=True, allow_unused=True)
+                own = [g.detach().float() for g in grads if g is not None]
+                holder[f"w{i}"] = w
+                holder[f"c{i}"] = w.abs() * _global_norm(own) if own else torch.zeros_like(w)
+                for j, g in enumerate(grads):
+                    if g is not None:
+                        rest[j] = rest[j] - w * g.detach().float()
+            holder["rest"] = _global_norm(rest)
+        return holder
 
     def _run_first_step_hook(self, opt: Any) -> None:
         hook, self.on_first_step = self.on_first_step, None
@@ -1262,6 +1317,8 @@ class TorchProbe:
 
     def _release_step(self) -> None:
         self._step_root_call = self._scaled_loss = self._step_loss_args = self._last_linear_out = None
+        if self._step_terms:  # loss calls with no backward after them: let their graphs go
+            self._step_terms = []
         if self._holds_copies:
             self._holds_copies = False
             for _, (_, state) in self._optimizers.items():
@@ -1351,6 +1408,33 @@ def _booleans(call: LossCall) -> None:
     call.probs_like = bool(call.probs_like)
     call.unit_interval = bool(call.unit_interval)
     call.ignore_index_used = bool(call.ignore_index_used)
+
+
+def _global_norm(tensors: list[torch.Tensor]) -> torch.Tensor:
+    return torch.stack(torch._foreach_norm(tensors)).norm()
+
+
+def step_due(step: int, done: int) -> bool:
+    """The steps whose loss terms are weighed by gradient: the first three, then one from step 16 and
+    one from step 64 (a term that starts near zero, a KL at initialization, has grown by then)."""
+    return done < len(TERM_GRADIENT_STEPS) and step >= TERM_GRADIENT_STEPS[done]
+
+
+def _plain_graph(probe: "TorchProbe") -> bool:
+    """No backward hooks that an extra backward pass would fire (module backward hooks, DDP's)."""
+    from torch.nn.modules import module as module_mod
+
+    if module_mod._global_backward_hooks or module_mod._global_backward_pre_hooks:
+        return False
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        return False
+    for root in probe._roots:
+        if _is_compiled(root):
+            return False
+        for m in root.modules():
+            if m._backward_hooks or m._backward_pre_hooks:
+                return False
+    return True
 
 
 def _as_scalar(loss: torch.Tensor) -> torch.Tensor:

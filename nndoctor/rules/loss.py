@@ -190,18 +190,18 @@ def loss_terms_imbalanced(ctx: Context):
     sig, th = ctx.signals, ctx.th
     records = [r for r in sig.loss_terms if all(math.isfinite(v) for _, v in r[1]) and math.isfinite(r[2])]
     if not records:
-        return None
+        return _gradient_imbalance(ctx)
     k = len(records[0][1])
     records = [r for r in records if len(r[1]) == k and [f for f, _ in r[1]] == [f for f, _ in records[0][1]]]
     if len(records) < th["min_steps"]:
-        return None
+        return _gradient_imbalance(ctx)
     weights = _term_weights(records)
     if weights is None:
-        return None
+        return _gradient_imbalance(ctx)
     scale = max(abs(w) for w in weights)
     active = [i for i, w in enumerate(weights) if abs(w) > 1e-6 * scale]  # terms not in the total: monitoring
     if len(active) < 2:
-        return None
+        return _gradient_imbalance(ctx)
     early = records[:th["early_steps"]]
     # Each term's largest contribution over the early steps: a term that starts at ~0 and grows (a KL
     # term at initialization) is judged by what it grows to.
@@ -209,8 +209,7 @@ def loss_terms_imbalanced(ctx: Context):
     hi, lo = max(peak, key=peak.get), min(peak, key=peak.get)
     ratio = peak[hi] / max(peak[lo], 1e-30)
     if ratio < th["max_ratio"]:
-        return None
-    c_hi, c_lo = peak[hi], peak[lo]
+        return _gradient_imbalance(ctx)
     step, terms, total = early[0]
     names = [f"{fn} #{i + 1}" if [f for f, _ in terms].count(fn) > 1 else fn for i, (fn, _) in enumerate(terms)]
     shown = lambda i: (f"{fmt(peak[i] / abs(weights[i]))} x weight {fmt(weights[i])} = {fmt(peak[i])}"  # noqa: E731
@@ -225,6 +224,57 @@ def loss_terms_imbalanced(ctx: Context):
                evidence={"terms": [[n, v] for n, (_, v) in zip(names, terms)], "weights": weights,
                          "peak_contributions": {names[i]: peak[i] for i in active},
                          "total": total, "ratio": ratio, "dominant": names[hi], "dominated": names[lo]})
+
+
+def _gradient_imbalance(ctx: Context):
+    """By gradient: a loss function's term brings a gradient max_grad_ratio x smaller than another
+    term's, or than the rest of the loss (terms written by hand, which the probe sees only in the
+    total). Each part by its largest contribution over the weighed steps. The rest is never the small
+    side: a hand-written regularizer is meant to be small."""
+    sig, th = ctx.signals, ctx.th
+    samples = [s for s in sig.loss_term_grads if all(math.isfinite(c) for _, _, c in s[1])
+               and math.isfinite(s[2]) and math.isfinite(s[3]) and s[3] > 0]
+    if len(samples) < th["min_grad_samples"]:
+        return None
+    names = [n for n, _, _ in samples[0][1]]
+    samples = [s for s in samples if [n for n, _, _ in s[1]] == names]
+    if len(samples) < th["min_grad_samples"]:
+        return None
+    shown = [f"{n} #{i + 1}" if names.count(n) > 1 else n for i, n in enumerate(names)]
+    peak = {i: max(s[1][i][2] for s in samples) for i in range(len(names))}
+    # The same without the weights the script gave the terms: a term weighted down on purpose
+    # (0.01 * aux) is small by choice; a sum beside a mean is small by accident.
+    raw = {i: max(s[1][i][2] / abs(s[1][i][1]) for s in samples if s[1][i][1]) for i in peak if peak[i] > 0}
+    total = max(s[3] for s in samples)
+    rest = max(s[2] for s in samples)
+    parts = {i: c for i, c in peak.items() if c > 1e-9 * total}  # 0: a monitored term, not in the total
+    if rest > th["min_rest_share"] * total:
+        parts["rest"] = raw["rest"] = rest
+    if len(parts) < 2:
+        return None
+    best = None
+    for lo in (i for i in parts if i != "rest"):
+        hi = max((i for i in parts if i != lo), key=parts.get)
+        ratio = parts[hi] / parts[lo]
+        if raw[hi] / raw[lo] >= th["max_grad_ratio"] and (best is None or ratio > best[0]):
+            best = (ratio, hi, lo)
+    if best is None or best[0] < th["max_grad_ratio"]:
+        return None
+    ratio, hi, lo = best
+    hand = tr("the part of the loss written by hand (not a torch loss function)")
+    name_hi = hand if hi == "rest" else shown[hi]
+    return Hit(tr("the loss is a sum of parts and the gradient of {hi} is {ratio:.0f}x that of {lo} "
+                  "(gradient norms {c_hi} against {c_lo}, each its largest over {n} early steps): {lo} "
+                  "barely trains the model; rescale the parts (the same reduction for both: a sum over "
+                  "the batch or the features beside a mean is the usual cause, or a weight)",
+                  hi=name_hi, lo=shown[lo], ratio=ratio, c_hi=fmt(parts[hi]), c_lo=fmt(parts[lo]), n=len(samples)),
+               where=f"loss terms {'hand-written' if hi == 'rest' else shown[hi]} vs {shown[lo]}",
+               step=samples[0][0],
+               evidence={"gradient_contributions": {("hand-written" if i == "rest" else shown[i]): c
+                                                    for i, c in parts.items()},
+                         "weights": [w for _, w, _ in samples[0][1]],
+                         "total_gradient_norm": total, "ratio": ratio, "steps": [s[0] for s in samples],
+                         "dominant": "hand-written" if hi == "rest" else shown[hi], "dominated": shown[lo]})
 
 
 HIGHER_IS_BETTER = ("acc", "f1", "auc", "precision", "recall", "iou", "dice", "map", "bleu", "r2", "score")
