@@ -291,6 +291,8 @@ ZH: dict[str, str] = {
         "{fn} 收到的预测形状为 {a}、目标形状为 {b},二者广播成 {joint}:比较了 {size} 对,而不是 {max_input_numel} 对",
     "the loss is a sum of parts and the gradient of {hi} is {ratio:.0f}x that of {lo} (gradient norms {c_hi} against {c_lo}, each its largest over {n} early steps): {lo} barely trains the model; rescale the parts (the same reduction for both: a sum over the batch or the features beside a mean is the usual cause, or a weight)":
         "损失由多个部分相加而成,{hi} 的梯度是 {lo} 的 {ratio:.0f} 倍(梯度范数 {c_hi} 对 {c_lo},各取前 {n} 个早期步中的最大值):{lo} 几乎不训练模型;请调整各部分的尺度(两者使用相同的归约方式:常见原因是一个在批次或特征上求和,另一个取平均;或加权重)",
+    "{fn} gets predictions flattened from a ({a}, {b}, ...) tensor and targets flattened from a ({b}, {a}) one, in {n_apart} of {n_calls} sampled calls: position i of one is not position i of the other, so most outputs are scored against another sample's target (a sequence-first output against batch-first targets); transpose one of them before flattening":
+        "{fn} 的预测由形状 ({a}, {b}, ...) 的张量展平而来,目标由形状 ({b}, {a}) 的张量展平而来({n_calls} 次采样调用中有 {n_apart} 次):二者的第 i 个位置并不对应,大多数输出是拿另一个样本的目标来打分的(序列优先的输出对上批次优先的目标);展平前先转置其中一个",
     "the part of the loss written by hand (not a torch loss function)": "损失中手写的部分(不是 torch 的损失函数)",
     "the loss is a sum of {n_active} terms and {names} ({hi}) outweighs {names2} ({lo}) {ratio:.0f}x (largest values over the first {n_early} recorded steps): the gradient of {names2} is drowned out; rescale the terms (reduction='mean' for both, or a weight)":
         "损失是 {n_active} 项之和,其中 {names}({hi})是 {names2}({lo})的 {ratio:.0f} 倍(取前 {n_early} 个记录步的最大值):"

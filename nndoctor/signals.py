@@ -140,6 +140,9 @@ class LossCall:
     # threshold, and the share that predicting each output's majority value would get right.
     binary_accuracy: float | None = None
     binary_majority: float | None = None
+    # Prediction and target each flattened (a view) from a tensor with two leading dims merged: those
+    # two dims of each, (input's, target's). (T, N) against (N, T) pairs each position with another's.
+    flattened_from: tuple[tuple[int, int], tuple[int, int]] | None = None
 
 
 MANUAL_UPDATES = -1  # StepStats.optimizer of a step whose parameters the script updates by hand

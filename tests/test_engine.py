@@ -642,3 +642,37 @@ def test_a_hand_written_kl_summed_over_the_batch_drowns_the_reconstruction_by_gr
     assert all(torch.equal(a, b) for a, b in zip(weights, plain))
     _, doctor = _vae_fit(kl_per_sample=True, watched=True)
     assert not [f for f in doctor.report().findings if f.code == "L205"]
+
+
+class _SeqFirstTagger(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb, self.gru, self.out = nn.Embedding(20, 16), nn.GRU(16, 32), nn.Linear(32, 5)
+
+    def forward(self, tokens):  # (N, T) in, (T, N, C) out
+        return self.out(self.gru(self.emb(tokens.t()))[0])
+
+
+def _tagger_findings(transpose_tags: bool):
+    torch.manual_seed(0)
+    X = torch.randint(0, 20, (256, 12))
+    Y = X % 5
+    model = _SeqFirstTagger()
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for _ in range(40):
+            idx = torch.randint(0, 256, (32,))
+            logits, tags = model(X[idx]), Y[idx]
+            tags = tags.t().contiguous() if transpose_tags else tags
+            loss = F.cross_entropy(logits.reshape(-1, 5), tags.reshape(-1))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_sequence_first_logits_flattened_against_batch_first_tags_is_d104():
+    found = _tagger_findings(transpose_tags=False)
+    assert "D104" in found and found["D104"].evidence["input_flattened_from"] == [12, 32], found
+    assert found["D104"].evidence["target_flattened_from"] == [32, 12]
+    assert "D104" not in _tagger_findings(transpose_tags=True)

@@ -648,6 +648,8 @@ class TorchProbe:
             self.rb.later(call, "value", out.detach().reshape(()))
         ref = self._last_root_output
         call.input_is_model_output = ref is not None and ref() is inp
+        if isinstance(target, torch.Tensor):
+            call.flattened_from = _flattened_from(inp, target)
         data = inp.detach().float()
         if name in ("cross_entropy", "nll_loss") and data.dim() >= 2:
             call.classes = int(data.shape[1])
@@ -1408,6 +1410,27 @@ def _booleans(call: LossCall) -> None:
     call.probs_like = bool(call.probs_like)
     call.unit_interval = bool(call.unit_interval)
     call.ignore_index_used = bool(call.ignore_index_used)
+
+
+def _flattened_from(inp: torch.Tensor, target: torch.Tensor) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The two leading dims that a loss's prediction and target were each flattened from into one
+    (``logits.view(-1, C)``, ``tags.view(-1)``); None where either was not. The prediction's shape
+    before its view is in the view's autograd node (a model's output is often itself a view, so
+    ``_base``, the storage's first tensor, may be something else); the target's is its ``_base`` when
+    that is the very tensor flattened (a whole batch, not a slice of a data set)."""
+    merged = []
+    for t in (inp, target):
+        fn = t.grad_fn
+        sizes = getattr(fn, "_saved_self_sym_sizes", None) if type(fn).__name__ in _VIEW_NODES else None
+        if sizes is None and t._base is not None and t._base.numel() == t.numel() and t._base.is_contiguous():
+            sizes = t._base.shape
+        if sizes is None or len(sizes) != t.dim() + 1 or tuple(int(d) for d in sizes[2:]) != tuple(t.shape[1:]):
+            return None
+        merged.append((int(sizes[0]), int(sizes[1])))
+    return merged[0], merged[1]
+
+
+_VIEW_NODES = ("ViewBackward0", "UnsafeViewBackward0", "ReshapeAliasBackward0")
 
 
 def _global_norm(tensors: list[torch.Tensor]) -> torch.Tensor:

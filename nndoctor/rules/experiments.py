@@ -230,6 +230,9 @@ def labels_unlearnable(ctx: Context):
     one half of the captured samples they predict the other, held-out half no better than the
     label frequencies (or mean target) do: the targets carry no signal from the inputs (shuffled
     apart, misaligned or random)."""
+    swapped = _flattened_apart(ctx)
+    if swapped is not None:
+        return swapped
     r = _result(ctx, "labels")
     if r is None or not (r["advantage"] < ctx.th["min_advantage"] and r["heldout_gain"] < ctx.th["min_heldout_gain"]
                          and r["heldout_advantage"] < ctx.th["min_heldout_advantage"]):
@@ -272,6 +275,31 @@ def labels_unlearnable(ctx: Context):
                   permuted_auc=fmt(r['permuted_auc']), heldout_true=fmt(r['heldout_true']),
                   heldout_baseline=fmt(r['heldout_baseline'])),
                where="pre-flight: true vs shuffled labels", step=0, evidence=r)
+
+
+def _flattened_apart(ctx: Context) -> Hit | None:
+    """Predictions flattened from (A, B, ...) and targets from (B, A): a sequence model's (T, N, C)
+    logits against batch-first (N, T) tags, both viewed as one long batch, so each position is
+    scored against another sample's target. In most of the sampled calls of a loss function."""
+    calls = [c for c in ctx.signals.loss_calls if c.target is not None and c.reduction != "failed"]
+    if not calls:
+        return None
+    apart = [c for c in calls if c.flattened_from is not None and c.flattened_from[0] != c.flattened_from[1]
+             and c.flattened_from[0] == c.flattened_from[1][::-1]]
+    same_fn = [c for c in calls if apart and c.fn == apart[0].fn]
+    if not apart or len(apart) * 2 <= len(same_fn) or (len(apart) < 3 and not ctx.final):
+        return None
+    c = apart[0]
+    (a, b), target_dims = c.flattened_from
+    return Hit(tr("{fn} gets predictions flattened from a ({a}, {b}, ...) tensor and targets flattened "
+                  "from a ({b}, {a}) one, in {n_apart} of {n_calls} sampled calls: position i of one "
+                  "is not position i of the other, so most outputs are scored against another "
+                  "sample's target (a sequence-first output against batch-first targets); transpose "
+                  "one of them before flattening",
+                  fn=c.fn, a=a, b=b, n_apart=len(apart), n_calls=len(same_fn)),
+               where=f"{c.fn} input vs target", step=c.step,
+               evidence={"input_flattened_from": [a, b], "target_flattened_from": list(target_dims),
+                         "input_shape": list(c.input.shape), "calls": len(apart), "sampled_calls": len(same_fn)})
 
 
 def run_learns_labels(sig, window: int, share: float, val_share: float) -> dict | None:
