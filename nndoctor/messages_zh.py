@@ -293,6 +293,8 @@ ZH: dict[str, str] = {
         "损失由多个部分相加而成,{hi} 的梯度是 {lo} 的 {ratio:.0f} 倍(梯度范数 {c_hi} 对 {c_lo},各取前 {n} 个早期步中的最大值):{lo} 几乎不训练模型;请调整各部分的尺度(两者使用相同的归约方式:常见原因是一个在批次或特征上求和,另一个取平均;或加权重)",
     "{fn} gets predictions flattened from a ({a}, {b}, ...) tensor and targets flattened from a ({b}, {a}) one, in {n_apart} of {n_calls} sampled calls: position i of one is not position i of the other, so most outputs are scored against another sample's target (a sequence-first output against batch-first targets); transpose one of them before flattening":
         "{fn} 的预测由形状 ({a}, {b}, ...) 的张量展平而来,目标由形状 ({b}, {a}) 的张量展平而来({n_calls} 次采样调用中有 {n_apart} 次):二者的第 i 个位置并不对应,大多数输出是拿另一个样本的目标来打分的(序列优先的输出对上批次优先的目标);展平前先转置其中一个",
+    "the input of {layer}, the first convolution, correlates more with the value {c} positions away along its last axis ({cc:.2f}) than with the adjacent one ({c1:.2f}) in {n_odd} of {n_stats} sampled steps: a channels-last (N, L, {c}) tensor reshaped to (N, {c}, L) with view/reshape instead of permute interleaves the {c} channels along L":
+        "第一个卷积层 {layer} 的输入沿最后一维与相隔 {c} 个位置的值更相关({cc:.2f}),而与相邻值的相关性较低({c1:.2f}),{n_stats} 个采样步中有 {n_odd} 个如此:通道在后的 (N, L, {c}) 张量用 view/reshape 而不是 permute 变成 (N, {c}, L),{c} 个通道沿 L 交错在一起",
     "the part of the loss written by hand (not a torch loss function)": "损失中手写的部分(不是 torch 的损失函数)",
     "the loss is a sum of {n_active} terms and {names} ({hi}) outweighs {names2} ({lo}) {ratio:.0f}x (largest values over the first {n_early} recorded steps): the gradient of {names2} is drowned out; rescale the terms (reduction='mean' for both, or a weight)":
         "损失是 {n_active} 项之和,其中 {names}({hi})是 {names2}({lo})的 {ratio:.0f} 倍(取前 {n_early} 个记录步的最大值):"

@@ -178,6 +178,11 @@ class LayerStats:
     in_std: float | None = None
     in_dead_frac: float | None = None  # input features that are zero for every sample
     in_saturated_frac: float | None = None
+    # A convolution's input with few channels C: mean autocorrelation along its last axis at lag 1 and
+    # at lag C (D112: channels-last data viewed as channels-first interleaves the channels there).
+    in_corr_lag1: float | None = None
+    in_corr_lag_c: float | None = None
+    in_channels: int | None = None
 
 
 @dataclass

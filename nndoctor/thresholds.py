@@ -43,7 +43,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # Channels-last viewed as channels-first: the width autocorrelation at lag C (channels) reaches
     # min_period_corr and beats lag 1 by min_period_excess (measured on the zoo's D112 script: lag-3
     # 0.55 vs lag-1 0.16 viewed, 0.14 vs 0.58 permuted).
-    "D112": {"min_batches": 3, "min_period_corr": 0.3, "min_period_excess": 0.2},
+    # The same for the first convolution's input, with few channels (sensor windows, audio): any positive
+    # correlation that grows from lag 1 to lag C by min_period_excess (natural signals decorrelate
+    # with distance; a noisy sensor's adjacent samples correlate only ~0.2).
+    "D112": {"min_batches": 3, "min_period_corr": 0.3, "min_period_excess": 0.2, "min_conv_period_corr": 0.2},
     # Regression targets above huge_target in scale and min_target_over_prediction x the initial
     # predictions (a default-initialized network outputs values of order 0.1-1); probability rows
     # must sum to 1 within row_sum_tol.

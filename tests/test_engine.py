@@ -676,3 +676,32 @@ def test_sequence_first_logits_flattened_against_batch_first_tags_is_d104():
     assert "D104" in found and found["D104"].evidence["input_flattened_from"] == [12, 32], found
     assert found["D104"].evidence["target_flattened_from"] == [32, 12]
     assert "D104" not in _tagger_findings(transpose_tags=True)
+
+
+class _SensorNet(nn.Module):
+    def __init__(self, permute: bool):
+        super().__init__()
+        self.permute = permute
+        self.conv = nn.Conv1d(3, 8, 5, padding=2)
+        self.head = nn.Linear(8, 2)
+
+    def forward(self, x):  # (N, T, C) windows, as stored
+        x = x.permute(0, 2, 1) if self.permute else x.view(x.shape[0], 3, -1)
+        return self.head(torch.relu(self.conv(x)).mean(-1))
+
+
+def _sensor_findings(permute: bool):
+    torch.manual_seed(0)
+    X = torch.randn(256, 64, 3).cumsum(1)  # random walks: neighbouring samples of a channel correlate
+    X = (X - X.mean()) / X.std()
+    y = (X[:, -1, 0] > 0).long()
+    model = _SensorNet(permute)
+    report = _watched_fit(model, torch.optim.Adam(model.parameters(), lr=1e-2), X, y, 30)
+    return {f.code: f for f in report.findings}
+
+
+def test_channels_last_windows_viewed_inside_the_model_for_a_conv1d_is_d112():
+    found = _sensor_findings(permute=False)
+    assert "D112" in found and found["D112"].evidence["layer"] == "conv", found
+    assert found["D112"].evidence["corr_lag_c"] > found["D112"].evidence["corr_lag1"] + 0.2
+    assert "D112" not in _sensor_findings(permute=True)

@@ -51,6 +51,7 @@ _INF = math.inf
 # the probe keeps none of them and counts no model call there (a meta-learning inner loop).
 _in_transform = getattr(torch._C, "_are_functorch_transforms_active", lambda: False)
 RESEED_KEYS = 32
+INTERLEAVE_MAX_CHANNELS = 16  # convolutions whose inputs are checked for interleaved channels (D112)
 TERM_GRADIENT_STEPS = (0, 1, 2, 16, 64)  # the steps from which L205 weighs loss terms by gradient
 TERM_GRADIENT_MAX_PARAMS = 20_000_000  # above, k+1 extra gradient copies would cost too much memory
 DROPOUTS = ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")
@@ -491,6 +492,9 @@ class TorchProbe:
         data = x.detach()
         if isinstance(module, nn.modules.conv._ConvNd):
             per_unit = data.abs().transpose(0, 1).reshape(data.shape[1], -1).amax(dim=1)
+            c = data.shape[1]
+            if 2 <= c <= INTERLEAVE_MAX_CHANNELS and data.dim() in (3, 4) and data.shape[-1] > 2 * c:
+                self._interleave_corr(stats, data, c)
         else:
             per_unit = data.abs().reshape(-1, data.shape[-1]).amax(dim=0)
         self.rb.later(stats, "in_std", data.float().std())
@@ -500,6 +504,15 @@ class TorchProbe:
         near = torch.where(lo < -1e-3, data.abs() > 0.99, (data < 0.01) | (data > 0.99))
         self.rb.later(stats, "in_saturated_frac", torch.where(bounded, near.float().mean(), torch.zeros(())))
         self.sig.layer_stats.append(stats)
+
+    def _interleave_corr(self, stats: LayerStats, data: torch.Tensor, c: int) -> None:
+        """Autocorrelation along the last axis at lag 1 and lag c (per-channel means removed)."""
+        stats.in_channels = c
+        x = data.float()
+        x = x - x.mean(dim=[d for d in range(x.dim()) if d != 1], keepdim=True)
+        power = (x * x).mean().clamp(min=1e-12)
+        self.rb.later(stats, "in_corr_lag1", (x[..., :-1] * x[..., 1:]).mean() / power)
+        self.rb.later(stats, "in_corr_lag_c", (x[..., :-c] * x[..., c:]).mean() / power)
 
     def _layer_output_stats(self, module: nn.Module, out: torch.Tensor) -> None:
         stats = LayerStats(step=self.sig.steps, module=self.name_of(module), kind=type(module).__name__)

@@ -583,6 +583,11 @@ def layout_suspect(ctx: Context):
                    where=f"{b.model} inputs", step=b.step,
                    evidence={"shape": list(b.inputs.shape), "width_corr_lag1": c1, "width_corr_lag_c": cc,
                              "batches": len(odd), "sampled_batches": len(corr)})
+    # (2b) the same inside the model: its first convolution's input, reshaped there (a Conv1d over
+    # (N, T, C) sensor windows viewed as (N, C, T)).
+    conv = _interleaved_conv_input(sig, th)
+    if conv is not None:
+        return conv
     # (3) one sequence made of a shuffled batch.
     shuffled_sizes = {info.batch_size for info in sig.loaders if info.shuffle and info.batch_size}
     stacked = [b for b in batches if len(b.inputs.shape) == 3 and b.inputs.shape[0] == 1
@@ -596,6 +601,26 @@ def layout_suspect(ctx: Context):
                    where=f"{b.model} inputs", step=b.step,
                    evidence={"shape": list(b.inputs.shape), "loader_batch_sizes": sorted(shuffled_sizes)})
     return None
+
+
+def _interleaved_conv_input(sig, th: dict) -> Hit | None:
+    first = next((name for name, kind in sig.module_order if kind.startswith("Conv")), None)
+    stats = [st for st in sig.layer_stats if st.module == first and st.kind.endswith(":input")
+             and st.in_corr_lag1 is not None and st.in_corr_lag_c is not None]
+    odd = [st for st in stats if st.in_corr_lag_c >= th["min_conv_period_corr"]
+           and st.in_corr_lag_c - st.in_corr_lag1 >= th["min_period_excess"]]
+    if not odd or len(odd) * 2 < len(stats) or len(odd) < min(th["min_batches"], len(stats)):
+        return None
+    st = odd[len(odd) // 2]
+    return Hit(tr("the input of {layer}, the first convolution, correlates more with the value {c} "
+                  "positions away along its last axis ({cc:.2f}) than with the adjacent one ({c1:.2f}) in "
+                  "{n_odd} of {n_stats} sampled steps: a channels-last (N, L, {c}) tensor reshaped to "
+                  "(N, {c}, L) with view/reshape instead of permute interleaves the {c} channels along L",
+                  layer=first, c=st.in_channels, cc=st.in_corr_lag_c, c1=st.in_corr_lag1,
+                  n_odd=len(odd), n_stats=len(stats)),
+               where=f"{first} input", step=st.step,
+               evidence={"layer": first, "corr_lag1": st.in_corr_lag1, "corr_lag_c": st.in_corr_lag_c,
+                         "steps": len(odd), "sampled_steps": len(stats)})
 
 
 @rule("D113", stage=LIVE)
