@@ -705,3 +705,21 @@ def test_channels_last_windows_viewed_inside_the_model_for_a_conv1d_is_d112():
     assert "D112" in found and found["D112"].evidence["layer"] == "conv", found
     assert found["D112"].evidence["corr_lag_c"] > found["D112"].evidence["corr_lag1"] + 0.2
     assert "D112" not in _sensor_findings(permute=True)
+
+
+def test_a_siamese_distance_cancels_the_last_bias_which_is_not_a_cut_graph_m303():
+    torch.manual_seed(0)
+    X = torch.randn(512, 8)
+    net = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 4))
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    with nndoctor.watch(net, opt, live=False, preflight=False) as doctor:
+        for _ in range(40):
+            a, b = X[torch.randint(0, 512, (32,))], X[torch.randint(0, 512, (32,))]
+            same = (a[:, 0] * b[:, 0] > 0).float()
+            d = (net(a) - net(b)).norm(dim=1)  # the last bias cancels: its gradient is exactly 0
+            loss = (same * d ** 2 + (1 - same) * (1.0 - d).clamp(min=0) ** 2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    assert net[2].bias.grad is not None and not net[2].bias.grad.any()
+    assert "M303" not in {f.code for f in doctor.report().findings}

@@ -100,6 +100,11 @@ def gradient_blocked(ctx: Context):
                and p.grad_none + p.grad_zero == p.grad_checked]
     if not blocked:
         return None
+    # An exactly zero gradient (not None) on a tensor whose layer's other tensors learn is not a cut
+    # graph: that tensor cancels out (a bias under a difference of outputs, as in a siamese distance,
+    # or before a normalization that subtracts the mean).
+    learning = {p.module for p in sig.params.values() if p.grad_checked and p.grad_none + p.grad_zero < p.grad_checked}
+    blocked = [p for p in blocked if not (p.grad_zero == p.grad_checked and p.module in learning)]
     used = [p for p in blocked if p.module_called]
     unused = [p for p in blocked if not p.module_called]
     hits = []
