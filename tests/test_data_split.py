@@ -391,6 +391,27 @@ def test_random_split_does_not_raise_D116(digits):
     assert not report.codes() & {"D111", "D116"}, [(f.code, f.message) for f in report.findings]
 
 
+def test_a_data_set_normalized_in_the_loop_is_not_compared_raw_with_validation_model_inputs_D116():
+    d = load_digits()
+    X, y = torch.tensor(d.data / 16.0, dtype=torch.float32), torch.tensor(d.target)  # stored raw, in [0, 1]
+    tr, va = split(len(X), 360)
+    mean, std = X[tr].mean(0), X[tr].std(0) + 0.1
+    torch.manual_seed(0)
+    model = mlp()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    with nndoctor.watch(model, opt, preflight=False) as doctor:
+        for _ in range(3):
+            for xb, yb in DataLoader(TensorDataset(X[tr], y[tr]), batch_size=64, shuffle=True):
+                opt.zero_grad()
+                F.cross_entropy(model((xb - mean) / std), yb).backward()  # normalized on the way in
+                opt.step()
+            with torch.no_grad():
+                F.cross_entropy(model((X[va] - mean) / std), y[va])
+    report = doctor.report()
+    assert "D116" not in report.codes(), [(f.code, f.message) for f in report.findings]
+    assert doctor.session.engine.signals.train_samples.complete  # the raw data set was read whole
+
+
 # --------------------------------------------------------------------------------------------- check on datasets
 
 def test_check_on_a_healthy_dataset_raises_no_data_finding(digits):

@@ -227,6 +227,19 @@ def _window_share(x, max_shift: int = WINDOW_SHIFTS, max_values: int = 1 << 22) 
     return best
 
 
+def _fed_as_stored(sig, bank) -> bool:
+    """The training bank holds values as the model was fed them: the sampled training inputs lie within
+    its range. A data set read whole may be normalized later, in the loop or a prefetcher, while the
+    validation inputs were caught at the model: their features would be compared with raw values."""
+    shape = tuple(np.shape(bank.x)[1:])
+    fed = [b for b in sig.batches if b.inputs.numel > 1 and tuple(b.inputs.shape[1:]) == shape]
+    if not fed:
+        return not sig.batches
+    lo, hi = float(np.min(bank.x)), float(np.max(bank.x))
+    slack = 0.05 * max(hi - lo, 1e-12)
+    return all(lo - slack <= b.inputs.min and b.inputs.max <= hi + slack for b in fed if b.inputs.is_floating)
+
+
 @rule("D116")
 def split_mismatch(ctx: Context):
     """Training and validation data hold different things: classes in validation that training never had,
@@ -283,7 +296,7 @@ def split_mismatch(ctx: Context):
                                   train_share=tc.get(top, 0) / max(sum(tc.values()), 1)))
     a = feature_matrix(train.x).astype(np.float64)
     b = feature_matrix(val.x[keep]).astype(np.float64)
-    if a.shape[1] == b.shape[1] and a.shape[1] <= th["max_features"]:
+    if a.shape[1] == b.shape[1] and a.shape[1] <= th["max_features"] and _fed_as_stored(sig, train):
         sd = np.sqrt((a.var(0) + b.var(0)) / 2)
         live = sd > 1e-8
         if live.any():
