@@ -156,6 +156,36 @@ def test_g401_silent_for_adversarial_losses():
     assert adversarial(sig)
 
 
+def test_g401_judges_the_phase_a_new_optimizer_began():
+    """Pre-training to 0.1, then a new head fine-tuned by its own optimizer on other classes: its loss starts
+    over at 1.8 and falls. The whole curve "climbed back" after its best level; the phase did not."""
+    losses = decaying(200, start=2.3, end=0.1) + decaying(300, start=1.8, end=0.9)
+    sig = make_sig(losses, ratio=0.03)
+    assert judge("G401", sig)  # as one training: a rebound
+    sig.optimizers[0].steps, sig.optimizers[0].first_step, sig.optimizers[0].last_step = 200, 0, 199
+    sig.optimizers.append(OptimizerInfo(index=1, kind="SGD", groups=[{"lr": 0.01}], n_params=2, steps=300,
+                                        first_step=200, last_step=499))
+    for st in sig.step_stats:
+        st.optimizer = 0 if st.step < 200 else 1
+    assert not judge("G401", sig)
+    # The phase itself climbing back is still a rebound.
+    unstable = make_sig(losses[:200] + decaying(300, end=0.2)[:100] + [1.2 + 0.1 * math.sin(s) for s in range(200)],
+                        ratio=0.03)
+    unstable.optimizers, unstable.step_stats = sig.optimizers, sig.step_stats
+    assert judge("G401", unstable)
+
+
+def test_g406_a_closure_optimizer_descends_inside_its_first_step():
+    """L-BFGS evaluates its closure ~10 times a step: the first step's median is already inside the descent,
+    its first evaluations are the level the run started from."""
+    losses = [0.48 + 0.01 * math.exp(-s / 5) for s in range(40)]
+    sig = make_sig(losses, kind="LBFGS")
+    assert judge("G406", sig)
+    first = [1.3, 1.2, 0.87, 0.72, 0.67, 0.62, 0.60, 0.58, 0.56, 0.53, 0.50]
+    sig.losses = [(0, v) for v in first] + [(s, v) for s, v in sig.losses if s > 0]
+    assert not judge("G406", sig)
+
+
 # ----------------------------------------------------------------------------- G402
 
 

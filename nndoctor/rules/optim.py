@@ -92,6 +92,24 @@ def several_trainings(sig: Signals) -> bool:
     return len(sig.models) >= 2 and sum(1 for o in sig.optimizers if o.steps > 0) >= 2
 
 
+def phase_start(sig: Signals) -> int:
+    """The step at which the current training phase began: the first step of the optimizer that started
+    last, when every other optimizer had stopped by then (a fine-tuning stage with its own optimizer, a
+    model trained again per fold). Its loss starts over on other terms (a new head, other data): the
+    curve before it is another training's."""
+    active = [o for o in sig.optimizers if o.steps > 0 and o.first_step is not None]
+    if len(active) < 2:
+        return 0
+    last = max(active, key=lambda o: o.first_step)
+    return last.first_step if all(o is last or o.last_step <= last.first_step for o in active) else 0
+
+
+def phase_curve(sig: Signals) -> list[tuple[int, float]]:
+    start = phase_start(sig)
+    curve = step_curve(sig)
+    return [p for p in curve if p[0] >= start] if start else curve
+
+
 def adversarial(sig: Signals) -> bool:
     """Several models each trained by its own optimizer at the same time (GANs): the loss curve mixes
     opposed objectives. Optimizers that follow one another (a model built again every epoch or fold)
@@ -152,7 +170,7 @@ def lr_too_high(ctx: Context):
     sig, th = ctx.signals, ctx.th
     if several_trainings(sig):
         return None
-    curve = step_curve(sig)
+    curve = phase_curve(sig)
     if len(curve) < th["min_steps"]:
         return None
     start = initial_level(curve)
@@ -659,10 +677,16 @@ def loss_plateau(ctx: Context):
     sig, th = ctx.signals, ctx.th
     if adversarial(sig):
         return None
-    curve = step_curve(sig)
+    curve = phase_curve(sig)
     if len(curve) < th["min_steps"]:
         return None
     start = initial_level(curve)
+    # Several losses in a step's backward calls (L-BFGS evaluates its closure many times in one step,
+    # gradient accumulation backpropagates each micro-batch): the first ones are the level before any
+    # update, the step's median is already inside the descent.
+    first = [v for s, v in sig.losses if s == curve[0][0] and math.isfinite(v)][:3]
+    if len(first) == 3:
+        start = max(start, _median(first))
     wins = windows(curve)
     if len(wins) < 4 or not math.isfinite(start) or start == 0:
         return None
