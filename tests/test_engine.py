@@ -723,3 +723,14 @@ def test_a_siamese_distance_cancels_the_last_bias_which_is_not_a_cut_graph_m303(
             opt.step()
     assert net[2].bias.grad is not None and not net[2].bias.grad.any()
     assert "M303" not in {f.code for f in doctor.report().findings}
+
+
+def test_linear_layers_with_only_dropout_between_them_are_one_linear_map_m311():
+    torch.manual_seed(0)
+    X = torch.randn(512, 2)
+    y = ((X[:, 0] * X[:, 1]) > 0).long()  # XOR-like: no linear model learns it
+    model = nn.Sequential(nn.Linear(2, 32), nn.Dropout(0.1), nn.Linear(32, 32), nn.Dropout(0.1), nn.Linear(32, 2))
+    report = _watched_fit(model, torch.optim.Adam(model.parameters(), lr=1e-2), X, y, 30)
+    found = {f.code: f for f in report.findings}
+    assert "M311" in found and found["M311"].evidence["whole_model_linear"], found
+    assert found["M311"].where == "0 -> 2 -> 4"

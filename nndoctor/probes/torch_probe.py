@@ -46,6 +46,7 @@ MODE_DEPENDENT = (nn.modules.dropout._DropoutNd, nn.modules.batchnorm._BatchNorm
 ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Tanh, nn.Sigmoid, nn.Softmax,
                nn.LogSoftmax, nn.Softplus, nn.Mish, nn.Hardtanh, nn.PReLU, nn.SELU, nn.CELU, nn.Hardswish)
 LINEAR_LIKE = (nn.Linear, nn.modules.conv._ConvNd, nn.Bilinear)
+LINEAR_PASS_THROUGH = (nn.modules.dropout._DropoutNd, nn.Identity)  # between two linear layers: still linear
 _INF = math.inf
 # Inside torch.func transforms (vmap, grad, jacrev) tensors are wrappers that must not escape the call:
 # the probe keeps none of them and counts no model call there (a meta-learning inner loop).
@@ -161,6 +162,7 @@ class TorchProbe:
         self._leaf_order_done = False
         self._leaf_trace: list[tuple[str, str]] = []
         self._last_linear_out: tuple[weakref.ref, str] | None = None
+        self._linear_through: str | None = None  # a dropout or identity fed by that linear layer's output
         self._last_param_leaf: str | None = None
         self._last_leaf_out: weakref.ref | None = None
         self._step_terms: list[tuple[str, torch.Tensor]] = []  # this backward's loss calls, live
@@ -525,10 +527,14 @@ class TorchProbe:
     # Structure of the first forward: execution order and linear layers feeding linear layers.
     def _trace_leaf_input(self, module: nn.Module, args: tuple) -> None:
         x = first_tensor(args)
-        if isinstance(module, LINEAR_LIKE) and self._last_linear_out is not None:
+        self._linear_through = None
+        if self._last_linear_out is not None:
             ref, prev = self._last_linear_out
             if x is not None and ref() is x:
-                self.sig.linear_chains.append((prev, self.name_of(module)))
+                if isinstance(module, LINEAR_LIKE):
+                    self.sig.linear_chains.append((prev, self.name_of(module)))
+                elif isinstance(module, LINEAR_PASS_THROUGH):  # dropout keeps the chain linear
+                    self._linear_through = prev
 
     def _mark_called(self, module: nn.Module, out: torch.Tensor | None) -> None:
         """A leaf layer ran in a sampled training forward: its parameters are used (every root model's,
@@ -550,8 +556,11 @@ class TorchProbe:
             self._last_param_leaf = name
         if isinstance(module, LINEAR_LIKE) and out is not None:
             self._last_linear_out = (weakref.ref(out), name)
+        elif self._linear_through is not None and out is not None:
+            self._last_linear_out = (weakref.ref(out), self._linear_through)
         else:
             self._last_linear_out = None
+        self._linear_through = None
 
     def _mark_output_layer(self) -> None:
         for p in self.sig.params.values():

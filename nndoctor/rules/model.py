@@ -559,11 +559,16 @@ def missing_nonlinearity(ctx: Context):
     pairs = warn or low_rank
     path = _paths([(a, b) for a, b, *_ in pairs])
     if warn:
+        # Every linear layer of the model in one chain: the whole model is a linear map, which cannot
+        # learn labels that are not linear in the inputs, true or shuffled.
+        layers = {name for name, kind in sig.module_order if kind in LINEAR_KINDS}
+        whole = bool(layers) and layers <= {m for pair in warn for m in pair}
         return Hit(tr("{path}: these layers follow each other with no activation in between, so "
                       "together they are one linear map and add no depth (an activation defined in "
                       "__init__ but not called in forward?)",
                       path=path),
-                   where=path, evidence={"pairs": [list(p) for p in warn]})
+                   where=path, evidence={"pairs": [list(p) for p in warn], "whole_model_linear": whole},
+                   explains=("D104", "G406", "L206", "M308") if whole else ())
     return Hit(tr("{path}: a linear layer feeds another directly through a narrow width ({value}): a "
                   "low-rank factorization; fine if deliberate (LoRA, a bottleneck projection)",
                   path=path, value=', '.join(str(w) for *_, w in low_rank)), where=path, severity="info",
