@@ -59,8 +59,9 @@ CONSEQUENCES = {
     # Steps that overshoot kill or saturate units and leave the loss stuck, or make it blow up.
     "G401": ("G403", "G405", "G406", "L206", "M306", "M307"),
     "G402": ("G406", "L206"),
-    # Regularization strong enough to underfit holds the loss up.
-    "G407": ("G406", "L206", "M308"),
+    # Regularization strong enough to underfit holds the loss up, and keeps the label experiment's
+    # copies (dropout on) from learning the true labels any faster than shuffled ones.
+    "G407": ("D104", "G406", "L206", "M308"),
     # An optimizer set outside its sane range (momentum 0.999, eps 1, a huge decay) makes the steps
     # overshoot, the weights grow, or the loss stall.
     "G410": ("G401", "G403", "G405", "G406", "G409", "L206", "M308"),

@@ -22,6 +22,7 @@ import numpy as np
 
 INSTALL_HINT = "pip install 'nndoctor[labels]'"
 N_FOLDS = 5
+MAX_BAG_IDS = 2048  # integer inputs become counts of their most frequent ids
 MAX_FEATURES = 128  # wider inputs (images) are projected on their top principal components first
 KERNEL_FEATURES = 256  # Nystroem components of the RBF candidate
 # More classes than this (ImageNet-like) make the quick models slow (cost grows with the classes)
@@ -56,8 +57,10 @@ def available() -> bool:
     return find_spec("cleanlab") is not None and find_spec("sklearn") is not None
 
 
-def estimate_label_noise(x: Any, y: Any, *, max_samples: int = 4000, seed: int = 0) -> NoiseEstimate | None:
+def estimate_label_noise(x: Any, y: Any, *, max_samples: int = 4000, seed: int = 0,
+                         ids: bool = False) -> NoiseEstimate | None:
     """Estimate the fraction of wrong labels in ``(x, y)`` (numpy: (n, ...) inputs, (n,) class indices).
+    ``ids``: the inputs are ids (tokens, categories) that the model looks up in an embedding.
 
     Returns None when there is too little to judge (fewer than two classes with ``N_FOLDS`` samples
     each, or more than ``MAX_CLASSES``). Raises ``LabelsUnavailable`` without cleanlab / scikit-learn.
@@ -69,6 +72,9 @@ def estimate_label_noise(x: Any, y: Any, *, max_samples: int = 4000, seed: int =
     except ImportError as exc:
         raise LabelsUnavailable(f"D105 needs cleanlab: {INSTALL_HINT}") from exc
     start = time.perf_counter()
+    x = np.asarray(x)
+    if ids and x.ndim >= 2 and x.size and x.min() >= 0 and (x == np.round(x)).all():
+        x = _bag_of_ids(x.reshape(len(x), -1).astype(np.int64))
     x = np.asarray(x, dtype=np.float32).reshape(len(x), -1)  # a bank of images can be 64 MB: no float64 copy
     y = np.asarray(y).reshape(-1).astype(np.int64)
     if len(x) != len(y):
@@ -124,6 +130,21 @@ def estimate_label_noise(x: Any, y: Any, *, max_samples: int = 4000, seed: int =
         heldout_accuracy=agreement, heldout_kappa=(agreement - by_chance) / max(1.0 - by_chance, 1e-12),
         unexplained_error=float(((predicted != labels) & ~flagged).mean()),
         model=model_name, seconds=time.perf_counter() - start)
+
+
+def _bag_of_ids(ids: np.ndarray) -> np.ndarray:
+    """Integer inputs (token ids, category codes for an Embedding) as counts of each id per sample: an id's
+    number is a name, not a magnitude, so a kernel over the raw ids would measure nothing. The
+    MAX_BAG_IDS most frequent ids, each a column."""
+    values, counts = np.unique(ids, return_counts=True)
+    kept = values[np.argsort(-counts)[:MAX_BAG_IDS]]
+    column = np.full(int(values.max()) + 1, -1, dtype=np.int64)
+    column[kept] = np.arange(len(kept))
+    cols = column[ids]
+    rows = np.broadcast_to(np.arange(len(ids))[:, None], ids.shape)
+    bag = np.zeros((len(ids), len(kept)), dtype=np.float32)
+    np.add.at(bag, (rows[cols >= 0], cols[cols >= 0]), 1.0)
+    return bag
 
 
 def _out_of_sample_probs(x: np.ndarray, labels: np.ndarray, seed: int) -> tuple[str, np.ndarray]:

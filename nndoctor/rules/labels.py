@@ -31,7 +31,7 @@ def label_noise(ctx: Context):
     if not labels.available():
         _note(sig, tr("D105 label-noise not checked: it needs cleanlab ({hint})", hint=labels.INSTALL_HINT))
         return None
-    est = _estimate(bank, th)
+    est = _estimate(sig, bank, th)
     if est is None or est.noise_rate < th["max_noise_rate"]:
         return None
     if est.heldout_kappa < th["min_kappa"]:
@@ -139,7 +139,7 @@ def _network_refutes(sig, th, est) -> dict | None:
     return None
 
 
-def _estimate(bank, th):
+def _estimate(sig, bank, th):
     """The estimate for this bank's content, computed once (the rule may be asked again at the end)."""
     from nndoctor.labels import estimate_label_noise
 
@@ -147,7 +147,9 @@ def _estimate(bank, th):
     cached = getattr(bank, "_label_noise", None)
     if cached is not None and cached[0] == key:
         return cached[1]
-    est = estimate_label_noise(bank.x, bank.y, max_samples=int(th["max_samples"]))
+    # Ids looked up in an embedding (token sequences, category codes) are names, not magnitudes.
+    ids = next((kind for _, kind in sig.module_order), "") in ("Embedding", "EmbeddingBag")
+    est = estimate_label_noise(bank.x, bank.y, max_samples=int(th["max_samples"]), ids=ids)
     bank._label_noise = (key, est)
     return est
 
