@@ -694,3 +694,24 @@ def test_a_model_that_rejects_the_experiments_batches_skips_them_without_interna
     assert not report.internal_errors, report.internal_errors
     overfit = doctor.session.engine.signals.experiments["overfit"]
     assert "rejected a batch" in overfit["skipped"] and "expected a batch of 64" in overfit["skipped"]
+
+
+def test_a_layer_keeping_a_tensor_of_its_last_forward_can_be_copied():
+    """Bayesian layers keep their KL (a non-leaf tensor) as an attribute: deepcopy alone refuses it."""
+    from nndoctor.preflight.common import clone_model
+
+    class KeepsKL(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(4, 2)
+            self.kl = torch.zeros(())
+
+        def forward(self, x):
+            self.kl = self.fc.weight.pow(2).sum()
+            return self.fc(x)
+
+    model = KeepsKL()
+    model(torch.randn(3, 4))
+    twin = clone_model(model)
+    assert twin.kl.grad_fn is None and torch.equal(twin.kl, model.kl.detach())
+    assert twin.fc.weight is not model.fc.weight and model.kl.grad_fn is not None

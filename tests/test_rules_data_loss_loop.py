@@ -414,7 +414,8 @@ def test_l205_balanced_and_monitoring_terms_silent():
 def test_l206_loss_falls_accuracy_flat():
     sig = Signals(steps=200)
     sig.losses = [(s, 2.3 * (0.5 + 0.5 * (1 - s / 200))) for s in range(200)]
-    sig.loss_calls = [ce_call(s, 0, acc=0.1 + 0.005 * (s % 3)) for s in sampled_steps(200)]
+    sig.loss_calls = [ce_call(s, 0, acc=0.1 + 0.005 * (s % 3), value=2.3 * (0.5 + 0.5 * (1 - s / 200)))
+                      for s in sampled_steps(200)]
     hits = judge("L206", sig)
     assert hits and hits[0].evidence["metric"] == "training batch accuracy"
 
@@ -429,6 +430,19 @@ def test_l206_accuracy_rises_silent_and_user_metric():
     assert hits and hits[0].evidence["metric"] == "val_acc"
     sig.metrics["val_acc"] = [(s, 0.1 + s / 250) for s in range(0, 200, 20)]
     assert not judge("L206", sig)
+
+
+def test_l206_a_total_falling_by_a_term_outside_the_outputs_is_not_disagreement():
+    """Bayes by backprop: the total falls 13.5 -> 1.1 by its KL over the weights, while the cross-entropy
+    whose calls scored the accuracy sits near 0.3 from the start, as does the accuracy."""
+    sig = Signals(steps=200)
+    sig.losses = [(s, 0.3 + 13.2 * (1 - s / 200)) for s in range(200)]
+    sig.loss_calls = [ce_call(s, 0, value=0.3 + 0.01 * (s % 3), acc=0.93 + 0.005 * (s % 3))
+                      for s in sampled_steps(200)]
+    assert not judge("L206", sig)
+    for c in sig.loss_calls:  # the cross-entropy itself falling while the accuracy stays flat: disagreement
+        c.value = 2.3 * (1 - 0.8 * c.step / 200)
+    assert judge("L206", sig)
 
 
 def test_l206_flat_loss_is_not_disagreement():

@@ -234,7 +234,11 @@ def n_params(model: nn.Module) -> int:
 
 def clone_model(model: nn.Module, *, dtype: torch.dtype | None = None, no_dropout: bool = False) -> nn.Module:
     """A deep copy of the model that shares nothing with it (parameters, buffers, running stats)."""
-    twin = copy.deepcopy(model)
+    # A tensor a layer keeps from its last forward (a Bayesian layer's KL, an auxiliary loss) is not a
+    # graph leaf, which deepcopy refuses: its copy is a detached one.
+    memo = {id(value): value.detach().clone() for m in model.modules() for value in vars(m).values()
+            if isinstance(value, torch.Tensor) and value.grad_fn is not None}
+    twin = copy.deepcopy(model, memo)
     for p in twin.parameters():
         p.grad = None
     if dtype is not None:

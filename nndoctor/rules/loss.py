@@ -308,6 +308,12 @@ def loss_metric_disagree(ctx: Context):
             series.append((name, points))
     acc = [(c.step, c.accuracy) for c in sig.loss_calls if c.accuracy is not None]
     if acc and not series:
+        # The accuracy of the loss calls that scored it: those calls' own loss must have fallen too (a
+        # total can fall by a term that does not pass through the outputs: a KL over the weights).
+        own = [(c.step, c.value) for c in sig.loss_calls if c.accuracy is not None and math.isfinite(c.value)]
+        means = _window_means(own, first, last) if len(own) >= th["min_points"] else None
+        if means is not None and means[0] > 0 and (means[0] - means[1]) / means[0] < th["min_loss_drop"]:
+            return None
         series.append(("training batch accuracy", acc))
     improved = False
     for name, points in series:
