@@ -48,7 +48,7 @@ CONSEQUENCES = {
     # Outputs that cannot reach the targets, or targets a loss cannot be minimized on (labels -1 in a
     # BCE: unbounded below), leave the loss stuck or push the weights out without bound.
     "L209": ("G405", "G406", "L206", "M308"),
-    "D113": ("G405", "G406", "L206", "M308"),
+    "D113": ("G403", "G405", "G406", "L206", "M308"),
     # A broadcast loss pulls every output to one constant: the units feeding it die.
     "L204": ("G406", "M306", "M308"),
     # ... and cross-entropy over a single output is 0 with a zero gradient: nothing moves.
