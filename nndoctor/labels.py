@@ -137,10 +137,10 @@ def _bag_of_ids(ids: np.ndarray) -> np.ndarray:
     number is a name, not a magnitude, so a kernel over the raw ids would measure nothing. The
     MAX_BAG_IDS most frequent ids, each a column."""
     values, counts = np.unique(ids, return_counts=True)
-    kept = values[np.argsort(-counts)[:MAX_BAG_IDS]]
-    column = np.full(int(values.max()) + 1, -1, dtype=np.int64)
+    kept = np.argsort(-counts)[:MAX_BAG_IDS]  # positions in ``values`` (ids can be large hashes)
+    column = np.full(len(values), -1, dtype=np.int64)
     column[kept] = np.arange(len(kept))
-    cols = column[ids]
+    cols = column[np.searchsorted(values, ids)]
     rows = np.broadcast_to(np.arange(len(ids))[:, None], ids.shape)
     bag = np.zeros((len(ids), len(kept)), dtype=np.float32)
     np.add.at(bag, (rows[cols >= 0], cols[cols >= 0]), 1.0)

@@ -753,7 +753,7 @@ class TorchProbe:
                 loss = loss[0] if loss else None
             if not isinstance(loss, torch.Tensor):
                 return
-        if self._step_terms and self.sampling and step_due(self.sig.steps, self._terms_weighed):
+        if self._step_terms and self.sampling and _term_step_due(self.sig.steps, self._terms_weighed):
             self._weigh_term_gradients(loss, self._step_terms)
         scaled = self._scaled_loss
         if scaled is not None:
@@ -1459,7 +1459,7 @@ def _global_norm(tensors: list[torch.Tensor]) -> torch.Tensor:
     return torch.stack(torch._foreach_norm(tensors)).norm()
 
 
-def step_due(step: int, done: int) -> bool:
+def _term_step_due(step: int, done: int) -> bool:
     """The steps whose loss terms are weighed by gradient: the first three, then one from step 16 and
     one from step 64 (a term that starts near zero, a KL at initialization, has grown by then)."""
     return done < len(TERM_GRADIENT_STEPS) and step >= TERM_GRADIENT_STEPS[done]
