@@ -82,5 +82,5 @@ class Trainer:
 Xtr, Ytr = make_corpus(2400)
 Xva, Yva = make_corpus(600)
 trainer = Trainer(Tagger(), callbacks=[PrintCallback()])
-trainer.fit(Xtr, Ytr, Xva, Yva, epochs=6)
+trainer.fit(Xtr, Ytr, Xva, Yva, epochs=3)
 print("FINAL train_acc %.3f val_acc %.3f" % (trainer.accuracy(Xtr, Ytr), trainer.accuracy(Xva, Yva)))

@@ -44,7 +44,7 @@ def vae_loss(logits, x, mu, logvar):
 
 model = VAE()
 opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-for epoch in range(15):
+for epoch in range(6):
     model.train()
     for (xb,) in train_loader:
         logits, mu, logvar = model(xb)
