@@ -15,8 +15,6 @@ dev = torch.device(sys.argv[1] if len(sys.argv) > 1 else "cuda")
 pairs = int(sys.argv[2]) if len(sys.argv) > 2 else 40
 B = 64
 names = ["_root_called", "_on_loss", "_before_backward", "_after_backward", "_on_step_pre", "_on_step_post"]
-def sync():
-    if dev.type == "cuda": torch.cuda.synchronize()
 for case in ["mlp-digits", "cnn-digits", "transformer-tokens"]:
     torch.manual_seed(0)
     model, X, y, batch = overhead.CASES[case](dev)
@@ -41,7 +39,7 @@ for case in ["mlp-digits", "cnn-digits", "transformer-tokens"]:
             order = ["off", "on", "noop"] if i % 2 else ["noop", "on", "off"]
             for mode in order:
                 mode_set(mode)
-                sync(); t0 = time.perf_counter(); run(B, i * B); sync()
+                overhead.sync(dev); t0 = time.perf_counter(); run(B, i * B); overhead.sync(dev)
                 times[mode].append((time.perf_counter() - t0) / B)
         mode_set("on")
     off = statistics.median(times["off"])

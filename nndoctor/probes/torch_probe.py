@@ -163,6 +163,7 @@ class TorchProbe:
         self._leaf_trace: list[tuple[str, str]] = []
         self._last_linear_out: tuple[weakref.ref, str] | None = None
         self._linear_through: str | None = None  # a dropout or identity fed by that linear layer's output
+        self._first_conv: str | None = None  # the first convolution run with gradients (D112's)
         self._last_param_leaf: str | None = None
         self._last_leaf_out: weakref.ref | None = None
         self._step_terms: list[tuple[str, torch.Tensor]] = []  # this backward's loss calls, live
@@ -494,8 +495,11 @@ class TorchProbe:
         data = x.detach()
         if isinstance(module, nn.modules.conv._ConvNd):
             per_unit = data.abs().transpose(0, 1).reshape(data.shape[1], -1).amax(dim=1)
+            if self._first_conv is None:
+                self._first_conv = name  # D112 judges the data's way in: the first convolution only
             c = data.shape[1]
-            if 2 <= c <= INTERLEAVE_MAX_CHANNELS and data.dim() in (3, 4) and data.shape[-1] > 2 * c:
+            if name == self._first_conv and 2 <= c <= INTERLEAVE_MAX_CHANNELS and data.dim() in (3, 4) \
+                    and data.shape[-1] > 2 * c:
                 self._interleave_corr(stats, data, c)
         else:
             per_unit = data.abs().reshape(-1, data.shape[-1]).amax(dim=0)
