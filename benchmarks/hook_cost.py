@@ -15,7 +15,7 @@ dev = torch.device(sys.argv[1] if len(sys.argv) > 1 else "cuda")
 pairs = int(sys.argv[2]) if len(sys.argv) > 2 else 40
 B = 64
 names = ["_root_called", "_on_loss", "_before_backward", "_after_backward", "_on_step_pre", "_on_step_post"]
-for case in ["mlp-digits", "cnn-digits", "transformer-tokens"]:
+for case in (sys.argv[3].split(",") if len(sys.argv) > 3 else ["mlp-digits", "cnn-digits", "transformer-tokens"]):
     torch.manual_seed(0)
     model, X, y, batch = overhead.CASES[case](dev)
     opt, run = overhead.make_loop(model, X, y, batch)

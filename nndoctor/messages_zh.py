@@ -453,6 +453,8 @@ ZH: dict[str, str] = {
     "weight norm of {layers} grew from {w0} to {wt} ({growth:.1f}x, steps {s0}-{st}) and was still growing at the end (the second half added {late:.1f}x what the first half did): nothing bounds the weights":
         "{layers} 的权重范数从 {w0} 增长到 {wt}({growth:.1f} 倍,第 {s0}-{st} 步),到最后仍在增长(后半段的增量是前半段的 {late:.1f} 倍):没有任何东西约束权重",
     " (no weight decay)": "(没有权重衰减)",
+    "; the loss kept falling with them ({l0} -> {l_half} -> {lt}): the objective rewards ever larger weights (is it bounded below?)":
+        ";损失随之持续下降({l0} -> {l_half} -> {lt}):目标函数奖励越来越大的权重(它有下界吗?)",
     "the entropy of the class frequencies ({n_class_counts} classes) = {h:.3f}": "类别频率的熵({n_class_counts} 个类别)= {h:.3f}",
     "the entropy of the targets (mean {p:.2f}) = {h:.3f}": "目标的熵(均值 {p:.2f})= {h:.3f}",
     "the variance of the targets = {var}": "目标的方差 = {var}",

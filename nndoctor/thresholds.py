@@ -173,7 +173,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "G404": {"min_samples": 10, "max_gap": 1e-3, "min_share": 0.7, "max_update_gap": 1e-2},
     # Weight norm x growth_factor since the first sample and the second half of the run adding
     # >= min_late_growth of what the first half added (1 = linear growth, ~0.4 = sqrt-like, 0 = levelled off).
-    "G405": {"min_samples": 6, "min_steps": 50, "growth_factor": 4.0, "min_late_growth": 0.6},
+    # ... and the loss, falling with them, fell in the second half at least min_late_loss_drop x what it fell
+    # in the first, and by min_loss_drop of its size (a logistic loss at its floor, a GAN's game: not).
+    "G405": {"min_samples": 6, "min_steps": 50, "growth_factor": 4.0, "min_late_growth": 0.6,
+             "min_late_loss_drop": 0.5, "min_loss_drop": 0.05},
     # Best window median less than min_decrease below the start, or the last quarter at >= chance_fraction of
     # the chance / mean-prediction level (CS231n: ln C for C classes; target variance for MSE).
     "G406": {"min_steps": 30, "min_decrease": 0.05, "chance_fraction": 0.95},

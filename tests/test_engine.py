@@ -42,7 +42,8 @@ def _global_state():
     return (dict(module_mod._global_forward_hooks), dict(module_mod._global_forward_pre_hooks),
             dict(optim_mod._global_optimizer_pre_hooks), dict(optim_mod._global_optimizer_post_hooks),
             F.cross_entropy, F.mse_loss, torch.Tensor.backward, torch.autograd.backward,
-            torch.optim.Optimizer.zero_grad, nn.Module.zero_grad, nn.Module.__call__, torch.utils.data.DataLoader.__iter__)
+            torch.optim.Optimizer.zero_grad, nn.Module.zero_grad, nn.Module.__call__, torch.utils.data.DataLoader.__iter__,
+            "__call__" in vars(nn.Sequential))  # (the watched model's class: its calls are wrapped, then unwrapped)
 
 
 def test_watch_leaves_no_global_residue_even_when_the_body_raises():
@@ -58,7 +59,7 @@ def test_watch_leaves_no_global_residue_even_when_the_body_raises():
 
 
 def test_watched_models_still_save_script_compile_and_copy(tmp_path):
-    """Root calls are seen through a wrapper of nn.Module.__call__: nothing is stored on the user's
+    """Root calls are seen through a wrapper of the model class's __call__: nothing is stored on the user's
     model, so pickling, TorchScript, torch.compile(fullgraph=True) and deepcopy work as without nndoctor."""
     import copy
 
@@ -734,3 +735,50 @@ def test_linear_layers_with_only_dropout_between_them_are_one_linear_map_m311():
     found = {f.code: f for f in report.findings}
     assert "M311" in found and found["M311"].evidence["whole_model_linear"], found
     assert found["M311"].where == "0 -> 2 -> 4"
+
+
+class _HeadNet(nn.Module):
+    def __init__(self, classes: int):
+        super().__init__()
+        self.features = nn.Sequential(nn.Linear(8, 16), nn.ReLU())
+        self.head = nn.Linear(16, classes)
+
+    def forward(self, x):
+        return self.head(self.features(x))
+
+
+def _two_stages(optimizer_before_head: bool):
+    """Pre-train, then freeze the features and fine-tune a new head on another task. The stage-2 optimizer
+    is built over the trainable parameters before the head is replaced (it holds the old head), or after."""
+    torch.manual_seed(0)
+    X = torch.randn(256, 8)
+    y1, y2 = (X[:, 0] > 0).long(), (X[:, 1] > 0).long() + 2 * (X[:, 2] > 0).long()
+    model = _HeadNet(2)
+    with nndoctor.watch(live=False, preflight=False) as doctor:
+        for y, steps, stage in ((y1, 60, 1), (y2, 120, 2)):
+            if stage == 1:
+                opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+            else:
+                for p in model.features.parameters():
+                    p.requires_grad = False
+                if optimizer_before_head:
+                    opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.1)
+                model.head = nn.Linear(16, 4)
+                if not optimizer_before_head:
+                    opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.1)
+            for _ in range(steps):
+                idx = torch.randint(0, 256, (32,))
+                loss = F.cross_entropy(model(X[idx]), y[idx])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_a_head_replaced_after_its_optimizer_was_built_is_m302():
+    """Parameters added to a model after its first forward are registered at the next sampled step: the
+    new head, in no optimizer, never changes (M302). Built after the head, the optimizer trains it."""
+    found = _two_stages(optimizer_before_head=True)
+    assert "M302" in found and found["M302"].where == "head", sorted(found)
+    assert found["M302"].evidence["not_in_optimizer"] == ["head.weight#2", "head.bias#2"]
+    assert "M302" not in _two_stages(optimizer_before_head=False)

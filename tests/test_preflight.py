@@ -395,6 +395,60 @@ def test_gradcheck_finds_wrong_custom_backward():
     assert "GoodSwish" in engine.signals.experiments["gradcheck"]["custom_functions"]
 
 
+class GradReverse(torch.autograd.Function):
+    """Domain-adversarial training's gradient reversal layer: identity forward, backward -lambda x g."""
+    lam = 1.0
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.view_as(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -GradReverse.lam * g
+
+
+class StraightThroughRound(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return torch.round(x * 4) / 4
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class HalfSquare(torch.autograd.Function):
+    """x**2 with a backward missing its factor 2: a constant multiple of the true gradient, but of a
+    forward that is not the identity, so a bug."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * x
+
+
+def test_gradcheck_accepts_gradients_changed_on_purpose(monkeypatch):
+    """A gradient reversal layer (at lambda 1 and at lambda 0, the start of its schedule) and a
+    straight-through estimator define their backward on purpose: no M301. A backward missing a
+    constant factor of a real derivative is still one."""
+    x, y = blobs()
+    for lam in (1.0, 0.0):
+        monkeypatch.setattr(GradReverse, "lam", lam)
+        engine = diagnose(SwishNet(GradReverse), x, y, ["gradcheck"])
+        assert "M301" not in codes(engine), engine.signals.experiments["gradcheck"]
+        assert "GradReverse" in engine.signals.experiments["gradcheck"]["checked"]
+    engine = diagnose(SwishNet(StraightThroughRound), x, y, ["gradcheck"])
+    assert "M301" not in codes(engine), engine.signals.experiments["gradcheck"]
+    engine = diagnose(SwishNet(HalfSquare), x, y, ["gradcheck"])
+    assert "M301" in codes(engine) and engine.findings["M301"].where == "HalfSquare"
+
+
 def test_gradcheck_leaves_a_blocked_gradient_to_m303():
     x, y = blobs()
     engine = diagnose(DetachNet(), x, y, ["gradcheck"])

@@ -331,6 +331,16 @@ def test_g405_weights_grow_linearly():
     assert hits and "still growing" in hits[0].message
 
 
+def test_g405_silent_when_the_loss_does_not_run_off_with_the_weights():
+    """Linear weight growth (Adam on a logistic loss over separable pairs, a GAN's discriminator) while the
+    loss levels off near its floor, or does not fall at all: not an objective unbounded below."""
+    linear = lambda s, i: 0.5 + 0.02 * s  # noqa: E731
+    assert not judge("G405", make_sig(decaying(), weights=linear))
+    assert not judge("G405", make_sig(flat(level=1.3, noise=0.1), weights=linear))
+    hits = judge("G405", make_sig([1.0 - s * 0.02 for s in range(300)], weights=linear))  # through zero, on down
+    assert hits and hits[0].evidence["loss_levels"][2] < 0
+
+
 def test_g405_silent_on_sqrt_growth_and_levelling_off():
     assert not judge("G405", make_sig(decaying(), weights=lambda s, i: 1 + 0.6 * math.sqrt(s)))
     assert not judge("G405", make_sig(decaying(), weights=lambda s, i: 1 + 9 * (1 - math.exp(-s / 20))))

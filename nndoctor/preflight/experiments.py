@@ -416,7 +416,55 @@ def _check(fn, a: tuple, kw: dict) -> dict:
             full[i] = t
         return _leaves(fn(*full, **kw)) or (torch.zeros((), dtype=torch.float64, requires_grad=True),)
 
-    return _verdict(call, base)
+    verdict = _verdict(call, base)
+    if verdict["ok"] is False:
+        why = _deliberate(call, base)
+        if why is not None:
+            return {"ok": None, "why": why, "deliberate": True}
+    return verdict
+
+
+def _deliberate(call, base: list[torch.Tensor], directions: int = 3) -> str | None:
+    """A Function whose backward differs from its forward's derivative on purpose:
+    - an identity forward whose backward scales the gradient by one constant (a gradient reversal
+      layer, -lambda, lambda = 0 at the start of its schedule; a gradient scaling layer);
+    - a piecewise-constant forward (finite differences give 0 in every direction: round, sign, a
+      threshold) whose backward passes a surrogate gradient (a straight-through estimator).
+    Such a Function exists only to define that gradient: a wrong factor in a real derivative is neither."""
+    with torch.no_grad():
+        outs = call(*[t.detach() for t in base])
+    pairs = [_joint_derivative(call, base, seed) for seed in range(directions)]
+    if any(p is None for p in pairs):
+        return None
+    scale = max(abs(a) + abs(n) for a, n in pairs) + 1e-12
+    identity = len(base) == 1 and len(outs) == 1 and outs[0].shape == base[0].shape and torch.equal(outs[0], base[0])
+    if identity and all(abs(n) > 1e-3 * scale for _, n in pairs):
+        ratios = [a / n for a, n in pairs]
+        if max(ratios) - min(ratios) <= 1e-4 * max(1.0, abs(ratios[0])):
+            return f"identity forward, backward scales the gradient by {ratios[0]:.4g} (gradient reversal or scaling)"
+    flat = sorted(abs(n) for _, n in pairs)[len(pairs) // 2] <= 1e-9 * scale
+    if flat and any(abs(a) > 1e-6 * scale for a, _ in pairs):
+        return "piecewise-constant forward, surrogate gradient in backward (straight-through estimator)"
+    return None
+
+
+def _joint_derivative(call, base: list[torch.Tensor], seed: int) -> tuple[float, float] | None:
+    """<v, J u> along one random direction u of all inputs at once: (analytic, central differences)."""
+    gen = torch.Generator().manual_seed(100 + seed)
+    us = [torch.randn(t.shape, generator=gen, dtype=t.dtype) for t in base]
+    inputs = [t.detach().clone().requires_grad_(True) for t in base]
+    outs = call(*inputs)
+    vs = [torch.randn(o.shape, generator=gen, dtype=o.dtype) for o in outs]
+    s = sum((o * v).sum() for o, v in zip(outs, vs))
+    if not s.requires_grad:
+        return None
+    grads = torch.autograd.grad(s, inputs, allow_unused=True)
+    analytic = sum(float((g * u).sum()) for g, u in zip(grads, us) if g is not None)
+    eps = 1e-6
+    with torch.no_grad():
+        sp = sum((o * v).sum() for o, v in zip(call(*[b + eps * u for b, u in zip(base, us)]), vs))
+        sm = sum((o * v).sum() for o, v in zip(call(*[b - eps * u for b, u in zip(base, us)]), vs))
+    return analytic, float((sp - sm) / (2 * eps))
 
 
 def _check_module(module: nn.Module, a: tuple, kw: dict) -> dict:

@@ -128,15 +128,19 @@ class TorchProbe:
         self._installed = False
         self._undo: list[Callable[[], None]] = []
         self._forward_handles: list[Any] = []
+        self._step_pre_handle: Any = None
         self._paused = 0
         self._depth = 0
         self._in_loss = 0
         self._in_backward = False
-        self._in_step = 0
+        self._in_step = 0  # inside optimizer.step() (counted where the pre-step hook runs: see _set_step_pre_hook)
+        self._closure_steps = False  # an optimizer stepped with a closure (LBFGS, Lightning)
+        self._new_optimizer = False  # an optimizer was made and has not stepped yet
         # Training losses between sampled steps: nothing to record (the value comes from backward).
         self._quiet_losses = False
         # Models and names (weak: never keep the user's modules alive).
         self._roots = _IdentityMap()
+        self._prefixes: dict[int, str] = {}  # id of a model -> the prefix of its parameters' names
         self._module_names: "weakref.WeakKeyDictionary[nn.Module, str]" = weakref.WeakKeyDictionary()
         # Parameters by id (tensors compare elementwise, so no WeakKeyDictionary): id -> (weakref, name).
         self._params: dict[int, tuple[weakref.ref, str]] = {}
@@ -197,13 +201,14 @@ class TorchProbe:
         self._installed = True
         from torch.optim import optimizer as optim_mod
 
-        pre = optim_mod.register_optimizer_step_pre_hook(self._on_step_pre)
         post = optim_mod.register_optimizer_step_post_hook(self._on_step_post)
-        self._undo += [pre.remove, post.remove]
-        # Root calls are seen by wrapping Module.__call__, not by a global forward hook: any global hook
-        # sends every module call of the model down torch's slow path, on every step.
-        self._patch(nn.Module, "__call__", self._wrap_module_call(nn.Module.__call__))
-        self._set_sampling_hooks(True)
+        self._undo.append(post.remove)
+        self._set_step_pre_hook()
+        self._undo.append(lambda: self._set_step_pre_hook(False))
+        for root in self._roots:  # (models registered while the probe was out)
+            self._watch_calls_of(type(root))
+        self._set_sampling_hooks(self.sampling)
+        self._step_started = time.perf_counter()  # (installed again: the step's clock starts now)
         self._undo.append(lambda: self._set_sampling_hooks(False))
 
         for name in DROPOUTS:
@@ -248,9 +253,30 @@ class TorchProbe:
         self.data.release()
 
     def _patch(self, owner: Any, name: str, replacement: Any) -> None:
-        original = owner.__dict__[name] if name in owner.__dict__ else getattr(owner, name)
+        if name in owner.__dict__:
+            original = owner.__dict__[name]
+            self._undo.append(lambda: setattr(owner, name, original))
+        else:  # inherited: the class gets it back from its base
+            self._undo.append(lambda: delattr(owner, name))
         setattr(owner, name, replacement)
-        self._undo.append(lambda: setattr(owner, name, original))
+
+    def _set_step_pre_hook(self, on: bool | None = None) -> None:
+        """The optimizer's pre-step hook runs only on the steps that need it: sampled steps, the step
+        after one (stale-gradient check), the first step (pre-flight), a new optimizer's first step, and
+        every step of optimizers that step with a closure (its zero_grad and backward are inside the
+        step). An ordinary step has nothing to do before the update."""
+        if on is None:
+            on = self._installed and bool(self.sampling or self._pending_checks or self.on_first_step is not None
+                                          or self._closure_steps or self._new_optimizer)
+        if on == (self._step_pre_handle is not None):
+            return
+        if on:
+            from torch.optim import optimizer as optim_mod
+
+            self._step_pre_handle = optim_mod.register_optimizer_step_pre_hook(self._on_step_pre)
+        else:
+            self._step_pre_handle.remove()
+            self._step_pre_handle = None
 
     def _set_sampling_hooks(self, on: bool) -> None:
         if on == bool(self._forward_handles):
@@ -306,20 +332,40 @@ class TorchProbe:
                 has_mode_layers = True
                 self.sig.mode_dependent_layers.append(f"{self._module_names[sub]} ({type(sub).__name__})")
         self._roots.set(module, has_mode_layers)  # the value: whether train/eval mode changes its output
+        self._prefixes[id(module)] = prefix
+        if self._installed:
+            self._watch_calls_of(type(module))
+        self._register_params(module, prefix, label)
+
+    def _register_params(self, module: nn.Module, prefix: str, label: str) -> None:
+        """The model's parameters not known yet (all of them at its registration; later, a layer added or
+        replaced after the first forward, e.g. a new head between two training stages)."""
         fresh = []
+        late = bool(self.sig.steps)
         for name, param in module.named_parameters():
             if self.param_name(param) is not None:
                 continue
-            fresh.append((prefix + name, param))
-            full = prefix + name
+            full = path = prefix + name
+            copies = 1
+            while full in self.sig.params:  # the name of a tensor it replaced (kept: an optimizer may hold it)
+                copies += 1
+                full = f"{path}#{copies}"
+            fresh.append((full, param))
             self._params[id(param)] = (weakref.ref(param), full)
-            self.sig.params[full] = ParamInfo(name=full, module=full.rpartition(".")[0] or label,
-                                              numel=param.numel(), requires_grad=param.requires_grad)
+            self.sig.params[full] = info = ParamInfo(name=full, module=path.rpartition(".")[0] or label,
+                                                     numel=param.numel(), requires_grad=param.requires_grad)
+            if late:
+                info.in_optimizer = any(any(q is param for g in opt.param_groups for q in g["params"])
+                                        for opt, _ in self._optimizers.items())
         # Layers kept in a plain list or dict: parameters() misses them (M302 if they run and need gradients).
         for path, hidden in unregistered_modules(module):
             values = sum(p.numel() for p in hidden.parameters() if p.requires_grad)
             for sub in hidden.modules() if values else ():
                 self._unregistered.setdefault(id(sub), (prefix + path, values))
+        if late:
+            for name, sub in module.named_modules():
+                if sub not in self._module_names:
+                    self._module_names[sub] = (prefix + name) if name else label
         if fresh:
             sums = torch.stack([p.detach().float().sum().cpu() for _, p in fresh]).tolist()
             self._initial_sums.update({name: s for (name, _), s in zip(fresh, sums)})
@@ -335,9 +381,16 @@ class TorchProbe:
         return self._module_names.get(module) or type(module).__name__
 
     # ------------------------------------------------------------------ forward
+    def _watch_calls_of(self, cls: type) -> None:
+        """Calls of the models are seen by wrapping their class's ``__call__``. Not nn.Module's: every
+        layer's call would pass through it, on every step. Not a forward hook: any hook sends the model
+        down torch's slow path."""
+        if not getattr(cls.__call__, "_nndoctor_module_call", False):  # (or a base class's, wrapped already)
+            self._patch(cls, "__call__", self._wrap_module_call(cls.__call__))
+
     def _wrap_module_call(self, original: Callable) -> Callable:
-        """Every module call of every step goes through here: notices calls of known models (their
-        mode, grad mode, inputs). One dict lookup for the others."""
+        """Every call of a module of a model's class goes through here: notices calls of the known
+        models (their mode, grad mode, inputs). One dict lookup for the others."""
         probe, roots, engine = self, self._roots._entries, self.engine
 
         def module_call(*args, **kwargs):  # (module, *its arguments): passed on without repacking
@@ -352,6 +405,7 @@ class TorchProbe:
             return original(*args, **kwargs)
 
         module_call.__wrapped__ = original
+        module_call._nndoctor_module_call = True
         return module_call
 
     def _on_pre_forward_sampled(self, module: nn.Module, args: tuple) -> None:
@@ -419,7 +473,10 @@ class TorchProbe:
                 self._refresh_requires_grad(module)
                 if x is not None:
                     self._batch_signal(module, x)
-            self.data.on_forward(module, x, True, sampling, args)
+            try:
+                self.data.on_forward(module, x, True, sampling, args)
+            except Exception as exc:
+                self.data.failed(exc)
             return
         self._eval_root_training = module.training
         if not module.training:
@@ -434,16 +491,24 @@ class TorchProbe:
                     self.sig.train_mode_eval_steps += 1
             else:
                 self.sig.eval_forwards_eval_mode += 1
-        self.data.on_forward(module, x, False, sampling, args)
+        try:
+            self.data.on_forward(module, x, False, sampling, args)
+        except Exception as exc:
+            self.data.failed(exc)
 
     def _refresh_requires_grad(self, module: nn.Module) -> None:
         """requires_grad as it is now (sampled steps): a two-stage fine-tune freezes or unfreezes after
         the first forward."""
         params, infos = self._params, self.sig.params
+        unknown = False
         for p in module.parameters():
             entry = params.get(id(p))
-            if entry is not None and entry[1] in infos:
+            if entry is None or entry[0]() is not p:
+                unknown = True
+            elif entry[1] in infos:
                 infos[entry[1]].requires_grad = p.requires_grad
+        if unknown:
+            self._register_params(module, self._prefixes.get(id(module), ""), self.name_of(module))
 
     def _batch_signal(self, module: nn.Module, x: torch.Tensor) -> None:
         batch = BatchSignal(step=self.sig.steps, model=self.name_of(module), inputs=tensor_stats(x, self.rb))
@@ -713,7 +778,7 @@ class TorchProbe:
 
     # ------------------------------------------------------------------ backward
     def _wrap_backward(self, original: Callable) -> Callable:
-        probe = self
+        probe, sig = self, self.sig
 
         def backward_wrapper(*args, **kwargs):
             if probe._in_backward or probe._paused or _in_transform():
@@ -727,10 +792,12 @@ class TorchProbe:
                 return original(*args, **kwargs)
             finally:
                 probe._in_backward = False
-                try:
-                    probe._after_backward()
-                except Exception as exc:
-                    probe.engine.internal_error("probe:backward", exc)
+                sig.backward_calls += 1
+                if probe.sampling or not sig.optimizer_created:  # else an ordinary step: nothing more
+                    try:
+                        probe._after_backward()
+                    except Exception as exc:
+                        probe.engine.internal_error("probe:backward", exc)
 
         backward_wrapper.__wrapped__ = original
         backward_wrapper.__doc__ = original.__doc__
@@ -881,7 +948,7 @@ class TorchProbe:
             self.sig.nonfinite.append(nonfinite.diagnose_loss(self, step, value, replay=False))
 
     def _after_backward(self) -> None:
-        self.sig.backward_calls += 1
+        """After a backward of a sampled step, or of a script with no optimizer (counted already)."""
         if self.sampling and self.sig.optimizer_created:
             self._note_backward_grads()
         if not self.sig.optimizer_created and not self._in_step:
@@ -933,6 +1000,8 @@ class TorchProbe:
             original(opt, *args, **kwargs)
             if not probe._paused:
                 probe.sig.optimizer_created += 1
+                probe._new_optimizer = True  # its first step may take a closure: watched from its pre-step hook
+                probe._set_step_pre_hook()
 
         init_wrapper.__wrapped__ = original
         return init_wrapper
@@ -1124,7 +1193,9 @@ class TorchProbe:
         if self._paused:
             return
         self._in_step += 1
-        # An ordinary step has nothing to do before the update: no statistics, no stale check pending.
+        self._new_optimizer = False
+        if (len(args) > 1 and args[1] is not None) or kwargs.get("closure") is not None:
+            self._closure_steps = True
         if self.sampling or self._pending_checks or self.on_first_step is not None:
             try:
                 self._step_pre(opt)
@@ -1157,7 +1228,8 @@ class TorchProbe:
         if self._in_step:
             self._in_step -= 1
         self._backward_mark = self.sig.backward_calls
-        info, state = self._optimizer_entry(opt)
+        entry = self._optimizers._entries.get(id(opt))  # (_optimizer_entry inlined: this runs on every step)
+        info, state = entry[1] if entry is not None and entry[0]() is opt else self._optimizer_info(opt)
         if self.sampling:
             info.groups = _group_settings(opt)  # hyper-parameters per group (lr...); refreshed at the end
         # Sampled by this optimizer's own count (a second optimizer steps after the step's end).
@@ -1173,6 +1245,7 @@ class TorchProbe:
                 grads.append(None if g is None else (weakref.ref(g), g._version))
             if state["last"] is None:
                 self._pending_checks += 1
+                self._set_step_pre_hook()  # (a second optimizer sampled by its own count, after the step's end)
             state["last"] = (grads, self.sig.backward_calls, self._zero_grad_calls)
         info.steps = steps + 1
         info.last_step = self.sig.steps
@@ -1342,6 +1415,8 @@ class TorchProbe:
                 self.sampling = next_sampled
                 self._set_sampling_hooks(next_sampled)
                 self._quiet_losses = not next_sampled and self.on_step_end is None and bool(sig.loss_calls)
+            if next_sampled or self._step_pre_handle is not None:
+                self._set_step_pre_hook()
 
     def _release_step(self) -> None:
         self._step_root_call = self._scaled_loss = self._step_loss_args = self._last_linear_out = None

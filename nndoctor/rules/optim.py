@@ -583,8 +583,13 @@ def vanishing_gradients(ctx: Context):
 
 @rule("G405", stage=END)
 def weights_diverging(ctx: Context):
-    """A layer's weight norm grew several-fold and was still growing (not levelling off) at the end."""
+    """A layer's weight norm grew several-fold and was still growing (not levelling off) at the end,
+    while the loss kept falling with it: the objective rewards ever larger weights (unbounded below).
+    Weights that grow while the loss has levelled off near its floor are the slow, harmless growth of a
+    logistic loss on separable data (a ranker, a classifier that is right on every sample), and a
+    loss that does not fall at all is a game's (a GAN's discriminator)."""
     sig, th = ctx.signals, ctx.th
+    curve = [p for p in step_curve(sig) if math.isfinite(p[1])]
     hits = []
     for opt in sig.optimizers:
         series: dict[str, list[tuple[int, float]]] = {}
@@ -602,22 +607,47 @@ def weights_diverging(ctx: Context):
             if w0 <= 0 or wT < th["growth_factor"] * w0 or w_half <= w0:
                 continue
             late = (wT - w_half) / (w_half - w0)  # 1 for linear growth, ~0.4 for sqrt-like, ~0 when it levels off
-            if late >= th["min_late_growth"]:
-                grown.append((m, w0, wT, s0, sT, late))
+            if late < th["min_late_growth"]:
+                continue
+            losses = _loss_levels(curve, (s0, s_half, sT))
+            if losses is not None:
+                l0, l_half, lT = losses
+                scale = max(abs(l0), abs(l_half), abs(lT), 1e-12)
+                if l_half - lT < th["min_late_loss_drop"] * max(l0 - l_half, 0.0) \
+                        or l_half - lT < th["min_loss_drop"] * scale:
+                    continue
+            grown.append((m, w0, wT, s0, sT, late, losses))
         if grown:
             grown.sort(key=lambda x: -x[2] / x[1])
-            m, w0, wT, s0, sT, late = grown[0]
+            m, w0, wT, s0, sT, late, losses = grown[0]
             wd = [g.get("weight_decay") for g in opt.groups]
             hits.append(Hit(tr("weight norm of {layers} grew from {w0} to {wt} ({growth:.1f}x, steps "
                                "{s0}-{st}) and was still growing at the end (the second half added "
                                "{late:.1f}x what the first half did): nothing bounds the weights",
                                layers=names_list(x[0] for x in grown), w0=fmt(w0), wt=fmt(wT), growth=wT / w0, s0=s0,
                                st=sT, late=late)
-                            + (tr(" (no weight decay)") if not any(wd) else ""),
+                            + (tr(" (no weight decay)") if not any(wd) else "")
+                            + (tr("; the loss kept falling with them ({l0} -> {l_half} -> {lt}): the objective "
+                                  "rewards ever larger weights (is it bounded below?)", l0=fmt(losses[0]),
+                                  l_half=fmt(losses[1]), lt=fmt(losses[2])) if losses else ""),
                             where=names_list(x[0] for x in grown), step=sT,
                             evidence={"layers": [x[0] for x in grown], "initial_norm": w0, "final_norm": wT,
-                                      "late_growth": late}))
+                                      "late_growth": late, "loss_levels": losses}))
     return hits[:1]
+
+
+def _loss_levels(curve: list[tuple[int, float]], steps: tuple[int, ...]) -> tuple[float, ...] | None:
+    """The loss around each of ``steps``: the median of the steps within a 20th of the span."""
+    if len(curve) < 10:
+        return None
+    width = max(2, (steps[-1] - steps[0]) // 20)
+    levels = []
+    for at in steps:
+        near = [v for s, v in curve if abs(s - at) <= width]
+        if not near:
+            return None
+        levels.append(statistics.median(near))
+    return tuple(levels)
 
 
 # ----------------------------------------------------------------------------- G406 / G408 / G409
