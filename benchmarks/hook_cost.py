@@ -1,11 +1,11 @@
 """What an ordinary (unsampled) step pays for the hooks, in paired blocks of one watched run.
 
-overhead.py compares separate plain and watched blocks; on a host whose timings move by 10-20%
-between blocks that hides a few points. Here one watch session swaps its hooks out and in between
-neighbouring blocks of 64 steps (no sampled steps): off, on, and on with every probe step method a
-no-op (torch's hook dispatch and the wrappers only). Wall time, synchronised on a GPU.
+overhead.py times whole runs' steady state (sampled steps and live rules included). Here one watch
+session swaps its hooks out and in between neighbouring blocks of 64 steps with no sampled steps at
+all: off, on, and on with every probe step method a no-op (torch's hook dispatch and the wrappers
+only). Wall time, synchronised on a GPU.
 
-    python benchmarks/hook_cost.py [cuda|cpu] [pairs]
+    python benchmarks/hook_cost.py [cuda|cpu] [pairs] [cases, comma-separated]
 """
 import sys, time, statistics, torch
 from pathlib import Path

@@ -1,20 +1,25 @@
 """Overhead of watching: plain training step vs the same step under nndoctor.watch.
 
-In one process, alternating the modes block by block; each ratio is the median over the repeats of a
-block against the plain block of the same repeat:
-  plain           the user's loop as is
-  watch           nndoctor.watch at default settings (adaptive sampling)
+In one process, in paired blocks: one watch session per mode, entered once and run to its steady state,
+then its hooks are put in and taken out between neighbouring blocks of 64 steps, the modes in turn (the
+order reversed every other round):
+  plain           the user's loop as is (every hook out: nothing of nndoctor on its path)
+  watch           nndoctor.watch at default settings (adaptive sampling, live rules)
   watch-full      nndoctor.watch with full statistics on every step (sample_every=1)
   anomaly         torch.autograd.set_detect_anomaly(True), a reference point users know
+Each ratio is the summed time of a mode's blocks over the plain blocks': the sampled steps and live rule
+runs count at the rate they come. (Separate blocks, each with a fresh watch, move by 10-20% between
+blocks on a shared virtual machine: paired neighbours cancel that drift.) The start-up a run pays once
+(hooks installed, the first 20 steps with full statistics, a sample at each power of two up to k) is
+timed apart, with a fresh watch against plain steps.
 Models: an MLP and a CNN on scikit-learn digits, a small transformer encoder on synthetic tokens.
 Writes benchmarks/results/overhead-<device>.md and prints the table.
 
-    python benchmarks/overhead.py [--device cuda] [--repeats 7] [--steps 200]
+    python benchmarks/overhead.py [--device cuda] [--seconds 150] [--cases mlp-digits,...]
 """
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import platform
 import statistics
@@ -95,89 +100,117 @@ def sync(device):
         torch.cuda.synchronize()
 
 
-def timed_block(mode, model, opt, run, steps, warmup, device) -> tuple[float, float]:
-    """(seconds of the warm-up steps, seconds per step of the block after them)."""
-    if mode == "anomaly":
-        context = torch.autograd.set_detect_anomaly(True)
-    elif mode.startswith("watch"):
-        settings = {"sample_every": 1} if mode == "watch-full" else {}
-        context = nndoctor.watch(model, opt, live=False, preflight=False, **settings)
-    else:
-        context = contextlib.nullcontext()
-    t0 = time.perf_counter()
-    with context:
-        run(warmup)
+BLOCK = 64  # steps a block: short enough that neighbouring blocks see the same machine
+MODES = ["plain", "watch", "watch-full", "anomaly"]
+
+
+def start_up(model, opt, run, steps, device, repeats=3) -> tuple[float, float]:
+    """Seconds the first ``steps`` steps of a fresh watch take beyond the same steps plain, and seconds
+    the diagnosis at the end of that run takes (the end-of-run rules, the report): medians."""
+    extra, ends = [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        run(steps)
         sync(device)
         t1 = time.perf_counter()
+        doctor = nndoctor.watch(model, opt, live=False, preflight=False).__enter__()
         run(steps)
         sync(device)
         t2 = time.perf_counter()
-    return t1 - t0, (t2 - t1) / steps
+        doctor.__exit__(None, None, None)
+        doctor.report()
+        ends.append(time.perf_counter() - t2)
+        extra.append((t2 - t1) - (t1 - t0))
+    return statistics.median(extra), statistics.median(ends)
 
 
-def sampling_period(model, opt, run, warmup, device) -> int:
-    """The k that watch's adaptive sampling settles on for this loop (full statistics every k-th step,
-    once the run has k steps: before that, at each power of two)."""
-    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
-        run(warmup)
+def steady_sessions(model, opt, run, device) -> dict:
+    """A watch session per watched mode, run until its sampling period has settled (at least twice that
+    many steps) and then taken out; the blocks put it in and take it out again."""
+    sessions = {}
+    for mode, settings in (("watch", {}), ("watch-full", {"sample_every": 1})):
+        doctor = nndoctor.watch(model, opt, preflight=False, **settings).__enter__()
+        probe = doctor.session.probe
+        while probe.sig.steps < max(256, 2 * probe.sampler.period):
+            run(BLOCK, probe.sig.steps)
         sync(device)
-        return doctor.session.probe.sampler.period
+        probe.uninstall()
+        sessions[mode] = doctor
+    return sessions
+
+
+def paired_blocks(sessions, run, device, seconds) -> dict[str, list[float]]:
+    times = {m: [] for m in MODES}
+    probes = {m: d.session.probe for m, d in sessions.items()}
+    began, i = time.perf_counter(), 0
+    while i < 6 or (time.perf_counter() - began < seconds and i < 400):
+        for mode in (MODES if i % 2 == 0 else MODES[::-1]):
+            if mode in probes:
+                probes[mode].install()
+            torch.autograd.set_detect_anomaly(mode == "anomaly")
+            sync(device)
+            t0 = time.perf_counter()
+            run(BLOCK, i * BLOCK)
+            sync(device)
+            times[mode].append(time.perf_counter() - t0)
+            torch.autograd.set_detect_anomaly(False)
+            if mode in probes:
+                probes[mode].uninstall()
+        i += 1
+    return times
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--warmup", type=int, default=60)
+    parser.add_argument("--seconds", type=float, default=150, help="time for the paired blocks of each model")
     parser.add_argument("--cases", default=",".join(CASES))
     args = parser.parse_args()
     device = torch.device(args.device)
     torch.manual_seed(0)
-    modes = ["plain", "watch", "watch-full", "anomaly"]
     rows = []
     for case in args.cases.split(","):
         model, X, y, batch = CASES[case](device)
         opt, run = make_loop(model, X, y, batch)
-        # The steady state: the block starts after k warm-up steps (the first 20 steps with full
-        # statistics and the samples at each power of two up to k are the start-up, timed apart) and
-        # spans k steps, so it holds its share of sampled steps: one, at step k.
-        k = sampling_period(model, opt, run, args.warmup, device)
-        steps, warmup = max(args.steps, k), max(args.warmup, k)
-        times = {m: [] for m in modes}
-        for r in range(args.repeats):
-            order = modes if r % 2 == 0 else list(reversed(modes))
-            for mode in order:
-                times[mode].append(timed_block(mode, model, opt, run, steps, warmup, device))
-        # Each mode against the plain block of the same repeat (its neighbour in time), then the
-        # median: a machine that speeds up or slows down over the run moves both alike.
-        med = {m: statistics.median(t[1] / p[1] for t, p in zip(v, times["plain"])) for m, v in times.items()}
-        med["plain_ms"] = statistics.median(t[1] for t in times["plain"]) * 1e3
-        med["startup_ms"] = statistics.median(t[0] - p[0] for t, p in zip(times["watch"], times["plain"])) * 1e3
-        med["k"], med["steps"], med["warmup"] = k, steps, warmup
+        run(60)
+        sync(device)
+        sessions = steady_sessions(model, opt, run, device)
+        probe = sessions["watch"].session.probe
+        k = probe.sampler.period
+        times = paired_blocks(sessions, run, device, args.seconds)
+        for doctor in sessions.values():
+            doctor.session.probe.install()
+            doctor.__exit__(None, None, None)
+        plain = times["plain"]
+        med = {m: sum(v) / sum(plain) for m, v in times.items()}
+        med.update({m + "/pair": statistics.median(a / b for a, b in zip(v, plain)) for m, v in times.items()})
+        med["plain_ms"] = statistics.median(plain) / BLOCK * 1e3
+        med["pairs"], med["k"] = len(plain), k
+        med["startup_ms"], med["end_ms"] = (v * 1e3 for v in start_up(model, opt, run, max(60, k), device))
         rows.append((case, med))
-        print(f"{case}: k={k}, {steps} steps a block after {warmup}; plain {med['plain_ms']:.3f} ms/step; "
-              + ", ".join(f"{m} {med[m]:.3f}x" for m in modes[1:]) + f"; start-up {med['startup_ms']:.0f} ms",
-              flush=True)
+        print(f"{case}: k={k}, {len(plain)} rounds of {BLOCK}-step blocks; plain {med['plain_ms']:.3f} ms/step; "
+              + ", ".join(f"{m} {med[m]:.3f}x (pair median {med[m + '/pair']:.3f}x)" for m in MODES[1:])
+              + f"; start-up {med['startup_ms']:.0f} ms, diagnosis at the end {med['end_ms']:.0f} ms", flush=True)
     name = "cuda-" + torch.cuda.get_device_name(0).replace(" ", "-") if device.type == "cuda" else "cpu"
     machine = (f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}"
                + (f", {torch.cuda.get_device_name(0)}" if device.type == "cuda" else "")
                + f", {torch.get_num_threads()} torch threads")
     lines = [f"# Overhead of nndoctor.watch ({device.type})", "",
              f"Machine: {machine}. Command: `python benchmarks/overhead.py --device {args.device} "
-             f"--repeats {args.repeats} --steps {args.steps}`; {args.repeats} repeats of alternating blocks of "
-             f"{args.steps} steps, or k if more (k: watch's sampling period for the model, so that a block holds "
-             f"its share of sampled steps), after {args.warmup} warm-up steps, or k if more (the steady state: "
-             f"before k steps, watch samples each power of two); each ratio is the median over the repeats of a "
-             f"block's time over the plain block's of the same repeat. Start-up: what the warm-up steps took "
-             f"under watch beyond their plain time (hooks installed, the first 20 steps with full statistics, "
-             f"the samples up to k), once per run.", "",
-             "| model | plain ms/step | k | watch (default) | watch, full stats every step | detect_anomaly "
-             "| watch start-up, once |",
-             "|---|---|---|---|---|---|---|"]
+             f"--seconds {args.seconds:g}`. One watch session per mode, run to its steady state (twice its "
+             f"sampling period k, at least 256 steps), then its hooks put in and taken out between neighbouring "
+             f"blocks of {BLOCK} steps, the four modes in turn, for about {args.seconds:g} s a model. Each ratio: "
+             f"the summed time of the mode's blocks over the plain blocks' (so sampled steps and live rule runs "
+             f"count at their rate); in brackets the median of the per-round ratios. Start-up: what the first "
+             f"max(60, k) steps of a fresh watch took beyond the same steps plain; diagnosis: what leaving that watch "
+             f"took (the end-of-run rules and the report); each once per run (medians of 3).", "",
+             "| model | plain ms/step | k | rounds | watch (default) | watch, full stats every step "
+             "| detect_anomaly | watch start-up, once | diagnosis at the end, once |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for case, med in rows:
-        lines.append(f"| {case} | {med['plain_ms']:.3f} | {med['k']} | {med['watch']:.3f}x | "
-                     f"{med['watch-full']:.3f}x | {med['anomaly']:.3f}x | {med['startup_ms']:.0f} ms |")
+        lines.append(f"| {case} | {med['plain_ms']:.3f} | {med['k']} | {med['pairs']} | {med['watch']:.3f}x "
+                     f"({med['watch/pair']:.3f}x) | {med['watch-full']:.3f}x | {med['anomaly']:.3f}x "
+                     f"| {med['startup_ms']:.0f} ms | {med['end_ms']:.0f} ms |")
     out = Path(__file__).parent / "results" / f"overhead-{name}.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text("\n".join(lines) + "\n")
