@@ -453,6 +453,10 @@ ZH: dict[str, str] = {
     "weight norm of {layers} grew from {w0} to {wt} ({growth:.1f}x, steps {s0}-{st}) and was still growing at the end (the second half added {late:.1f}x what the first half did): nothing bounds the weights":
         "{layers} 的权重范数从 {w0} 增长到 {wt}({growth:.1f} 倍,第 {s0}-{st} 步),到最后仍在增长(后半段的增量是前半段的 {late:.1f} 倍):没有任何东西约束权重",
     " (no weight decay)": "(没有权重衰减)",
+    "{n_used} parameter tensors got no gradient at every one of {grad_checked} checked steps: {used}. Their output goes only into {fns}, whose result is not part of the loss given to backward() (a loss computed for the log, or a term left out of the total?): add it to the loss if these layers are meant to learn":
+        "{n_used} 个参数张量在检查的全部 {grad_checked} 步中都没有得到梯度:{used}。它们的输出只流入 {fns},"
+        "而其结果不在传给 backward() 的损失里(只是为了记录而计算的损失,还是总损失漏加了这一项?):"
+        "如果这些层应该学习,就把它加进损失",
     "; the loss kept falling with them ({l0} -> {l_half} -> {lt}): the objective rewards ever larger weights (is it bounded below?)":
         ";损失随之持续下降({l0} -> {l_half} -> {lt}):目标函数奖励越来越大的权重(它有下界吗?)",
     "the entropy of the class frequencies ({n_class_counts} classes) = {h:.3f}": "类别频率的熵({n_class_counts} 个类别)= {h:.3f}",

@@ -366,6 +366,8 @@ class Signals:
     # L205 by gradient, a few early steps: (step, [(term fn, d loss/d term, its gradient's contribution
     # |d loss/d term| x ||grad of term||)], the norm of the rest of the gradient, the total gradient's norm)
     loss_term_grads: list[tuple[int, list[tuple[str, float, float]], float, float]] = field(default_factory=list)
+    # (step, loss function, parameters that feed only it) for loss calls left out of the backward's graph
+    unused_loss_terms: list[tuple[int, str, list[str]]] = field(default_factory=list)
     # Losses computed with gradients off (validation): (step, value).
     eval_losses: list[tuple[int, float]] = field(default_factory=_bounded(200, 4096))
     # Metrics handed in by the user (doctor.log(val_loss=...)) or integrations: name -> [(step, value)].

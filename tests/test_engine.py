@@ -782,3 +782,46 @@ def test_a_head_replaced_after_its_optimizer_was_built_is_m302():
     assert "M302" in found and found["M302"].where == "head", sorted(found)
     assert found["M302"].evidence["not_in_optimizer"] == ["head.weight#2", "head.bias#2"]
     assert "M302" not in _two_stages(optimizer_before_head=False)
+
+
+class _TwoHeads(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.trunk = nn.Sequential(nn.Linear(8, 16), nn.ReLU())
+        self.label_head, self.aux_head = nn.Linear(16, 2), nn.Linear(16, 1)
+
+    def forward(self, x):
+        f = self.trunk(x)
+        return self.label_head(f), self.aux_head(f).squeeze(-1)
+
+
+def _aux_loss_findings(how: str):
+    """A second head scored by its own loss call, which is added to the total, left out of it (computed
+    for the log), or added with the head's output detached before it (a cut graph)."""
+    torch.manual_seed(0)
+    X = torch.randn(256, 8)
+    y, aux = (X[:, 0] > 0).long(), (X[:, 1] > 0).float()
+    model = _TwoHeads()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for _ in range(80):
+            idx = torch.randint(0, 256, (32,))
+            logits, aux_logits = model(X[idx])
+            if how == "detached":
+                aux_logits = aux_logits.detach().requires_grad_()
+            loss_main = F.cross_entropy(logits, y[idx])
+            loss_aux = F.binary_cross_entropy_with_logits(aux_logits, aux[idx])
+            loss = loss_main if how == "logged" else loss_main + loss_aux
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_a_head_whose_loss_is_left_out_of_the_total_is_told_apart_from_a_cut_graph_m303():
+    found = _aux_loss_findings("logged")
+    assert found["M303"].severity == "warning" and found["M303"].where == "aux_head", found.get("M303")
+    assert found["M303"].evidence["unused_loss_calls"] == ["binary_cross_entropy_with_logits"]
+    assert "M303" not in _aux_loss_findings("added")
+    cut = _aux_loss_findings("detached")["M303"]
+    assert cut.severity == "error" and "cuts the graph" in cut.message

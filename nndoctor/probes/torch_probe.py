@@ -893,6 +893,8 @@ class TorchProbe:
         of the loss brings (terms written by hand: a KL summed over the batch beside a per-pixel mean).
         Extra backward passes over the retained graph, with autograd.grad: no .grad is touched."""
         self._terms_weighed += 1
+        if loss.grad_fn is not None:
+            self._note_unused_terms(loss, terms)
         outs = [t for _, t in terms]
         if loss.numel() != 1 or loss.grad_fn is None or any(t is loss for t in outs) or not _plain_graph(self):
             return  # one term alone is the loss; or hooks that an extra backward would fire, or a compiled graph
@@ -910,6 +912,32 @@ class TorchProbe:
         names, step = [n for n, _ in terms], self.sig.steps
         self.rb.then(lambda h=holder: self.sig.loss_term_grads.append(
             (step, [(n, h[f"w{i}"], h[f"c{i}"]) for i, n in enumerate(names)], h["rest"], h["total"])))
+
+    def _note_unused_terms(self, loss: torch.Tensor, terms: list[tuple[str, torch.Tensor]]) -> None:
+        """Loss calls of the step whose result is not in the graph of the loss given to backward (a loss
+        computed for the log, or a term left out of the total), with the parameters that feed only them:
+        those get no gradient, and M303 says why. A walk over the graph's nodes; nothing runs."""
+        reached, stack = set(), [loss.grad_fn]
+        while stack:
+            node = stack.pop()
+            if node is not None and node not in reached:
+                reached.add(node)
+                stack.extend(n for n, _ in node.next_functions)
+        for fn, term in terms:
+            if term.grad_fn is None or term.grad_fn in reached:
+                continue
+            names, seen, stack = set(), set(), [term.grad_fn]
+            while stack:
+                node = stack.pop()
+                if node is None or node in seen or node in reached:  # (a trunk the loss also reaches)
+                    continue
+                seen.add(node)
+                variable = getattr(node, "variable", None)  # an AccumulateGrad node: a leaf tensor
+                name = self.param_name(variable) if variable is not None else None
+                if name is not None:
+                    names.add(name)
+                stack.extend(n for n, _ in node.next_functions)
+            self.sig.unused_loss_terms.append((self.sig.steps, fn, sorted(names)))
 
     @staticmethod
     def _term_gradients(loss: torch.Tensor, outs: list[torch.Tensor], params: list[torch.Tensor]) -> dict | None:

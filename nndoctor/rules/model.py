@@ -121,6 +121,17 @@ def gradient_blocked(ctx: Context):
                         where="the loss given to backward()", severity="error",
                         evidence={"leaf_losses": sig.leaf_losses, "sampled_backwards": sig.sampled_backwards,
                                   "params": [p.name for p in used]}))
+    elif used and _fed_only_unused_losses(sig, used):
+        fns = sorted({fn for _, fn, names in sig.unused_loss_terms if names})
+        hits.append(Hit(tr("{n_used} parameter tensors got no gradient at every one of {grad_checked} checked "
+                           "steps: {used}. Their output goes only into {fns}, whose result is not part of the "
+                           "loss given to backward() (a loss computed for the log, or a term left out of the "
+                           "total?): add it to the loss if these layers are meant to learn",
+                           n_used=len(used), grad_checked=used[0].grad_checked, used=names_list(_modules(used)),
+                           fns=names_list(fns)),
+                        where=names_list(_modules(used)), severity="warning",
+                        evidence={"params": [p.name for p in used], "checked_steps": used[0].grad_checked,
+                                  "unused_loss_calls": fns}))
     elif used:
         none = all(p.grad_none == p.grad_checked for p in used)
         hits.append(Hit(tr("{n_used} parameter tensors of layers that run in the forward pass got "
@@ -140,6 +151,13 @@ def gradient_blocked(ctx: Context):
                         where=names_list(_modules(unused)), severity="info",
                         evidence={"params": [p.name for p in unused]}))
     return hits
+
+
+def _fed_only_unused_losses(sig, params) -> bool:
+    """Every one of ``params`` feeds a loss call whose result the backward's loss leaves out (and nothing
+    the loss uses: the probe collects the parameters exclusive to such a call)."""
+    feeding = {n for _, _, names in sig.unused_loss_terms for n in names}
+    return bool(feeding) and all(p.name in feeding for p in params)
 
 
 # ----------------------------------------------------------------------------- activation statistics
