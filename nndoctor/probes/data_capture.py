@@ -427,7 +427,8 @@ def _guarded(method: Callable) -> Callable:
         try:
             return method(self, *args, **kwargs)
         except Exception as exc:
-            self.failed(exc)
+            self.release()
+            self.on_error("probe:data", exc)
             return None
 
     return guarded
@@ -542,10 +543,10 @@ class DataCapture:
             # Two sampler splits of one data set are different splits: the base is the data set and the indices.
             roles["snapshot"], roles["base"], roles["chosen"] = snapshot, id(_base_dataset(dataset)), chosen
 
+    @_guarded
     def on_forward(self, module: Any, x: Any, grad: bool, sampling: bool, args: Any = None) -> None:
         """A call of the root model: ``x`` its first tensor, ``args`` all its arguments (the other
-        per-sample tensors in them are part of each sample). Not guarded here (it runs on every step):
-        the caller passes its errors to ``failed``."""
+        per-sample tensors in them are part of each sample)."""
         if x is None:
             return
         shape = x.shape  # (one torch call: this runs on every step)
@@ -654,11 +655,6 @@ class DataCapture:
         for filler, x, y, source, extra, group in queued:
             filler.pending -= len(x)
             self._add(filler, x, y, source, extra, group)
-
-    def failed(self, exc: Exception) -> None:
-        """An error in the capture: an internal error of "probe:data", and what it held is let go."""
-        self.release()
-        self.on_error("probe:data", exc)
 
     def release(self) -> None:
         self._train_x = self._val_x = None

@@ -324,10 +324,9 @@ class TorchProbe:
         label = f"{label}#{same + 1}" if same else label  # layers of a ModuleDict called one by one
         prefix = "" if not self.sig.models else label + "."
         self.sig.models.append(label)
+        self._name_modules(module, prefix, label)
         has_mode_layers = False
-        for name, sub in module.named_modules():
-            if sub not in self._module_names:
-                self._module_names[sub] = (prefix + name) if name else label
+        for sub in module.modules():
             if isinstance(sub, MODE_DEPENDENT) and getattr(sub, "p", 1.0) != 0:
                 has_mode_layers = True
                 self.sig.mode_dependent_layers.append(f"{self._module_names[sub]} ({type(sub).__name__})")
@@ -336,6 +335,11 @@ class TorchProbe:
         if self._installed:
             self._watch_calls_of(type(module))
         self._register_params(module, prefix, label)
+
+    def _name_modules(self, module: nn.Module, prefix: str, label: str) -> None:
+        for name, sub in module.named_modules():
+            if sub not in self._module_names:
+                self._module_names[sub] = (prefix + name) if name else label
 
     def _register_params(self, module: nn.Module, prefix: str, label: str) -> None:
         """The model's parameters not known yet (all of them at its registration; later, a layer added or
@@ -363,9 +367,7 @@ class TorchProbe:
             for sub in hidden.modules() if values else ():
                 self._unregistered.setdefault(id(sub), (prefix + path, values))
         if late:
-            for name, sub in module.named_modules():
-                if sub not in self._module_names:
-                    self._module_names[sub] = (prefix + name) if name else label
+            self._name_modules(module, prefix, label)
         if fresh:
             sums = torch.stack([p.detach().float().sum().cpu() for _, p in fresh]).tolist()
             self._initial_sums.update({name: s for (name, _), s in zip(fresh, sums)})
@@ -473,10 +475,7 @@ class TorchProbe:
                 self._refresh_requires_grad(module)
                 if x is not None:
                     self._batch_signal(module, x)
-            try:
-                self.data.on_forward(module, x, True, sampling, args)
-            except Exception as exc:
-                self.data.failed(exc)
+            self.data.on_forward(module, x, True, sampling, args)
             return
         self._eval_root_training = module.training
         if not module.training:
@@ -491,10 +490,7 @@ class TorchProbe:
                     self.sig.train_mode_eval_steps += 1
             else:
                 self.sig.eval_forwards_eval_mode += 1
-        try:
-            self.data.on_forward(module, x, False, sampling, args)
-        except Exception as exc:
-            self.data.failed(exc)
+        self.data.on_forward(module, x, False, sampling, args)
 
     def _refresh_requires_grad(self, module: nn.Module) -> None:
         """requires_grad as it is now (sampled steps): a two-stage fine-tune freezes or unfreezes after
@@ -917,26 +913,16 @@ class TorchProbe:
         """Loss calls of the step whose result is not in the graph of the loss given to backward (a loss
         computed for the log, or a term left out of the total), with the parameters that feed only them:
         those get no gradient, and M303 says why. A walk over the graph's nodes; nothing runs."""
-        reached, stack = set(), [loss.grad_fn]
-        while stack:
-            node = stack.pop()
-            if node is not None and node not in reached:
-                reached.add(node)
-                stack.extend(n for n, _ in node.next_functions)
+        reached = _graph_nodes(loss.grad_fn)
         for fn, term in terms:
             if term.grad_fn is None or term.grad_fn in reached:
                 continue
-            names, seen, stack = set(), set(), [term.grad_fn]
-            while stack:
-                node = stack.pop()
-                if node is None or node in seen or node in reached:  # (a trunk the loss also reaches)
-                    continue
-                seen.add(node)
+            names = set()
+            for node in _graph_nodes(term.grad_fn, stop=reached):  # (not into a trunk the loss also reaches)
                 variable = getattr(node, "variable", None)  # an AccumulateGrad node: a leaf tensor
                 name = self.param_name(variable) if variable is not None else None
                 if name is not None:
                     names.add(name)
-                stack.extend(n for n, _ in node.next_functions)
             self.sig.unused_loss_terms.append((self.sig.steps, fn, sorted(names)))
 
     @staticmethod
@@ -1256,8 +1242,7 @@ class TorchProbe:
         if self._in_step:
             self._in_step -= 1
         self._backward_mark = self.sig.backward_calls
-        entry = self._optimizers._entries.get(id(opt))  # (_optimizer_entry inlined: this runs on every step)
-        info, state = entry[1] if entry is not None and entry[0]() is opt else self._optimizer_info(opt)
+        info, state = self._optimizer_entry(opt)
         if self.sampling:
             info.groups = _group_settings(opt)  # hyper-parameters per group (lr...); refreshed at the end
         # Sampled by this optimizer's own count (a second optimizer steps after the step's end).
@@ -1564,6 +1549,17 @@ _VIEW_NODES = ("ViewBackward0", "UnsafeViewBackward0", "ReshapeAliasBackward0")
 
 def _global_norm(tensors: list[torch.Tensor]) -> torch.Tensor:
     return torch.stack(torch._foreach_norm(tensors)).norm()
+
+
+def _graph_nodes(start: Any, stop: set | frozenset = frozenset()) -> set:
+    """The autograd nodes reachable from ``start`` (a grad_fn), not walking past those in ``stop``."""
+    seen, stack = set(), [start]
+    while stack:
+        node = stack.pop()
+        if node is not None and node not in seen and node not in stop:
+            seen.add(node)
+            stack.extend(n for n, _ in node.next_functions)
+    return seen
 
 
 def _term_step_due(step: int, done: int) -> bool:
