@@ -289,6 +289,9 @@ ZH: dict[str, str] = {
         "它们看起来是 sigmoid 的输出,但该损失需要原始 logits",
     "{fn} got prediction {a} and target {b}, which broadcast to {joint}: {size} pairs compared instead of {max_input_numel}":
         "{fn} 收到的预测形状为 {a}、目标形状为 {b},二者广播成 {joint}:比较了 {size} 对,而不是 {max_input_numel} 对",
+    "the loss's {op} broadcast the model's output of shape {a} against a tensor of shape {b} with no gradient (the target) into {joint}: {size} pairs compared instead of {n}, every prediction with every target":
+        "损失中的 {op} 把形状为 {a} 的模型输出和一个形状为 {b}、没有梯度的张量(目标)广播成 {joint}:"
+        "比较了 {size} 对,而不是 {n} 对,每个预测都和每个目标做了比较",
     "the loss is a sum of parts and the gradient of {hi} is {ratio:.0f}x that of {lo} (gradient norms {c_hi} against {c_lo}, each its largest over {n} early steps): {lo} barely trains the model; rescale the parts (the same reduction for both: a sum over the batch or the features beside a mean is the usual cause, or a weight)":
         "损失由多个部分相加而成,{hi} 的梯度是 {lo} 的 {ratio:.0f} 倍(梯度范数 {c_hi} 对 {c_lo},各取前 {n} 个早期步中的最大值):{lo} 几乎不训练模型;请调整各部分的尺度(两者使用相同的归约方式:常见原因是一个在批次或特征上求和,另一个取平均;或加权重)",
     "{fn} gets predictions flattened from a ({a}, {b}, ...) tensor and targets flattened from a ({b}, {a}) one, in {n_apart} of {n_calls} sampled calls: position i of one is not position i of the other, so most outputs are scored against another sample's target (a sequence-first output against batch-first targets); transpose one of them before flattening":

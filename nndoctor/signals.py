@@ -368,6 +368,8 @@ class Signals:
     loss_term_grads: list[tuple[int, list[tuple[str, float, float]], float, float]] = field(default_factory=list)
     # (step, loss function, parameters that feed only it) for loss calls left out of the backward's graph
     unused_loss_terms: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    # L204 in a loss written by hand: (step, op, the model-side operand's shape, the broadcast result's shape)
+    loss_broadcasts: list[tuple[int, str, tuple, tuple]] = field(default_factory=list)
     # Losses computed with gradients off (validation): (step, value).
     eval_losses: list[tuple[int, float]] = field(default_factory=_bounded(200, 4096))
     # Metrics handed in by the user (doctor.log(val_loss=...)) or integrations: name -> [(step, value)].

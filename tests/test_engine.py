@@ -825,3 +825,40 @@ def test_a_head_whose_loss_is_left_out_of_the_total_is_told_apart_from_a_cut_gra
     assert "M303" not in _aux_loss_findings("added")
     cut = _aux_loss_findings("detached")["M303"]
     assert cut.severity == "error" and "cuts the graph" in cut.message
+
+
+def _handwritten_loss_findings(how: str) -> dict:
+    """Regression with a loss written by hand, its shapes right or broadcast against each other."""
+    torch.manual_seed(0)
+    X = torch.randn(512, 6)
+    y = X @ torch.randn(6) + 0.1 * torch.randn(512)  # (N,)
+    model = nn.Sequential(nn.Linear(6, 32), nn.ReLU(), nn.Linear(32, 1))
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for _ in range(60):
+            idx = torch.randint(0, 512, (32,))
+            pred, target = model(X[idx]), y[idx]
+            if how == "squared (N,1) - (N,)":
+                loss = ((pred - target) ** 2).mean()
+            elif how == "absolute (N,) - (N,1)":
+                loss = (pred.squeeze(1) - target.unsqueeze(1)).abs().mean()
+            elif how == "sign margin (N,) * (N,1)":
+                loss = torch.clamp(1 - torch.sign(target) * pred, min=0).mean()
+            elif how == "squared, shapes equal":
+                loss = ((pred.squeeze(1) - target) ** 2).mean()
+            elif how == "pairwise ranking of the outputs":  # s_i - s_j on purpose: both sides are the model's
+                s = pred.squeeze(1)
+                loss = F.softplus(-(s[:, None] - s[None, :]) * torch.sign(target[:, None] - target[None, :])).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_a_handwritten_loss_that_broadcasts_the_output_against_the_target_is_l204():
+    for how in ("squared (N,1) - (N,)", "absolute (N,) - (N,1)", "sign margin (N,) * (N,1)"):
+        found = _handwritten_loss_findings(how)
+        assert "L204" in found, (how, sorted(found))
+        assert found["L204"].evidence["broadcast_shape"] == [32, 32], found["L204"].evidence
+    for how in ("squared, shapes equal", "pairwise ranking of the outputs"):
+        assert "L204" not in _handwritten_loss_findings(how), how

@@ -54,6 +54,10 @@ _in_transform = getattr(torch._C, "_are_functorch_transforms_active", lambda: Fa
 RESEED_KEYS = 32
 INTERLEAVE_MAX_CHANNELS = 16  # convolutions whose inputs are checked for interleaved channels (D112)
 TERM_GRADIENT_STEPS = (0, 1, 2, 16, 64)  # the steps from which L205 weighs loss terms by gradient
+# Elementwise ops of two tensors, as autograd names their nodes: where a loss written by hand broadcasts.
+BROADCASTING_NODES = frozenset({"SubBackward0", "RsubBackward0", "AddBackward0", "MulBackward0", "DivBackward0",
+                                "PowBackward1", "MaximumBackward0", "MinimumBackward0", "Atan2Backward0"})
+LOSS_GRAPH_MAX_NODES = 256  # the walk from the loss back to the model's output stops here (a loss is small)
 TERM_GRADIENT_MAX_PARAMS = 20_000_000  # above, k+1 extra gradient copies would cost too much memory
 DROPOUTS = ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")
 
@@ -161,6 +165,7 @@ class TorchProbe:
         # Per-step state, released at the end of each step.
         self._step_root_call: tuple[weakref.ref, tuple, bool] | None = None
         self._last_root_output: weakref.ref | None = None
+        self._root_output_node: tuple | None = None  # (grad_fn, shape) of a sampled step's model output
         self._last_train_forward: tuple[bool, bool] | None = None  # (model in train mode, has mode layers)
         self._step_loss_args: tuple | None = None
         self._leaf_order_done = False
@@ -172,6 +177,7 @@ class TorchProbe:
         self._last_leaf_out: weakref.ref | None = None
         self._step_terms: list[tuple[str, torch.Tensor]] = []  # this backward's loss calls, live
         self._terms_weighed = 0  # steps whose loss terms were weighed by gradient (L205)
+        self._broadcasts_seen: set[tuple] = set()  # (op, operand shape, result shape) noted for L204
         # Sampled steps only: the models run with gradients (weak), and the gradient norms right after the
         # last backward (names, norms), before clipping or anything else between backward and step().
         self._step_models: list[weakref.ref] = []
@@ -451,6 +457,8 @@ class TorchProbe:
         if self._depth == 0 and module in self._roots:
             out = first_tensor(output)
             self._last_root_output = weakref.ref(out) if out is not None else None
+            if out is not None and out.grad_fn is not None:  # (held to the step's end: the output may not be)
+                self._root_output_node = (out.grad_fn, tuple(out.shape))
             if self._leaf_trace and not self._leaf_order_done and torch.is_grad_enabled():
                 last_kind = self._leaf_trace[-1][1]
                 if self._last_leaf_out is not None and _same_values(self._last_leaf_out(), out) \
@@ -834,6 +842,8 @@ class TorchProbe:
             self.sig.sampled_backwards += 1
             if loss.grad_fn is None and loss.requires_grad:
                 self.sig.leaf_losses += 1
+            elif loss.grad_fn is not None:
+                self._note_loss_broadcasts(loss)
         value = None
         if loss.is_cpu:
             try:
@@ -924,6 +934,35 @@ class TorchProbe:
                 if name is not None:
                     names.add(name)
             self.sig.unused_loss_terms.append((self.sig.steps, fn, sorted(names)))
+
+    def _note_loss_broadcasts(self, loss: torch.Tensor) -> None:
+        """L204 for a loss written by hand: between the model's output and the loss, an elementwise op
+        that broadcast a (N, 1) or (N,) output of the model against a tensor with no gradient (the
+        target) into (N, N), N the batch. Every prediction then meets every target, and the best the
+        model can do is the batch mean. Shapes from the graph's metadata (sampled steps); nothing runs."""
+        output, call = self._root_output_node, self._step_root_call
+        if output is None or call is None:
+            return  # (a loss that is not downstream of a known output: not walked into the model)
+        x = first_tensor(call[1])
+        rows = {shape[0] for shape in (tuple(x.shape) if x is not None else (), output[1]) if shape and shape[0] > 1}
+        for node in _graph_nodes(loss.grad_fn, stop={output[0]}, limit=LOSS_GRAPH_MAX_NODES):
+            nexts = node.next_functions
+            if len(nexts) != 2 or all(f is not None for f, _ in nexts) or node.name() not in BROADCASTING_NODES:
+                continue  # (a constant operand: its next function is None)
+            metadata = getattr(node, "_input_metadata", None)  # (torch >= 2.2) the op's output shape
+            if not metadata:
+                return
+            result = tuple(metadata[0].shape)
+            for f, index in nexts:
+                if f is None:
+                    continue
+                operand = tuple(f._input_metadata[index].shape)
+                n = result[0] if len(result) == 2 and result[0] == result[1] else None
+                if n in rows and operand in ((n, 1), (n,)):
+                    key = (node.name(), operand, result)
+                    if key not in self._broadcasts_seen:
+                        self._broadcasts_seen.add(key)
+                        self.sig.loss_broadcasts.append((self.sig.steps, _op_name(node), operand, result))
 
     @staticmethod
     def _term_gradients(loss: torch.Tensor, outs: list[torch.Tensor], params: list[torch.Tensor]) -> dict | None:
@@ -1412,7 +1451,7 @@ class TorchProbe:
             if root is not None:
                 self._identical_units(root)
             self.rb.flush()
-            self._step_models, self._backward_grads = [], None
+            self._step_models, self._backward_grads, self._root_output_node = [], None, None
         now = time.perf_counter()
         sig, sampler = self.sig, self.sampler
         sampler.observe(sig.steps, now - self._step_started, sampling)
@@ -1551,15 +1590,22 @@ def _global_norm(tensors: list[torch.Tensor]) -> torch.Tensor:
     return torch.stack(torch._foreach_norm(tensors)).norm()
 
 
-def _graph_nodes(start: Any, stop: set | frozenset = frozenset()) -> set:
-    """The autograd nodes reachable from ``start`` (a grad_fn), not walking past those in ``stop``."""
+def _graph_nodes(start: Any, stop: set | frozenset = frozenset(), limit: int | None = None) -> set:
+    """The autograd nodes reachable from ``start`` (a grad_fn), not walking past those in ``stop``;
+    at most ``limit`` of them."""
     seen, stack = set(), [start]
-    while stack:
+    while stack and (limit is None or len(seen) < limit):
         node = stack.pop()
         if node is not None and node not in seen and node not in stop:
             seen.add(node)
             stack.extend(n for n, _ in node.next_functions)
     return seen
+
+
+def _op_name(node: Any) -> str:
+    """An autograd node's op as the user wrote it: SubBackward0 -> sub."""
+    name = node.name()
+    return name[:name.index("Backward")].lower() if "Backward" in name else name
 
 
 def _term_step_due(step: int, done: int) -> bool:

@@ -118,6 +118,15 @@ def loss_shape_broadcast(ctx: Context):
                           max_input_numel=max(c.input.numel, c.target.numel)),
                        where=f"{c.fn}", step=c.step,
                        evidence={"prediction_shape": list(a), "target_shape": list(b), "broadcast_shape": list(joint)})
+    for step, op, operand, result in ctx.signals.loss_broadcasts:  # a loss written by hand
+        n = result[0]
+        return Hit(tr("the loss's {op} broadcast the model's output of shape {a} against a tensor of shape "
+                      "{b} with no gradient (the target) into {joint}: {size} pairs compared instead of {n}, "
+                      "every prediction with every target",
+                      op=op, a=tuple(operand), b=(n, 1) if len(operand) == 1 else (n,), joint=tuple(result),
+                      size=n * n, n=n),
+                   where=f"loss ({op})", step=step,
+                   evidence={"prediction_shape": list(operand), "broadcast_shape": list(result), "op": op})
     return None
 
 
