@@ -1540,7 +1540,11 @@ CATALOG: tuple[dict, ...] = (
                 "broken, or the reverse. nndoctor compares the label sets and the "
                 "per-feature means and stds of the training and evaluation batches it "
                 "observes, and reports classes missing from training and features "
-                "whose means differ by many training standard deviations."
+                "whose means differ by many training standard deviations. It also "
+                "counts the class predictions of the last validation passes against "
+                "their targets: predictions that match a relabeling of the targets far "
+                "better than the targets themselves mean the class indices were "
+                "assigned per split."
             ),
             "zh": (
                 "如果验证集中含有训练集从未出现过的类别,"
@@ -1549,6 +1553,8 @@ CATALOG: tuple[dict, ...] = (
                 "好好的模型看起来像坏了,反之亦然。nndoctor "
                 "比较它观察到的训练批量和评估批量的标签集合以及各特征的均值和标准差,"
                 "报告训练集中缺失的类别,以及均值相差许多个训练集标准差的特征。"
+                "它还统计最后几次验证中类别预测与目标的对应:如果预测与目标的某种重新编号"
+                "远比与目标本身吻合,说明类别索引是按划分分别指定的。"
             ),
         },
         fix={
@@ -1556,12 +1562,15 @@ CATALOG: tuple[dict, ...] = (
                 "Split with a random permutation or a stratified split: "
                 "`torch.utils.data.random_split(ds, [0.8, 0.2], "
                 "generator=torch.Generator().manual_seed(0))`, or scikit-learn's "
-                "`train_test_split(..., stratify=y)`."
+                "`train_test_split(..., stratify=y)`. Labels encoded per split: fit "
+                "one label mapping (LabelEncoder, a dict of class names) on the "
+                "training labels and apply it to every split."
             ),
             "zh": (
                 "用随机置换或分层抽样来划分:`torch.utils.data.random_split(ds, [0.8, "
                 "0.2], generator=torch.Generator().manual_seed(0))`,或 scikit-learn 的 "
-                "`train_test_split(..., stratify=y)`。"
+                "`train_test_split(..., stratify=y)`。标签按划分分别编码时:只在训练标签上"
+                "拟合一个标签映射(LabelEncoder 或类名字典),并用于所有划分。"
             ),
         },
         example={

@@ -289,6 +289,10 @@ ZH: dict[str, str] = {
         "它们看起来是 sigmoid 的输出,但该损失需要原始 logits",
     "{fn} got prediction {a} and target {b}, which broadcast to {joint}: {size} pairs compared instead of {max_input_numel}":
         "{fn} 收到的预测形状为 {a}、目标形状为 {b},二者广播成 {joint}:比较了 {size} 对,而不是 {max_input_numel} 对",
+    "the validation labels look encoded apart from the training ones: in the last validation pass(es) the model's predictions match the targets in {matched:.0%} of {n} samples, but {best:.0%} under the relabeling {moved}; the class indices were assigned per split (a LabelEncoder, factorize or sorted(set(labels)) fitted on each split): build one mapping on the training labels and apply it to every split":
+        "验证集标签的编码看起来与训练集不同:在最后的验证中,模型的预测只在 {n} 个样本的 {matched:.0%} 上与目标一致,"
+        "但在重新编号 {moved} 之下达到 {best:.0%};类别索引是按划分分别指定的(在每个划分上各自拟合 LabelEncoder、"
+        "factorize 或 sorted(set(labels))):请只在训练标签上建立一个映射,并用于所有划分",
     "the loss's {op} broadcast the model's output of shape {a} against a tensor of shape {b} with no gradient (the target) into {joint}: {size} pairs compared instead of {n}, every prediction with every target":
         "损失中的 {op} 把形状为 {a} 的模型输出和一个形状为 {b}、没有梯度的张量(目标)广播成 {joint}:"
         "比较了 {size} 对,而不是 {n} 对,每个预测都和每个目标做了比较",

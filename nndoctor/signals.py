@@ -370,6 +370,9 @@ class Signals:
     unused_loss_terms: list[tuple[int, str, list[str]]] = field(default_factory=list)
     # L204 in a loss written by hand: (step, op, the model-side operand's shape, the broadcast result's shape)
     loss_broadcasts: list[tuple[int, str, tuple, tuple]] = field(default_factory=list)
+    # Gradient-free class-index losses of the last validation passes: counts[target][prediction], their steps
+    val_confusion: list[list[int]] | None = None
+    val_confusion_steps: tuple[int, int] | None = None
     # Losses computed with gradients off (validation): (step, value).
     eval_losses: list[tuple[int, float]] = field(default_factory=_bounded(200, 4096))
     # Metrics handed in by the user (doctor.log(val_loss=...)) or integrations: name -> [(step, value)].

@@ -81,7 +81,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # at c = 0.45 (the zoo's LSTM forecaster); independent samples (digits, wine, breast cancer) match 0.
     "D116": {"min_unseen": 3, "min_unseen_share": 0.02, "max_class_distance": 0.5, "min_smd": 0.2,
              "smd_z": 3.0, "min_val": 20, "min_train": 50, "max_features": 100000, "train_eval_z": 3.0,
-             "train_eval_min_share": 0.5, "min_window_share": 0.5},
+             "train_eval_min_share": 0.5, "min_window_share": 0.5,
+             # Labels encoded per split: the best one-to-one relabeling of the validation targets reaches
+             # min_relabel_accuracy while the targets as given get at most max_relabel_ratio of it, and the
+             # classes it moves hold min_relabel_share of the samples.
+             "min_relabel_samples": 50, "min_relabel_accuracy": 0.5, "max_relabel_ratio": 0.5,
+             "min_relabel_share": 0.2},
     # CS231n: ln(C) for cross-entropy at init, ln 2 per output for BCE.
     "L201": {"max_ratio": 1.6, "abs_slack": 0.25},
     # Softmax rows: non-negative and summing to 1 within this tolerance.

@@ -862,3 +862,35 @@ def test_a_handwritten_loss_that_broadcasts_the_output_against_the_target_is_l20
         assert found["L204"].evidence["broadcast_shape"] == [32, 32], found["L204"].evidence
     for how in ("squared, shapes equal", "pairwise ranking of the outputs"):
         assert "L204" not in _handwritten_loss_findings(how), how
+
+
+def _validation_labels_findings(permute: bool) -> dict:
+    """Digits, a validation loss each epoch; the validation labels relabeled (classes swapped in pairs) or not."""
+    from sklearn.datasets import load_digits
+
+    torch.manual_seed(0)
+    X, y = load_digits(return_X_y=True)
+    X, y = torch.tensor(X / 16.0, dtype=torch.float32), torch.tensor(y)
+    X_val, y_val = X[1400:], y[1400:]
+    if permute:
+        y_val = torch.tensor([1, 0, 3, 2, 5, 4, 7, 6, 9, 8])[y_val]
+    model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for epoch in range(6):
+            for i in range(0, 1400, 50):
+                loss = F.cross_entropy(model(X[i:i + 50]), y[i:i + 50])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            with torch.no_grad():
+                F.cross_entropy(model(X_val), y_val)
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_validation_labels_encoded_apart_from_the_training_labels_are_d116():
+    found = _validation_labels_findings(permute=True)
+    assert "D116" in found, sorted(found)
+    assert found["D116"].evidence["relabeling"] == {"0": 1, "1": 0, "2": 3, "3": 2, "4": 5, "5": 4, "6": 7,
+                                                    "7": 6, "8": 9, "9": 8}, found["D116"].evidence
+    assert "D116" not in _validation_labels_findings(permute=False)

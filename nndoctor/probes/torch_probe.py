@@ -57,6 +57,8 @@ TERM_GRADIENT_STEPS = (0, 1, 2, 16, 64)  # the steps from which L205 weighs loss
 # Elementwise ops of two tensors, as autograd names their nodes: where a loss written by hand broadcasts.
 BROADCASTING_NODES = frozenset({"SubBackward0", "RsubBackward0", "AddBackward0", "MulBackward0", "DivBackward0",
                                 "PowBackward1", "MaximumBackward0", "MinimumBackward0", "Atan2Backward0"})
+VAL_CONFUSION_MAX_CLASSES = 50  # D116's relabeling check: (classes x classes) counts kept per validation step
+VAL_CONFUSION_MIN_SAMPLES = 200  # ... summed over the last validation steps until they hold this many
 LOSS_GRAPH_MAX_NODES = 256  # the walk from the loss back to the model's output stops here (a loss is small)
 TERM_GRADIENT_MAX_PARAMS = 20_000_000  # above, k+1 extra gradient copies would cost too much memory
 DROPOUTS = ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")
@@ -178,6 +180,8 @@ class TorchProbe:
         self._step_terms: list[tuple[str, torch.Tensor]] = []  # this backward's loss calls, live
         self._terms_weighed = 0  # steps whose loss terms were weighed by gradient (L205)
         self._broadcasts_seen: set[tuple] = set()  # (op, operand shape, result shape) noted for L204
+        # (step, classes, counts of target x classes + prediction) of the latest validation passes (D116)
+        self._val_confusions: deque = deque(maxlen=64)
         # Sampled steps only: the models run with gradients (weak), and the gradient norms right after the
         # last backward (names, norms), before clipping or anything else between backward and step().
         self._step_models: list[weakref.ref] = []
@@ -706,6 +710,24 @@ class TorchProbe:
                                             target=tensor_stats(target, self.rb, integral=True),
                                             classes=int(inp.shape[1])))
 
+    def _count_val_predictions(self, logits: Any, target: Any) -> None:
+        """D116: (target class, predicted class) counts of the gradient-free class-index losses, per
+        step, on the device (no sync): validation labels encoded apart from the training ones show up
+        as predictions that match a relabeling of the targets, not the targets."""
+        if not isinstance(logits, torch.Tensor) or not isinstance(target, torch.Tensor) or logits.dim() != 2 \
+                or target.dim() != 1 or target.is_floating_point() or logits.shape[0] != target.shape[0]:
+            return
+        classes = logits.shape[1]
+        if not 2 < classes <= VAL_CONFUSION_MAX_CLASSES:
+            return
+        t = target.long()
+        cell = torch.where((t >= 0) & (t < classes), t * classes + logits.argmax(1), classes * classes)
+        counts = self._val_confusions[-1] if self._val_confusions else None
+        if counts is None or counts[0] != self.sig.steps or counts[1] != classes:
+            counts = (self.sig.steps, classes, torch.zeros(classes * classes + 1, dtype=torch.long, device=t.device))
+            self._val_confusions.append(counts)
+        counts[2].index_add_(0, cell, torch.ones_like(cell))
+
     def _on_loss(self, name: str, signature: inspect.Signature, args: tuple, kwargs: dict, out: Any) -> None:
         if not isinstance(out, torch.Tensor) or out.numel() != 1:
             return
@@ -715,8 +737,12 @@ class TorchProbe:
             holder: dict = {}
             self.rb.later(holder, "v", out.detach().reshape(()))
             self.rb.then(lambda h=holder, s=self.sig.steps: self.sig.eval_losses.append((s, h["v"])))
-            if self.data._val_x is not None:
-                self.data.on_loss(None, signature.bind_partial(*args, **kwargs).arguments.get("target"), False)
+            if self.data._val_x is not None or name in ("cross_entropy", "nll_loss"):
+                bound = signature.bind_partial(*args, **kwargs).arguments
+                if self.data._val_x is not None:
+                    self.data.on_loss(None, bound.get("target"), False)
+                if name in ("cross_entropy", "nll_loss"):
+                    self._count_val_predictions(bound.get("input"), bound.get("target"))
             return
         if self.on_step_end is not None and self._step_loss_args is None:
             self._step_loss_args = (name, args, kwargs)  # --try-fixes clones every step's batch
@@ -1486,11 +1512,27 @@ class TorchProbe:
         self._release_step()
         for opt, (info, _) in self._optimizers.items():
             info.groups = _group_settings(opt)
+        self._read_val_confusion()
         names = [(p, n) for p, n in self.live_params() if n in self._initial_sums]
         if names:
             sums = torch.stack([p.detach().float().sum().cpu() for p, _ in names]).tolist()
             for (_, name), now in zip(names, sums):
                 self.sig.params[name].changed = now != self._initial_sums[name]
+
+    def _read_val_confusion(self) -> None:
+        """The confusion counts of the last validation passes, newest first, until they hold enough samples."""
+        total, classes, steps = None, None, []
+        for step, c, counts in reversed(self._val_confusions):
+            if classes is not None and c != classes:
+                break
+            classes, total = c, counts if total is None else total + counts
+            steps.append(step)
+            if int(total[:-1].sum()) >= VAL_CONFUSION_MIN_SAMPLES:
+                break
+        self._val_confusions.clear()
+        if total is not None:
+            self.sig.val_confusion = total[:-1].reshape(classes, classes).cpu().tolist()
+            self.sig.val_confusion_steps = (min(steps), max(steps))
 
     def _identical_units(self, model: nn.Module) -> None:
         """Sampled steps: the Linear/Conv layers of the step's model whose output units all have the same

@@ -240,6 +240,34 @@ def _fed_as_stored(sig, bank) -> bool:
     return all(lo - slack <= b.inputs.min and b.inputs.max <= hi + slack for b in fed if b.inputs.is_floating)
 
 
+def _relabeling(confusion: list[list[int]] | None, th: dict) -> tuple[int, float, float, dict] | None:
+    """(samples, accuracy, accuracy under the best one-to-one relabeling, the classes it moves) when
+    the predictions agree with a relabeling of the targets far better than with the targets themselves."""
+    if not confusion:
+        return None
+    m = np.asarray(confusion, dtype=np.int64)
+    n = int(m.sum())
+    if n < th["min_relabel_samples"]:
+        return None
+    mapping, rows, cols = {}, set(), set()
+    for cell in np.argsort(-m, axis=None, kind="stable"):  # greedy: the largest cells first, one per row and column
+        t, p = divmod(int(cell), m.shape[1])
+        if m[t, p] == 0:
+            break
+        if t not in rows and p not in cols:
+            mapping[t] = p
+            rows.add(t)
+            cols.add(p)
+    matched = float(np.trace(m)) / n
+    best = sum(int(m[t, p]) for t, p in mapping.items()) / n
+    moved = {t: p for t, p in sorted(mapping.items()) if t != p}
+    moved_share = sum(int(m[t, p]) for t, p in moved.items()) / n
+    if len(moved) >= 2 and best >= th["min_relabel_accuracy"] and matched <= th["max_relabel_ratio"] * best \
+            and moved_share >= th["min_relabel_share"]:
+        return n, matched, best, moved
+    return None
+
+
 @rule("D116")
 def split_mismatch(ctx: Context):
     """Training and validation data hold different things: classes in validation that training never had,
@@ -248,6 +276,21 @@ def split_mismatch(ctx: Context):
     sig, th = ctx.signals, ctx.th
     if not ctx.final:
         return None
+    relabeled = _relabeling(sig.val_confusion, th)
+    if relabeled is not None:
+        n, matched, best, moved = relabeled
+        first, last = sig.val_confusion_steps
+        return Hit(tr("the validation labels look encoded apart from the training ones: in the last validation "
+                      "pass(es) the model's predictions match the targets in {matched:.0%} of {n} samples, but "
+                      "{best:.0%} under the relabeling {moved}; the class indices were assigned per split (a "
+                      "LabelEncoder, factorize or sorted(set(labels)) fitted on each split): build one mapping on "
+                      "the training labels and apply it to every split",
+                      matched=matched, n=n, best=best,
+                      moved=", ".join(f"{t} -> {p}" for t, p in list(moved.items())[:8])),
+                   where="validation targets", step=last,
+                   evidence={"validation_predictions": n, "accuracy": matched, "accuracy_relabeled": best,
+                             "relabeling": {str(t): p for t, p in moved.items()}, "steps": [first, last]},
+                   explains=("G408",))  # (the validation loss rises as the training mapping is learned)
     split = _split(sig, th)
     if split is None:
         return None
