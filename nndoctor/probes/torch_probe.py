@@ -970,7 +970,8 @@ class TorchProbe:
         if output is None or call is None:
             return  # (a loss that is not downstream of a known output: not walked into the model)
         x = first_tensor(call[1])
-        rows = {shape[0] for shape in (tuple(x.shape) if x is not None else (), output[1]) if shape and shape[0] > 1}
+        shapes = [output[1]] + ([tuple(x.shape)] if x is not None else [])
+        batch = {shape[0] for shape in shapes if shape and shape[0] > 1}  # (the input's rows, or the output's)
         for node in _graph_nodes(loss.grad_fn, stop={output[0]}, limit=LOSS_GRAPH_MAX_NODES):
             nexts = node.next_functions
             if len(nexts) != 2 or all(f is not None for f, _ in nexts) or node.name() not in BROADCASTING_NODES:
@@ -979,12 +980,12 @@ class TorchProbe:
             if not metadata:
                 return
             result = tuple(metadata[0].shape)
+            n = result[0] if len(result) == 2 and result[0] == result[1] else None
+            if n not in batch:
+                continue
             for f, index in nexts:
-                if f is None:
-                    continue
-                operand = tuple(f._input_metadata[index].shape)
-                n = result[0] if len(result) == 2 and result[0] == result[1] else None
-                if n in rows and operand in ((n, 1), (n,)):
+                operand = tuple(f._input_metadata[index].shape) if f is not None else None
+                if operand in ((n, 1), (n,)):
                     key = (node.name(), operand, result)
                     if key not in self._broadcasts_seen:
                         self._broadcasts_seen.add(key)

@@ -118,7 +118,8 @@ def loss_shape_broadcast(ctx: Context):
                           max_input_numel=max(c.input.numel, c.target.numel)),
                        where=f"{c.fn}", step=c.step,
                        evidence={"prediction_shape": list(a), "target_shape": list(b), "broadcast_shape": list(joint)})
-    for step, op, operand, result in ctx.signals.loss_broadcasts:  # a loss written by hand
+    if ctx.signals.loss_broadcasts:  # a loss written by hand
+        step, op, operand, result = ctx.signals.loss_broadcasts[0]
         n = result[0]
         return Hit(tr("the loss's {op} broadcast the model's output of shape {a} against a tensor of shape "
                       "{b} with no gradient (the target) into {joint}: {size} pairs compared instead of {n}, "
