@@ -179,7 +179,6 @@ class TorchProbe:
         self._last_leaf_out: weakref.ref | None = None
         self._step_terms: list[tuple[str, torch.Tensor]] = []  # this backward's loss calls, live
         self._terms_weighed = 0  # steps whose loss terms were weighed by gradient (L205)
-        self._broadcasts_seen: set[tuple] = set()  # (op, operand shape, result shape) noted for L204
         # (step, classes, counts of target x classes + prediction) of the latest validation passes (D116)
         self._val_confusions: deque = deque(maxlen=64)
         # Sampled steps only: the models run with gradients (weak), and the gradient norms right after the
@@ -737,11 +736,12 @@ class TorchProbe:
             holder: dict = {}
             self.rb.later(holder, "v", out.detach().reshape(()))
             self.rb.then(lambda h=holder, s=self.sig.steps: self.sig.eval_losses.append((s, h["v"])))
-            if self.data._val_x is not None or name in ("cross_entropy", "nll_loss"):
+            class_index = name in ("cross_entropy", "nll_loss")
+            if self.data._val_x is not None or class_index:
                 bound = signature.bind_partial(*args, **kwargs).arguments
                 if self.data._val_x is not None:
                     self.data.on_loss(None, bound.get("target"), False)
-                if name in ("cross_entropy", "nll_loss"):
+                if class_index:
                     self._count_val_predictions(bound.get("input"), bound.get("target"))
             return
         if self.on_step_end is not None and self._step_loss_args is None:
@@ -985,11 +985,9 @@ class TorchProbe:
                 continue
             for f, index in nexts:
                 operand = tuple(f._input_metadata[index].shape) if f is not None else None
-                if operand in ((n, 1), (n,)):
-                    key = (node.name(), operand, result)
-                    if key not in self._broadcasts_seen:
-                        self._broadcasts_seen.add(key)
-                        self.sig.loss_broadcasts.append((self.sig.steps, _op_name(node), operand, result))
+                found = (_op_name(node), operand, result)
+                if operand in ((n, 1), (n,)) and all(seen[1:] != found for seen in self.sig.loss_broadcasts):
+                    self.sig.loss_broadcasts.append((self.sig.steps, *found))
 
     @staticmethod
     def _term_gradients(loss: torch.Tensor, outs: list[torch.Tensor], params: list[torch.Tensor]) -> dict | None:
