@@ -344,7 +344,11 @@ CATALOG: tuple[dict, ...] = (
                 "trains once with the true labels and once with a random permutation "
                 "of them, and reports when the loss falls no faster with the true "
                 "labels. The experiment never touches the user's model, optimizer, "
-                "data order or random streams."
+                "data order or random streams. Passively, it also reports the extreme "
+                "case: every target of the run's one regression or binary loss is the "
+                "same number, batch after batch (a targets buffer never filled, a "
+                "Dataset returning one label), so the model learns to output that "
+                "number whatever its input while the loss falls to nothing."
             ),
             "zh": (
                 "如果标签与输入被分开 shuffle、错位了一个位置,或者干脆是随机的,"
@@ -353,6 +357,9 @@ CATALOG: tuple[dict, ...] = (
                 "在模型副本和少量捕获的批量上做一个短实验:"
                 "分别用真实标签和随机打乱后的标签训练,若使用真实标签时损失下降并不更快,"
                 "就报告此项。该实验绝不会改动用户的模型、优化器、数据顺序或随机数流。"
+                "此外它还被动地报告最极端的情况:运行中唯一的回归或二分类损失的每个目标值"
+                "在每个批次里都是同一个数(目标缓冲区从未填充、Dataset 总是返回同一个标签),"
+                "于是模型学会了无论输入是什么都输出这个数,而损失一路降到几乎为零。"
             ),
         },
         fix={
@@ -360,12 +367,15 @@ CATALOG: tuple[dict, ...] = (
                 "Check a few (input, label) pairs by eye, and make sure every shuffle, "
                 "sort or filter is applied to inputs and targets together: one index "
                 "permutation, or `torch.utils.data.random_split` / `Subset` on the "
-                "joint Dataset."
+                "joint Dataset. When every target is the same number, print a few "
+                "targets where they are built: the buffer must be filled, and the "
+                "Dataset must index its labels with the sample's index."
             ),
             "zh": (
                 "人工检查若干(输入, 标签)对,并确保所有 shuffle、"
                 "排序和过滤都同时作用于输入和目标:使用同一个索引置换,或对整体 Dataset "
-                "使用 `torch.utils.data.random_split` / `Subset`。"
+                "使用 `torch.utils.data.random_split` / `Subset`。若所有目标值都是同一个数,"
+                "在构造目标的地方打印几个目标值:缓冲区必须被填充,Dataset 必须用样本的索引取标签。"
             ),
         },
         example={

@@ -298,6 +298,9 @@ ZH: dict[str, str] = {
         "比较了 {size} 对,而不是 {n} 对,每个预测都和每个目标做了比较",
     "the loss is a sum of parts and the gradient of {hi} is {ratio:.0f}x that of {lo} (gradient norms {c_hi} against {c_lo}, each its largest over {n} early steps): {lo} barely trains the model; rescale the parts (the same reduction for both: a sum over the batch or the features beside a mean is the usual cause, or a weight)":
         "损失由多个部分相加而成,{hi} 的梯度是 {lo} 的 {ratio:.0f} 倍(梯度范数 {c_hi} 对 {c_lo},各取前 {n} 个早期步中的最大值):{lo} 几乎不训练模型;请调整各部分的尺度(两者使用相同的归约方式:常见原因是一个在批次或特征上求和,另一个取平均;或加权重)",
+    "all {targets} targets of {fn} in the {calls} sampled steps ({start}-{end}) are {value}: the targets never vary, so the model learns to output {value} whatever its input{fall}; check how the targets are built (a buffer never filled, a Dataset returning the same label, a wrong column)":
+        "{fn} 在 {calls} 个采样步({start}-{end})中的全部 {targets} 个目标值都是 {value}:目标从不变化,所以模型学会了无论输入是什么都输出 {value}{fall};请检查目标是如何构造的(缓冲区从未填充、Dataset 总是返回同一个标签、取错了列)",
+    "; the loss went from {first} to {last}": ";损失从 {first} 变为 {last}",
     "{fn} gets predictions flattened from a ({a}, {b}, ...) tensor and targets flattened from a ({b}, {a}) one, in {n_apart} of {n_calls} sampled calls: position i of one is not position i of the other, so most outputs are scored against another sample's target (a sequence-first output against batch-first targets); transpose one of them before flattening":
         "{fn} 的预测由形状 ({a}, {b}, ...) 的张量展平而来,目标由形状 ({b}, {a}) 的张量展平而来({n_calls} 次采样调用中有 {n_apart} 次):二者的第 i 个位置并不对应,大多数输出是拿另一个样本的目标来打分的(序列优先的输出对上批次优先的目标);展平前先转置其中一个",
     "the input of {layer}, the first convolution, correlates more with the value {c} positions away along its last axis ({cc:.2f}) than with the adjacent one ({c1:.2f}) in {n_odd} of {n_stats} sampled steps: a channels-last (N, L, {c}) tensor reshaped to (N, {c}, L) with view/reshape instead of permute interleaves the {c} channels along L":

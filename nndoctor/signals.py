@@ -131,6 +131,7 @@ class LossCall:
     unit_interval: bool = False  # every value in [0, 1]
     row_logsumexp_absmax: float | None = None  # for NLL: 0 for log-probabilities
     input_is_model_output: bool = False
+    target_from_model: bool = False  # the target is one of the tensors the model returned beside its output
     # Class-index targets (cross_entropy / nll_loss): accuracy of argmax over dim 1, and the
     # share and index of the most frequent class in this batch.
     accuracy: float | None = None

@@ -265,7 +265,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
              # input-free predictor does there; a model trained on labels unrelated to its inputs does
              # worse still, so a validation loss val_learned_share below that settles it.
              "wait_epochs": 10, "wait_steps": 1000, "fresh_steps": 100, "run_learned_share": 0.25,
-             "val_learned_share": 0.1},
+             "val_learned_share": 0.1,
+             # Constant targets (passive): every target of the run's one value-target loss is the same number,
+             # judged once min_constant_calls sampled calls and min_constant_targets targets are seen (a batch
+             # of one sample is constant by itself; 256 draws of a 1%-minority label all miss it 8% of the time).
+             "min_constant_calls": 8, "min_constant_targets": 256},
     # Label noise by confident learning (nndoctor/labels.py). Curated benchmarks hold ~3% wrong labels
     # on average and up to ~6% (ImageNet val) or ~10% (QuickDraw) (Northcutt, Athalye & Mueller 2021,
     # "Pervasive Label Errors in Test Sets"); the estimate is within ~3-5 points of the truth on

@@ -894,3 +894,59 @@ def test_validation_labels_encoded_apart_from_the_training_labels_are_d116():
     assert found["D116"].evidence["relabeling"] == {"0": 1, "1": 0, "2": 3, "3": 2, "4": 5, "5": 4, "6": 7,
                                                     "7": 6, "8": 9, "9": 8}, found["D116"].evidence
     assert "D116" not in _validation_labels_findings(permute=False)
+
+
+def _constant_target_findings(how: str) -> dict:
+    """A regression on diabetes; its targets real, or one number throughout, in one loss or in several."""
+    from sklearn.datasets import load_diabetes
+
+    torch.manual_seed(0)
+    X, y = load_diabetes(return_X_y=True)
+    X = torch.tensor((X - X.mean(0)) / X.std(0), dtype=torch.float32)
+    y = torch.tensor((y - y.mean()) / y.std(), dtype=torch.float32).view(-1, 1)
+    if how in ("zeros buffer, mse", "a Dataset returning one label, bce"):
+        y = torch.zeros_like(y) if how.startswith("zeros") else torch.ones_like(y)
+
+    class ReturnsItsTarget(nn.Module):  # (prediction, target) from the model, a MoCo-style forward
+        def __init__(self):
+            super().__init__()
+            self.net = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
+
+        def forward(self, x):
+            out = self.net(x)
+            return out, torch.zeros_like(out)
+
+    model = ReturnsItsTarget() if how == "targets returned by the model" else \
+        nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 1))
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for epoch in range(8):
+            for i in range(0, 416, 32):
+                xb, yb = X[i:i + 32], y[i:i + 32]
+                if how == "targets returned by the model":
+                    out, target = model(xb)
+                    loss = F.mse_loss(out, target)
+                elif how == "two terms fitted to 0":  # a PINN: boundary values and a residual, both to 0
+                    out = model(xb)
+                    loss = F.mse_loss(out, torch.zeros_like(out)) + F.mse_loss(out - 0.5 * xb[:, :1], torch.zeros_like(out))
+                elif how == "a residual fitted to 0":
+                    out = model(xb)
+                    loss = F.mse_loss(out - yb, torch.zeros_like(out))
+                elif how.endswith("bce"):
+                    loss = F.binary_cross_entropy_with_logits(model(xb), yb)
+                else:
+                    loss = F.mse_loss(model(xb), yb)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_targets_that_are_one_number_throughout_are_d104():
+    for how in ("zeros buffer, mse", "a Dataset returning one label, bce"):
+        found = _constant_target_findings(how)
+        assert "D104" in found, (how, sorted(found))
+        assert found["D104"].evidence["target_value"] == (0.0 if how.startswith("zeros") else 1.0)
+        assert found["D104"].evidence["targets"] >= 256, found["D104"].evidence
+    for how in ("real targets", "targets returned by the model", "two terms fitted to 0", "a residual fitted to 0"):
+        assert "D104" not in _constant_target_findings(how), how

@@ -167,6 +167,9 @@ class TorchProbe:
         # Per-step state, released at the end of each step.
         self._step_root_call: tuple[weakref.ref, tuple, bool] | None = None
         self._last_root_output: weakref.ref | None = None
+        # The other tensors a sampled root call returned ((logits, labels) of a MoCo-style model): a
+        # loss target among them comes from the model, not from the data.
+        self._last_root_others: tuple[weakref.ref, ...] = ()
         self._root_output_node: tuple | None = None  # (grad_fn, shape) of a sampled step's model output
         self._last_train_forward: tuple[bool, bool] | None = None  # (model in train mode, has mode layers)
         self._step_loss_args: tuple | None = None
@@ -460,6 +463,12 @@ class TorchProbe:
         if self._depth == 0 and module in self._roots:
             out = first_tensor(output)
             self._last_root_output = weakref.ref(out) if out is not None else None
+            if not isinstance(output, torch.Tensor):
+                values = output.values() if isinstance(output, dict) else output if isinstance(output, (list, tuple)) else ()
+                self._last_root_others = tuple(weakref.ref(v) for v in values
+                                               if isinstance(v, torch.Tensor) and v is not out)
+            else:
+                self._last_root_others = ()
             if out is not None and out.grad_fn is not None:  # (held to the step's end: the output may not be)
                 self._root_output_node = (out.grad_fn, tuple(out.shape))
             if self._leaf_trace and not self._leaf_order_done and torch.is_grad_enabled():
@@ -771,6 +780,7 @@ class TorchProbe:
         call.input_is_model_output = ref is not None and ref() is inp
         if isinstance(target, torch.Tensor):
             call.flattened_from = _flattened_from(inp, target)
+            call.target_from_model = any(other() is target for other in self._last_root_others)
         data = inp.detach().float()
         if name in ("cross_entropy", "nll_loss") and data.dim() >= 2:
             call.classes = int(data.shape[1])

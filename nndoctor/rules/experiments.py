@@ -230,9 +230,10 @@ def labels_unlearnable(ctx: Context):
     one half of the captured samples they predict the other, held-out half no better than the
     label frequencies (or mean target) do: the targets carry no signal from the inputs (shuffled
     apart, misaligned or random)."""
-    swapped = _flattened_apart(ctx)
-    if swapped is not None:
-        return swapped
+    for passive in (_flattened_apart, _constant_targets):
+        hit = passive(ctx)
+        if hit is not None:
+            return hit
     r = _result(ctx, "labels")
     if r is None or not (r["advantage"] < ctx.th["min_advantage"] and r["heldout_gain"] < ctx.th["min_heldout_gain"]
                          and r["heldout_advantage"] < ctx.th["min_heldout_advantage"]):
@@ -300,6 +301,48 @@ def _flattened_apart(ctx: Context) -> Hit | None:
                where=f"{c.fn} input vs target", step=c.step,
                evidence={"input_flattened_from": [a, b], "target_flattened_from": list(target_dims),
                          "input_shape": list(c.input.shape), "calls": len(apart), "sampled_calls": len(same_fn)})
+
+
+# Losses whose target is a value per output (not a class index: a contrastive model's positives all sit
+# at index 0, so constant class targets are a healthy MoCo/InfoNCE; L206 judges a class prior learned).
+VALUE_TARGET_LOSSES = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
+                       "binary_cross_entropy_with_logits")
+
+
+def _constant_targets(ctx: Context) -> Hit | None:
+    """Every target of the run's one training loss is the same number, batch after batch: a targets
+    buffer never filled, a Dataset returning one label, a column of zeros. Nothing ties the targets to
+    the inputs, so the model learns to output that number whatever it is given. Spared: composite
+    losses (a PINN's boundary and residual terms fitted to 0), targets the model returns itself, an
+    input that is not the model's output (a residual), several optimizers (a GAN's generator step)."""
+    sig, th = ctx.signals, ctx.th
+    calls = [c for c in sig.loss_calls if c.reduction != "failed"]
+    if len(calls) < th["min_constant_calls"] or len(sig.optimizers) > 1 \
+            or len({c.step for c in calls}) < len(calls):
+        return None
+    first = calls[0].target
+    if first is None or first.nonfinite or first.min != first.max:
+        return None
+    value = first.min
+    for c in calls:
+        t = c.target
+        if c.fn not in VALUE_TARGET_LOSSES or t is None or not c.input_is_model_output or c.target_from_model \
+                or t.nonfinite or t.min != value or t.max != value:
+            return None
+    targets = sum(c.target.numel for c in calls)
+    if targets < th["min_constant_targets"]:
+        return None
+    losses = [v for _, v in sig.losses if math.isfinite(v)]
+    fall = tr("; the loss went from {first} to {last}", first=fmt(losses[0]), last=fmt(losses[-1])) if losses else ""
+    return Hit(tr("all {targets} targets of {fn} in the {calls} sampled steps ({start}-{end}) are {value}: the "
+                  "targets never vary, so the model learns to output {value} whatever its input{fall}; check how "
+                  "the targets are built (a buffer never filled, a Dataset returning the same label, a wrong column)",
+                  targets=targets, fn=calls[0].fn, calls=len(calls), start=calls[0].step, end=calls[-1].step,
+                  value=fmt(value), fall=fall),
+               where=f"{calls[0].fn} target", step=calls[0].step, explains=("G406", "L206", "G409"),
+               evidence={"target_value": value, "targets": targets, "sampled_calls": len(calls),
+                         "steps": [calls[0].step, calls[-1].step], "fn": calls[0].fn,
+                         "loss_first": losses[0] if losses else None, "loss_last": losses[-1] if losses else None})
 
 
 def run_learns_labels(sig, window: int, share: float, val_share: float) -> dict | None:
