@@ -1251,7 +1251,12 @@ CATALOG: tuple[dict, ...] = (
                 "(N, 1) are errors. Regression targets in the thousands give huge MSE "
                 "gradients. nndoctor checks the dtype, shape and range of the targets "
                 "passed to each loss against the number of classes in the model's "
-                "output."
+                "output. Token targets (tagging, language modelling) padded to the "
+                "longest sequence are a target too: unless the loss ignores them, the "
+                "padded positions are scored as a class of their own, an easy one that "
+                "weighs on the loss and the accuracy as much as the real tokens (the "
+                "model that predicts only padding). nndoctor finds the padding as each "
+                "row's trailing run of one token in the model's (N, T) token input."
             ),
             "zh": (
                 "`CrossEntropyLoss` 和 `NLLLoss` 要求整数类别索引位于 [0, C) 之内:"
@@ -1261,6 +1266,10 @@ CATALOG: tuple[dict, ...] = (
                 "因此整数型 one-hot 目标或形状为 (N, 1) 的索引目标都是错误的。"
                 "数值上千的回归目标会让 MSE 的梯度极大。nndoctor 对照模型输出的类别数,"
                 "检查传给每个损失函数的目标的 dtype、形状和取值范围。"
+                "补齐到最长序列的词元目标(序列标注、语言模型)也是目标:除非损失忽略它们,"
+                "补齐位置会被当作一个单独的类别来打分,这个类别很容易学,却和真实词元一样影响损失和准确率"
+                "(模型最后只会预测补齐符)。nndoctor 把模型 (N, T) 词元输入中每一行末尾由同一个词元"
+                "构成的连续段识别为补齐。"
             ),
         },
         fix={
@@ -1268,13 +1277,15 @@ CATALOG: tuple[dict, ...] = (
                 "Pass `torch.long` class indices of shape (N,) in [0, C): `y.argmax(1)"
                 "` turns one-hot rows into indices and `y - 1` fixes 1-based labels; "
                 "standardize large regression targets (predict `(y - mean) / std` and "
-                "invert at inference)."
+                "invert at inference); for padded token targets pass `ignore_index=` "
+                "the padding's class, or set the padded targets to -100."
             ),
             "zh": (
                 "传入形状为 (N,)、取值在 [0, C) 的 `torch.long` 类别索引:用 "
                 "`y.argmax(1)` 把 one-hot 行变成索引,用 `y - 1` 修正从 1 "
                 "开始编号的标签;对尺度很大的回归目标做标准化(预测 `(y - mean) / std`,"
-                "推理时再变换回去)。"
+                "推理时再变换回去);对补齐的词元目标,传入 `ignore_index=` 补齐符的类别,"
+                "或把补齐位置的目标设为 -100。"
             ),
         },
         example={

@@ -137,6 +137,15 @@ class LossCall:
     accuracy: float | None = None
     target_majority_frac: float | None = None
     target_majority_class: int | None = None
+    # Token targets beside an (N, T) token input (tagging, language modelling): the share of targets at
+    # the input's padded positions (each row's trailing run of one token), the class most of them hold
+    # (the target at the first such position), the share of them holding it, and the padding token.
+    padded_target_share: float | None = None
+    padded_target_class: int | None = None
+    padded_same_class: float | None = None
+    padded_token: int | None = None
+    ignore_index: int | None = None  # the loss's ignore_index, where a padded share was measured
+    token_row_length: int | None = None  # T of that (N, T) token input
     # Binary targets (0/1, the input's shape): the share of entries on the right side of the decision
     # threshold, and the share that predicting each output's majority value would get right.
     binary_accuracy: float | None = None

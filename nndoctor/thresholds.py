@@ -50,7 +50,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # Regression targets above huge_target in scale and min_target_over_prediction x the initial
     # predictions (a default-initialized network outputs values of order 0.1-1); probability rows
     # must sum to 1 within row_sum_tol.
-    "D113": {"huge_target": 1e3, "min_target_over_prediction": 100.0, "row_sum_tol": 1e-2},
+    # Padding scored as a class: at least min_padded_share of the token targets in the input's trailing
+    # runs of one token, min_padded_run of them a row on average (a sentence ending in one "." is not
+    # padding), min_padded_same_class of them one class.
+    "D113": {"huge_target": 1e3, "min_target_over_prediction": 100.0, "row_sum_tol": 1e-2,
+             "min_padded_share": 0.1, "min_padded_run": 2.0, "min_padded_same_class": 0.99},
     # Keskar et al. 2017 (arXiv:1609.04836): large batches generalize worse. Data sets below
     # min_dataset are trained full-batch on purpose.
     "D115": {"max_share": 0.25, "min_dataset": 256},

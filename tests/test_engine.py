@@ -950,3 +950,52 @@ def test_targets_that_are_one_number_throughout_are_d104():
         assert found["D104"].evidence["targets"] >= 256, found["D104"].evidence
     for how in ("real targets", "targets returned by the model", "two terms fitted to 0", "a residual fitted to 0"):
         assert "D104" not in _constant_target_findings(how), how
+
+
+def _token_target_findings(how: str) -> dict:
+    """A GRU tagger on synthetic token rows (tags follow the tokens), padded with token 0 or not."""
+    torch.manual_seed(0)
+    n, length, vocab = 640, 24, 30
+    tokens = torch.randint(1, vocab, (n, length))
+    tags = tokens % 5 + 1
+    if how != "fixed-length windows, no padding":
+        lengths = torch.randint(3, 10, (n,))
+        real = torch.arange(length)[None, :] < lengths[:, None]
+        tokens, tags = tokens * real, tags * real  # padding: token 0, tag 0
+    if how == "padded targets set to -100":
+        tags = tags.masked_fill(tokens == 0, -100)
+    if how == "next-token targets, padding scored":
+        tags = torch.cat([tokens[:, 1:], torch.zeros(n, 1, dtype=torch.long)], 1)
+
+    class Tagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb = nn.Embedding(vocab, 16)
+            self.rnn = nn.GRU(16, 32, batch_first=True)
+            self.out = nn.Linear(32, vocab)
+
+        def forward(self, x):
+            return self.out(self.rnn(self.emb(x))[0])
+
+    model = Tagger()
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    ignore = 0 if how == "ignore_index=0" else -100
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for epoch in range(2):
+            for i in range(0, n, 32):
+                logits = model(tokens[i:i + 32])
+                loss = F.cross_entropy(logits.reshape(-1, vocab), tags[i:i + 32].reshape(-1), ignore_index=ignore)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_padding_scored_as_a_target_class_is_d113():
+    for how in ("padding scored", "next-token targets, padding scored"):
+        found = _token_target_findings(how)
+        assert "D113" in found, (how, sorted(found))
+        assert found["D113"].evidence["padded_target_class"] == 0 and found["D113"].evidence["padding_token"] == 0
+        assert found["D113"].evidence["padded_target_share"] > 0.5, found["D113"].evidence
+    for how in ("ignore_index=0", "padded targets set to -100", "fixed-length windows, no padding"):
+        assert "D113" not in _token_target_findings(how), how

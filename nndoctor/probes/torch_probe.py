@@ -706,6 +706,26 @@ class TorchProbe:
         if mine is not sig.class_counts and totals[n_classes] > sum(sig.class_counts.values()):
             sig.class_counts = mine
 
+    def _padding_scored(self, call: LossCall, target: torch.Tensor, ignore: int) -> None:
+        """Token targets whose padding is scored: where the model's (N, T) token input ends in a run
+        of one token (the padding, up to the longest sequence), the targets are one class, and that
+        class is not ignore_index. The share of such targets and their class, read back later."""
+        call_args = self._step_root_call[1] if self._step_root_call is not None else ()
+        tokens = next((a for a in call_args if isinstance(a, torch.Tensor) and a.dim() == 2
+                       and not a.is_floating_point() and a.numel() == target.numel()), None)
+        if tokens is None or tokens.shape[1] < 4:
+            return
+        t = target.detach().reshape(tokens.shape)
+        pad = tokens[:, -1].mode().values
+        suffix = (tokens == pad).flip(1).cumprod(1).flip(1).bool()  # each row's trailing run of that token
+        in_suffix = suffix.sum()
+        cls = t.flatten()[suffix.flatten().to(torch.uint8).argmax()]  # the target at a padded position
+        self.rb.later(call, "padded_target_share", in_suffix.float() / t.numel())
+        self.rb.later(call, "padded_target_class", cls)
+        self.rb.later(call, "padded_same_class", ((t == cls) & suffix).sum().float() / in_suffix.clamp(min=1))
+        self.rb.later(call, "padded_token", pad)
+        call.ignore_index, call.token_row_length = ignore, tokens.shape[1]
+
     def _on_loss_failed(self, name: str, signature: inspect.Signature, args: tuple, kwargs: dict) -> None:
         """A class-index loss that raised: record its input and target (read back at the end) for D113."""
         bound = signature.bind_partial(*args, **kwargs).arguments
@@ -801,6 +821,7 @@ class TorchProbe:
                         self.rb.later(call, "target_majority_frac", counts.max().float() / flat.numel())
                         self.rb.later(call, "target_majority_class", counts.argmax())
                         self._count_classes(call.classes, counts.tolist())
+                    self._padding_scored(call, target, ignore)
         elif name in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
             self.rb.later(call, "unit_interval", ((data >= 0) & (data <= 1)).all().float())
             if isinstance(target, torch.Tensor) and target.shape == data.shape and data.dim() >= 1 and data.shape[0] > 1:
@@ -1611,6 +1632,8 @@ def _feature_axes(t: torch.Tensor) -> tuple[int, ...] | None:
 def _booleans(call: LossCall) -> None:
     if call.target_majority_class is not None:
         call.target_majority_class = int(call.target_majority_class)
+    if call.padded_target_class is not None:
+        call.padded_target_class, call.padded_token = int(call.padded_target_class), int(call.padded_token)
     call.probs_like = bool(call.probs_like)
     call.unit_interval = bool(call.unit_interval)
     call.ignore_index_used = bool(call.ignore_index_used)

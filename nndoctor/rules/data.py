@@ -623,12 +623,41 @@ def _interleaved_conv_input(sig, th: dict) -> Hit | None:
                          "steps": len(odd), "sampled_steps": len(stats)})
 
 
+def _padding_scored(ctx: Context, calls: list) -> Hit | None:
+    """Token targets at the input's padding, scored: in most sampled calls that measured it, at least
+    min_padded_share of the targets sit in the (N, T) token input's trailing runs of one token (at least
+    min_padded_run tokens a row on average), all of one class that is not the loss's ignore_index."""
+    th = ctx.th
+    measured = [c for c in calls if c.padded_target_share is not None and c.padded_same_class is not None]
+    scored = [c for c in measured if c.padded_target_share >= th["min_padded_share"]
+              and c.padded_target_share * c.token_row_length >= th["min_padded_run"]
+              and c.padded_same_class >= th["min_padded_same_class"] and c.padded_target_class != c.ignore_index]
+    if not scored or len(scored) * 2 <= len(measured) or (len(scored) < 3 and not ctx.final):
+        return None
+    c = scored[0]
+    share = statistics.median(x.padded_target_share for x in scored)
+    return Hit(tr("{share:.0%} of the targets of {fn} sit where the input is padding (the trailing run of token "
+                  "{pad} in each row, {n} of {m} sampled calls) and are all class {cls}, which the loss scores "
+                  "(ignore_index={ignore}): the model is trained to predict the padding, an easy class that "
+                  "weighs on the loss and the accuracy as much as the real tokens; pass ignore_index={cls} (or "
+                  "set the padded targets to -100)",
+                  share=share, fn=c.fn, pad=c.padded_token, n=len(scored), m=len(measured), cls=c.padded_target_class,
+                  ignore=c.ignore_index),
+               where=f"{c.fn} target", step=c.step, severity="warning", explains=("D107", "L206"),
+               evidence={"padded_target_share": share, "padding_token": c.padded_token,
+                         "padded_target_class": c.padded_target_class, "ignore_index": c.ignore_index,
+                         "calls": len(scored), "measured_calls": len(measured)})
+
+
 @rule("D113", stage=LIVE)
 def invalid_targets(ctx: Context):
     """Targets the loss cannot use as given: binary targets outside [0, 1], class-probability targets whose
     rows do not sum to 1, regression targets on a scale far beyond the network's outputs."""
     sig, th = ctx.signals, ctx.th
     calls = [c for c in sig.loss_calls if c.target is not None and c.target.numel > 0 and not c.target.nonfinite]
+    padded = _padding_scored(ctx, calls)
+    if padded is not None:
+        return padded
     # Class indices outside [0, C) for C outputs (the loss raises on them; -100 is the default ignore_index).
     outside = [c for c in calls if c.fn in CLASS_INDEX_LOSSES and c.classes and not c.target.is_floating
                and (c.target.max >= c.classes or (c.target.min < 0 and c.target.min != -100))]
