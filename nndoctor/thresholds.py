@@ -167,7 +167,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # wander by a few percent).
     # Gradients clip_factor x larger after backward than at step() (median of the sampled steps): a clip
     # that shrinks every update by an order of magnitude.
+    # Gradients below min_grad_ratio are spared as vanishing unless the loss handed to backward is at most
+    # max_loss_scale of what the loss function returned and the gradients at its own scale would not be
+    # small (a mean over 8-32 accumulated batches is 1/8-1/32: above it).
     "G402": {"min_steps": 50, "min_samples": 10, "max_ratio": 1e-4, "min_grad_ratio": 1e-3, "max_progress": 0.05,
+             "max_loss_scale": 0.02,
              "clip_factor": 10.0,
              "collapse_factor": 1e4, "collapse_share": 0.5, "collapse_min_remaining": 0.2,
              "collapse_max_progress": 0.1},

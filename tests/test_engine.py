@@ -999,3 +999,29 @@ def test_padding_scored_as_a_target_class_is_d113():
         assert found["D113"].evidence["padded_target_share"] > 0.5, found["D113"].evidence
     for how in ("ignore_index=0", "padded targets set to -100", "fixed-length windows, no padding"):
         assert "D113" not in _token_target_findings(how), how
+
+
+def _scaled_loss_findings(divisor: float, lr: float) -> dict:
+    """Digits, plain SGD, the cross-entropy divided by ``divisor`` before backward."""
+    from sklearn.datasets import load_digits
+
+    torch.manual_seed(0)
+    X, y = load_digits(return_X_y=True)
+    X, y = torch.tensor(X / 16.0, dtype=torch.float32), torch.tensor(y)
+    model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for epoch in range(6):
+            for i in range(0, 1400, 50):
+                loss = F.cross_entropy(model(X[i:i + 50]), y[i:i + 50]) / divisor
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_a_loss_divided_by_the_data_set_size_is_g402_by_its_scale():
+    found = _scaled_loss_findings(1400.0, 0.05)
+    assert "G402" in found, sorted(found)
+    assert abs(found["G402"].evidence["loss_scale"] * 1400 - 1) < 0.01, found["G402"].evidence
+    assert "G402" not in _scaled_loss_findings(4.0, 0.2)  # a mean over four accumulated batches, the lr to match

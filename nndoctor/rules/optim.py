@@ -10,6 +10,7 @@ by window medians, so that single noisy batches never decide.
 """
 from __future__ import annotations
 
+import collections
 import math
 import statistics
 import weakref
@@ -387,7 +388,10 @@ def _ratio_too_low(sig: Signals, th: dict, curve: list[tuple[int, float]]) -> Hi
     clipped = clip is not None and clip[0] >= th["clip_factor"]
     if clipped:
         grad_ratio *= clip[0]
-    if not grad_ratio >= th["min_grad_ratio"]:
+    scale = _loss_scale(sig, th["min_samples"])
+    scaled = not grad_ratio >= th["min_grad_ratio"] and scale is not None and scale[0] <= th["max_loss_scale"] \
+        and grad_ratio / scale[0] >= th["min_grad_ratio"]
+    if not (grad_ratio >= th["min_grad_ratio"] or scaled):
         return None
     start = initial_level(curve)
     wins = windows(curve)
@@ -412,12 +416,38 @@ def _ratio_too_low(sig: Signals, th: dict, curve: list[tuple[int, float]]) -> Hi
                      "{before} after backward, {after} at step()): a clipping threshold far below the gradients' "
                      "norm makes every update that much smaller than the lr says (raise max_norm to about the "
                      "norm the gradients have)", factor=fmt(clip[0]), before=fmt(clip[1]), after=fmt(clip[2]))
-                  if clipped else hint),
-               where="gradient clipping" if clipped else "optimizer", step=curve[-1][0],
+                  if clipped else tr("; the loss handed to backward is {scale} of what {fn} returned ({backward} "
+                                     "against {value}, median of {n} sampled steps): every gradient is that much "
+                                     "smaller, and with it every update of a plain SGD step (a loss divided by the "
+                                     "data set's size or a large constant); drop the factor, or raise the lr to match",
+                                     scale=fmt(scale[0]), fn=scale[1], backward=fmt(scale[2]), value=fmt(scale[3]),
+                                     n=scale[4]) if scaled else hint),
+               where="gradient clipping" if clipped else "loss scale" if scaled else "optimizer", step=curve[-1][0],
                evidence={"update_ratio": ratio, "grad_weight_ratio": grad_ratio, "initial_loss": start,
                          "current_loss": now, "lrs": lrs[:5], **hint_ev,
                          **({"clip_factor": clip[0], "grad_norm_after_backward": clip[1],
-                             "grad_norm_at_step": clip[2]} if clipped else {})})
+                             "grad_norm_at_step": clip[2]} if clipped else {}),
+                         **({"loss_scale": scale[0]} if scaled else {})})
+
+
+def _loss_scale(sig: Signals, min_samples: int) -> tuple[float, str, float, float, int] | None:
+    """What the script did to its loss between the loss function and backward, on sampled steps with
+    one loss call and one backward: the median of backward's value over the call's (a weight, a mean
+    over accumulated batches, a division by the data set's size). (scale, loss function, backward's
+    value, the call's value, steps paired)."""
+    per_step = collections.Counter(c.step for c in sig.loss_calls)
+    calls = {c.step: c for c in sig.loss_calls
+             if per_step[c.step] == 1 and c.reduction != "failed" and math.isfinite(c.value) and c.value > 0}
+    backward = collections.defaultdict(list)
+    for step, value in sig.losses:
+        if step in calls:
+            backward[step].append(value)
+    pairs = [(values[0], calls[step]) for step, values in backward.items() if len(values) == 1 and math.isfinite(values[0])]
+    if len(pairs) < min_samples:
+        return None
+    ratios = sorted((b / c.value, b, c.value) for b, c in pairs)
+    scale, b, v = ratios[len(ratios) // 2]
+    return scale, pairs[0][1].fn, b, v, len(pairs)
 
 
 def _clipping(sampled: list[StepStats], min_samples: int) -> tuple[float, float, float] | None:
