@@ -323,7 +323,7 @@ CATALOG: tuple[dict, ...] = (
         code="D104",
         name="labels-unlearnable",
         severity="error",
-        how=A/P",
+        how="A/P",
         summary={
             "en": (
                 "The targets carry no learnable signal from the inputs: the model "
