@@ -378,8 +378,9 @@ class Signals:
     loss_term_grads: list[tuple[int, list[tuple[str, float, float]], float, float]] = field(default_factory=list)
     # (step, loss function, parameters that feed only it) for loss calls left out of the backward's graph
     unused_loss_terms: list[tuple[int, str, list[str]]] = field(default_factory=list)
-    # L204 in a loss written by hand: (step, op, the model-side operand's shape, the broadcast result's shape)
-    loss_broadcasts: list[tuple[int, str, tuple, tuple]] = field(default_factory=list)
+    # L204 in a loss written by hand: (step, op, the model-side operand's shape, the broadcast result's
+    # shape, and for a scalar operand the reduction that took the batch to it: (its op, the reduced shape))
+    loss_broadcasts: list[tuple[int, str, tuple, tuple, tuple | None]] = field(default_factory=list)
     # Gradient-free class-index losses of the last validation passes: counts[target][prediction], their steps
     val_confusion: list[list[int]] | None = None
     val_confusion_steps: tuple[int, int] | None = None

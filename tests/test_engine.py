@@ -849,6 +849,15 @@ def _handwritten_loss_findings(how: str) -> dict:
             elif how == "pairwise ranking of the outputs":  # s_i - s_j on purpose: both sides are the model's
                 s = pred.squeeze(1)
                 loss = F.softplus(-(s[:, None] - s[None, :]) * torch.sign(target[:, None] - target[None, :])).mean()
+            elif how == "standardized predictions":  # a batch statistic of the model's own output: silent
+                s = pred.squeeze(1)
+                loss = (((s - s.mean()) / s.std() - target) ** 2).mean()
+            elif how.startswith("contrastive"):  # pairs labelled by which target is larger
+                other = torch.randint(0, 512, (32,))
+                out_a, out_b = pred, model(X[other])
+                label = (target > y[other]).float()
+                d = torch.norm(out_a - out_b, dim=1) if how.endswith("dim=1") else torch.norm(out_a - out_b)
+                loss = (label * d ** 2 + (1 - label) * torch.clamp(1.0 - d, min=0) ** 2).mean()
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -860,8 +869,16 @@ def test_a_handwritten_loss_that_broadcasts_the_output_against_the_target_is_l20
         found = _handwritten_loss_findings(how)
         assert "L204" in found, (how, sorted(found))
         assert found["L204"].evidence["broadcast_shape"] == [32, 32], found["L204"].evidence
-    for how in ("squared, shapes equal", "pairwise ranking of the outputs"):
+    for how in ("squared, shapes equal", "pairwise ranking of the outputs", "standardized predictions",
+                "contrastive, distance per pair with dim=1"):
         assert "L204" not in _handwritten_loss_findings(how), how
+
+
+def test_a_distance_over_the_whole_batch_against_per_pair_labels_is_l204():
+    found = _handwritten_loss_findings("contrastive, torch.norm without dim")
+    assert "L204" in found, sorted(found)
+    assert found["L204"].evidence["reduction"] == "norm", found["L204"].evidence
+    assert found["L204"].evidence["reduced_shape"] == [32, 1] and found["L204"].evidence["broadcast_shape"] == [32]
 
 
 def _validation_labels_findings(permute: bool) -> dict:

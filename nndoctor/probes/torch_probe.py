@@ -995,8 +995,10 @@ class TorchProbe:
     def _note_loss_broadcasts(self, loss: torch.Tensor) -> None:
         """L204 for a loss written by hand: between the model's output and the loss, an elementwise op
         that broadcast a (N, 1) or (N,) output of the model against a tensor with no gradient (the
-        target) into (N, N), N the batch. Every prediction then meets every target, and the best the
-        model can do is the batch mean. Shapes from the graph's metadata (sampled steps); nothing runs."""
+        target) into (N, N), N the batch: every prediction then meets every target, and the best the
+        model can do is the batch mean. Or one that broadcast a scalar the model's side reduced over the
+        whole batch (``torch.norm(a - b)`` without ``dim``) against an (N,) or (N, 1) target: every
+        sample gets the same value. Shapes from the graph's metadata (sampled steps); nothing runs."""
         output, call = self._root_output_node, self._step_root_call
         if output is None or call is None:
             return  # (a loss that is not downstream of a known output: not walked into the model)
@@ -1011,13 +1013,17 @@ class TorchProbe:
             if not metadata:
                 return
             result = tuple(metadata[0].shape)
-            n = result[0] if len(result) == 2 and result[0] == result[1] else None
-            if n not in batch:
+            n = result[0] if result else None
+            if n not in batch or result not in ((n, n), (n,), (n, 1)):
                 continue
             for f, index in nexts:
-                operand = tuple(f._input_metadata[index].shape) if f is not None else None
-                found = (_op_name(node), operand, result)
-                if operand in ((n, 1), (n,)) and all(seen[1:] != found for seen in self.sig.loss_broadcasts):
+                if f is None:
+                    continue
+                operand = tuple(f._input_metadata[index].shape)
+                reduced = _batch_reduction(f, n) if operand == () and result != (n, n) else None
+                found = (_op_name(node), operand, result, reduced)
+                if (result == (n, n) and operand in ((n, 1), (n,)) or reduced is not None) \
+                        and all(seen[1:] != found for seen in self.sig.loss_broadcasts):
                     self.sig.loss_broadcasts.append((self.sig.steps, *found))
 
     @staticmethod
@@ -1674,6 +1680,29 @@ def _graph_nodes(start: Any, stop: set | frozenset = frozenset(), limit: int | N
             seen.add(node)
             stack.extend(n for n, _ in node.next_functions)
     return seen
+
+
+BATCH_REDUCTIONS = ("Norm", "Sum", "Mean", "Dist")  # backward nodes of reductions (by name) that can take a batch to ()
+
+
+def _batch_reduction(node: Any, n: int, depth: int = 6) -> tuple[str, tuple] | None:
+    """Below a node whose output is a scalar, through scalar ops (a square, a margin minus it): a
+    reduction of a tensor with n rows to that scalar. (Its op, the reduced tensor's shape.)"""
+    for _ in range(depth):
+        scalars = []
+        for f, index in node.next_functions:
+            if f is None or not hasattr(f, "_input_metadata"):
+                continue
+            shape = tuple(f._input_metadata[index].shape)
+            reduction = next((r for r in BATCH_REDUCTIONS if r in node.name()), None)
+            if shape and shape[0] == n and reduction is not None:
+                return reduction.lower(), shape
+            if shape == ():
+                scalars.append(f)
+        if len(scalars) != 1:
+            return None
+        node = scalars[0]
+    return None
 
 
 def _op_name(node: Any) -> str:

@@ -119,8 +119,18 @@ def loss_shape_broadcast(ctx: Context):
                        where=f"{c.fn}", step=c.step,
                        evidence={"prediction_shape": list(a), "target_shape": list(b), "broadcast_shape": list(joint)})
     if ctx.signals.loss_broadcasts:  # a loss written by hand
-        step, op, operand, result = ctx.signals.loss_broadcasts[0]
+        step, op, operand, result, reduced = ctx.signals.loss_broadcasts[0]
         n = result[0]
+        if reduced is not None:
+            return Hit(tr("the loss's {op} broadcast one number, which {reduction} computed over the whole "
+                          "batch ({shape} -> a scalar), against a tensor of shape {target} with no gradient "
+                          "(the per-sample target): every sample gets the same value, so no sample is told "
+                          "apart from another (a norm or sum without dim=1, e.g. torch.norm(a - b) for "
+                          "per-pair distances)",
+                          op=op, reduction=reduced[0], shape=tuple(reduced[1]), target=tuple(result)),
+                       where=f"loss ({op})", step=step,
+                       evidence={"reduction": reduced[0], "reduced_shape": list(reduced[1]),
+                                 "broadcast_shape": list(result), "op": op})
         return Hit(tr("the loss's {op} broadcast the model's output of shape {a} against a tensor of shape "
                       "{b} with no gradient (the target) into {joint}: {size} pairs compared instead of {n}, "
                       "every prediction with every target",
