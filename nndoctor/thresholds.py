@@ -120,7 +120,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # An optimizer stepping none of the parameters of the models that train: in at least min_foreign_steps
     # sampled steps and half of them.
     "M302": {"min_foreign_steps": 3},
-    "M303": {"min_steps": 3},
+    # Zero gradients explained by the loss itself: exactly 0 at min_zero_loss_share of the steps.
+    "M303": {"min_steps": 3, "min_zero_loss_share": 0.9},
     # Activation std relative to the layer's input (gain = out std / input rms). PyTorch's default init
     # gives ~0.58 per Linear/Conv, He ~1.4, Xavier/LeCun ~1 (Deeplearning4j's activation std band
     # [0.5, 2]; He et al. 2015). A run of >= min_run consecutive layers outside [low_gain, high_gain]

@@ -1042,3 +1042,27 @@ def test_a_loss_divided_by_the_data_set_size_is_g402_by_its_scale():
     assert "G402" in found, sorted(found)
     assert abs(found["G402"].evidence["loss_scale"] * 1400 - 1) < 0.01, found["G402"].evidence
     assert "G402" not in _scaled_loss_findings(4.0, 0.2)  # a mean over four accumulated batches, the lr to match
+
+
+def test_a_loss_masked_to_exactly_zero_is_m303_not_a_step_before_backward():
+    from sklearn.datasets import load_breast_cancer
+
+    torch.manual_seed(0)
+    X, y = load_breast_cancer(return_X_y=True)
+    X, y = torch.tensor((X - X.mean(0)) / X.std(0), dtype=torch.float32), torch.tensor(y)
+    confidence = torch.rand(len(y))  # in [0, 1], compared with a threshold in percent
+    model = nn.Sequential(nn.Linear(30, 32), nn.ReLU(), nn.Linear(32, 2))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for epoch in range(3):
+            for i in range(0, 544, 32):
+                per_sample = F.cross_entropy(model(X[i:i + 32]), y[i:i + 32], reduction="none")
+                mask = (confidence[i:i + 32] >= 80).float()
+                loss = (per_sample * mask).sum() / mask.sum().clamp(min=1.0)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+    found = {f.code: f for f in doctor.report().findings}
+    assert "T502" not in found, found["T502"].message
+    assert "M303" in found and found["M303"].severity == "error", sorted(found)
+    assert found["M303"].evidence["zero_losses"] == found["M303"].evidence["losses"] == 51, found["M303"].evidence

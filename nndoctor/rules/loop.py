@@ -65,7 +65,8 @@ def step_order(ctx: Context):
             continue  # its parameters are not those of the model that runs: M302
         if 2 * sig.leaf_losses >= sig.sampled_backwards > 0:
             continue  # the loss has no graph back to them: M303
-        absent, zero = _empty_steps(checked)
+        # Zeros that backward() itself left (a loss masked to exactly 0) are M303's: no step came too early.
+        absent, zero = _empty_steps([s for s in checked if not _backward_left_zeros(s)])
         empty = absent + zero
         if len(checked) >= 3 and empty * 2 >= len(checked) and sig.backward_calls:
             return Hit(tr("{kind}.step() ran with no gradient on any parameter in {empty_grad_steps} of "
@@ -84,6 +85,12 @@ def optimizer_of_another_model(checked, min_steps: int) -> list:
     ``min_steps`` and half of all; else []."""
     foreign = [s for s in checked if s.foreign_models and _empty_steps([s]) != (0, 0)]
     return foreign if len(foreign) >= max(min_steps, 1) and 2 * len(foreign) >= len(checked) else []
+
+
+def _backward_left_zeros(s) -> bool:
+    """The gradients as backward() left them on this sampled step were there and all exactly zero."""
+    values = list(s.backward_grad_norm.values())
+    return bool(values) and all(v == 0 for v in values)
 
 
 def _empty_steps(checked) -> tuple[int, int]:

@@ -132,6 +132,17 @@ def gradient_blocked(ctx: Context):
                         where=names_list(_modules(used)), severity="warning",
                         evidence={"params": [p.name for p in used], "checked_steps": used[0].grad_checked,
                                   "unused_loss_calls": fns}))
+    elif used and not all(p.grad_none == p.grad_checked for p in used) and _zero_losses(sig, ctx.th) is not None:
+        zeros, total = _zero_losses(sig, ctx.th)
+        hits.append(Hit(tr("{n_used} parameter tensors got an exactly zero gradient at every one of {grad_checked} "
+                           "checked steps ({used}), and the loss handed to backward() was exactly 0 at {zeros} of "
+                           "{total} steps: a mask or weight zeroes every term of the loss (a threshold on the wrong "
+                           "scale, a mask that selects nothing), so nothing is learned",
+                           n_used=len(used), grad_checked=used[0].grad_checked, used=names_list(_modules(used)),
+                           zeros=zeros, total=total),
+                        where="the loss given to backward()", severity="error",
+                        evidence={"params": [p.name for p in used], "checked_steps": used[0].grad_checked,
+                                  "zero_losses": zeros, "losses": total}))
     elif used:
         none = all(p.grad_none == p.grad_checked for p in used)
         hits.append(Hit(tr("{n_used} parameter tensors of layers that run in the forward pass got "
@@ -151,6 +162,13 @@ def gradient_blocked(ctx: Context):
                         where=names_list(_modules(unused)), severity="info",
                         evidence={"params": [p.name for p in unused]}))
     return hits
+
+
+def _zero_losses(sig, th) -> tuple[int, int] | None:
+    """(steps whose loss was exactly 0, steps with a loss) when at least min_zero_loss_share of them were."""
+    losses = [v for _, v in sig.losses]
+    zeros = sum(v == 0 for v in losses)
+    return (zeros, len(losses)) if losses and zeros >= th["min_zero_loss_share"] * len(losses) else None
 
 
 def _fed_only_unused_losses(sig, params) -> bool:
