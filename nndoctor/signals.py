@@ -144,7 +144,8 @@ class LossCall:
     padded_target_class: int | None = None
     padded_same_class: float | None = None
     padded_token: int | None = None
-    ignore_index: int | None = None  # the loss's ignore_index, where a padded share was measured
+    ignore_index: int | None = None  # the class-index loss's ignore_index
+    ignored_share: float | None = None  # share of the targets equal to it, where it is one of the classes
     token_row_length: int | None = None  # T of that (N, T) token input
     # Binary targets (0/1, the input's shape): the share of entries on the right side of the decision
     # threshold, and the share that predicting each output's majority value would get right.

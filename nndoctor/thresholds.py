@@ -54,7 +54,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # runs of one token, min_padded_run of them a row on average (a sentence ending in one "." is not
     # padding), min_padded_same_class of them one class.
     "D113": {"huge_target": 1e3, "min_target_over_prediction": 100.0, "row_sum_tol": 1e-2,
-             "min_padded_share": 0.1, "min_padded_run": 2.0, "min_padded_same_class": 0.99},
+             "min_padded_share": 0.1, "min_padded_run": 2.0, "min_padded_same_class": 0.99,
+             # A classifier's own class as ignore_index, at least this share of its targets.
+             "min_ignored_share": 0.05},
     # Keskar et al. 2017 (arXiv:1609.04836): large batches generalize worse. Data sets below
     # min_dataset are trained full-batch on purpose.
     "D115": {"max_share": 0.25, "min_dataset": 256},

@@ -1066,3 +1066,29 @@ def test_a_loss_masked_to_exactly_zero_is_m303_not_a_step_before_backward():
     assert "T502" not in found, found["T502"].message
     assert "M303" in found and found["M303"].severity == "error", sorted(found)
     assert found["M303"].evidence["zero_losses"] == found["M303"].evidence["losses"] == 51, found["M303"].evidence
+
+
+def _ignore_index_findings(ignore: int) -> dict:
+    """Breast cancer, a two-class head, cross-entropy with the given ignore_index."""
+    from sklearn.datasets import load_breast_cancer
+
+    torch.manual_seed(0)
+    X, y = load_breast_cancer(return_X_y=True)
+    X, y = torch.tensor((X - X.mean(0)) / X.std(0), dtype=torch.float32), torch.tensor(y)
+    model = nn.Sequential(nn.Linear(30, 32), nn.ReLU(), nn.Linear(32, 2))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for epoch in range(3):
+            for i in range(0, 544, 32):
+                loss = F.cross_entropy(model(X[i:i + 32]), y[i:i + 32], ignore_index=ignore)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_a_classifier_ignoring_one_of_its_own_classes_is_d113():
+    found = _ignore_index_findings(0)
+    assert "D113" in found, sorted(found)
+    assert found["D113"].evidence["ignore_index"] == 0 and 0.2 < found["D113"].evidence["ignored_share"] < 0.6
+    assert "D113" not in _ignore_index_findings(-100)

@@ -724,7 +724,7 @@ class TorchProbe:
         self.rb.later(call, "padded_target_class", cls)
         self.rb.later(call, "padded_same_class", ((t == cls) & suffix).sum().float() / in_suffix.clamp(min=1))
         self.rb.later(call, "padded_token", pad)
-        call.ignore_index, call.token_row_length = ignore, tokens.shape[1]
+        call.token_row_length = tokens.shape[1]
 
     def _on_loss_failed(self, name: str, signature: inspect.Signature, args: tuple, kwargs: dict) -> None:
         """A class-index loss that raised: record its input and target (read back at the end) for D113."""
@@ -810,7 +810,10 @@ class TorchProbe:
                 self.rb.later(call, "row_logsumexp_absmax", data.logsumexp(dim=1).abs().max())
             ignore = bound.get("ignore_index", -100)
             if isinstance(target, torch.Tensor) and not target.is_floating_point() and ignore is not None:
+                call.ignore_index = ignore
                 self.rb.later(call, "ignore_index_used", (target == ignore).any().float())
+                if 0 <= ignore < call.classes and target.numel():  # a class of the model's own outputs, ignored
+                    self.rb.later(call, "ignored_share", (target == ignore).float().mean())
                 if target.dim() == data.dim() - 1 and target.numel():
                     valid = target != ignore
                     hits = (data.argmax(dim=1) == target) & valid

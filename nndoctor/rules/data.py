@@ -649,13 +649,34 @@ def _padding_scored(ctx: Context, calls: list) -> Hit | None:
                          "calls": len(scored), "measured_calls": len(measured)})
 
 
+def _real_class_ignored(ctx: Context, calls: list) -> Hit | None:
+    """A classifier's loss whose ignore_index is one of its own classes (ignore_index=0 copied from a
+    padding constant): in most sampled calls, at least min_ignored_share of the per-sample targets are
+    that class, and they never reach the loss. Token losses (padding) are not judged here."""
+    measured = [c for c in calls if c.ignored_share is not None and c.input_is_model_output
+                and len(c.input.shape) == 2 and c.padded_target_share is None]
+    ignored = [c for c in measured if c.ignored_share >= ctx.th["min_ignored_share"]]
+    if not ignored or len(ignored) * 2 <= len(measured) or (len(ignored) < 3 and not ctx.final):
+        return None
+    c = ignored[0]
+    share = statistics.median(x.ignored_share for x in ignored)
+    return Hit(tr("{fn} has ignore_index={cls}, one of the model's {classes} classes, and {share:.0%} of the "
+                  "targets are that class ({n} of {m} sampled calls): those samples never reach the loss, so "
+                  "the model is never taught to predict class {cls}; ignore_index is for targets that are no "
+                  "class (padding, unlabeled: the default -100)",
+                  fn=c.fn, cls=c.ignore_index, classes=c.classes, share=share, n=len(ignored), m=len(measured)),
+               where=f"{c.fn} ignore_index", step=c.step,
+               evidence={"ignore_index": c.ignore_index, "ignored_share": share, "classes": c.classes,
+                         "calls": len(ignored), "measured_calls": len(measured)})
+
+
 @rule("D113", stage=LIVE)
 def invalid_targets(ctx: Context):
     """Targets the loss cannot use as given: binary targets outside [0, 1], class-probability targets whose
     rows do not sum to 1, regression targets on a scale far beyond the network's outputs."""
     sig, th = ctx.signals, ctx.th
     calls = [c for c in sig.loss_calls if c.target is not None and c.target.numel > 0 and not c.target.nonfinite]
-    padded = _padding_scored(ctx, calls)
+    padded = _padding_scored(ctx, calls) or _real_class_ignored(ctx, calls)
     if padded is not None:
         return padded
     # Class indices outside [0, C) for C outputs (the loss raises on them; -100 is the default ignore_index).
