@@ -130,7 +130,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # whose combined factor reaches min_total is a geometric trend with depth, not one odd layer.
     # Weight matrices exactly zero when training starts: judged once their gradient has been checked at
     # zero_min_steps sampled steps (a layer zero-initialised on purpose gets a gradient at the first one).
+    # Growth between layers: the median input RMS of the last quarter of at least growth_min_layers linear
+    # layers growth_total x the first quarter's (a residual MLP without normalization grows ~x1.05 a block,
+    # x2 when each block adds its input twice).
     "M305": {"low_gain": 0.2, "high_gain": 4.0, "min_run": 2, "min_total": 10.0, "high_std": 2.0,
+             "growth_min_layers": 8, "growth_total": 100.0,
              "zero_min_steps": 3, "symmetric_min_steps": 50},
     # Share of a layer's ReLU-family inputs that are zero for every sample of the batch, in the median of
     # the last `window` sampled batches (at least min_samples of them). Judged on batches of min_batch

@@ -1092,3 +1092,39 @@ def test_a_classifier_ignoring_one_of_its_own_classes_is_d113():
     assert "D113" in found, sorted(found)
     assert found["D113"].evidence["ignore_index"] == 0 and 0.2 < found["D113"].evidence["ignored_share"] < 0.6
     assert "D113" not in _ignore_index_findings(-100)
+
+
+def _residual_mlp_findings(skips: int) -> dict:
+    """A residual MLP of 12 blocks on digits whose blocks add their input ``skips`` times."""
+    from sklearn.datasets import load_digits
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 64))
+
+        def forward(self, x):
+            out = self.body(x)
+            for _ in range(skips):
+                out = out + x
+            return out
+
+    torch.manual_seed(0)
+    X, y = load_digits(return_X_y=True)
+    X, y = torch.tensor(X / 16.0, dtype=torch.float32), torch.tensor(y)
+    model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), *[Block() for _ in range(12)], nn.Linear(64, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-4)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for i in range(0, 1400, 50):
+            loss = F.cross_entropy(model(X[i:i + 50]), y[i:i + 50])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_activations_that_grow_between_layers_at_initialization_are_m305():
+    found = _residual_mlp_findings(2)
+    assert "M305" in found, sorted(found)
+    assert found["M305"].evidence["direction"] == "grow between layers" and found["M305"].evidence["total_factor"] > 100
+    assert "M305" not in _residual_mlp_findings(1)

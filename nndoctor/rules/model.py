@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from collections import defaultdict
 
 from nndoctor.i18n import tjoin, tr
@@ -391,7 +392,7 @@ def bad_init_scale(ctx: Context):
                     best = (direction, list(run), factor)
             run = []
     if best is None:
-        return None
+        return _grows_between_layers(layers, step, th)
     direction, run, factor = best
     gains = ", ".join(f"{n} x{g:.2g} (std {fmt(s)})" for n, g, s, _ in run)
     names = [n for n, _, _, _ in run]
@@ -406,6 +407,35 @@ def bad_init_scale(ctx: Context):
                where=names_list(names), step=step,
                evidence={"layers": names, "gains": [g for _, g, _, _ in run], "stds": [s for _, _, s, _ in run],
                          "total_factor": factor, "direction": direction})
+
+
+def _grows_between_layers(layers: list[tuple], step: int, th: dict) -> Hit | None:
+    """The inputs of the linear layers grow geometrically with depth at initialization although no layer
+    itself blows its input up: something between the layers adds the signal to itself (a residual block
+    that adds its input twice, skips summed without scaling). Judged on the layers after the first (the
+    data's own scale is D109's): the median input RMS of the last quarter over the first quarter's."""
+    rms = [(name, r) for name, _, _, _, _, r in layers[1:] if r > 0]
+    quarter = len(rms) // 4
+    if len(rms) < th["growth_min_layers"] or quarter == 0:
+        return None
+    first = statistics.median(r for _, r in rms[:quarter])
+    last = statistics.median(r for _, r in rms[-quarter:])
+    middle = statistics.median(r for _, r in rms[quarter:-quarter] or rms)
+    growth = last / first
+    # Geometric: the middle layers sit well inside the rise (in log scale), not at one of its ends.
+    if growth < th["growth_total"] or not first * growth ** 0.2 <= middle <= first * growth ** 0.8:
+        return None
+    per_layer = growth ** (1 / max(1, len(rms) - quarter))
+    return Hit(tr("at initialization (step {step}) the input of the linear layers grows with depth from an RMS of "
+                  "{first} ({first_layer}) to {last} ({last_layer}), x{growth} over {n} layers (~x{per_layer} "
+                  "each), while no layer itself blows its input up: something between the layers adds the "
+                  "signal to itself (a residual block that adds its input twice, skip connections summed "
+                  "without scaling or normalization)",
+                  step=step, first=fmt(rms[0][1]), first_layer=rms[0][0], last=fmt(rms[-1][1]),
+                  last_layer=rms[-1][0], growth=fmt(growth), n=len(rms), per_layer=f"{per_layer:.2g}"),
+               where=names_list([rms[0][0], rms[-1][0]]), step=step,
+               evidence={"layers": [n for n, _ in rms], "input_rms": [r for _, r in rms], "total_factor": growth,
+                         "direction": "grow between layers"})
 
 
 def _dead_pick(sig):
