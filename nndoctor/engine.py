@@ -97,6 +97,7 @@ class Engine:
         self._broken_rules: set[str] = set()
         self._revisable: set[str] = set()  # codes whose finding came from a revisable LIVE hit
         self._explains: dict[str, tuple[str, ...]] = {}  # code -> what its finding's hit explains
+        self._root_causes: set[str] = set()  # codes whose hit saw its mechanism directly: never a consequence
 
     def enabled(self, code: str) -> bool:
         if self.config.select and not matches(code, self.config.select):
@@ -184,6 +185,7 @@ class Engine:
         if first or severity_rank(finding.severity) >= severity_rank(self.findings[code].severity):
             self.findings[code] = finding
             self._explains[code] = tuple(hit.explains)
+            (self._root_causes.add if hit.root_cause else self._root_causes.discard)(code)
             if hit.revisable:
                 self._revisable.add(code)
             else:
@@ -220,7 +222,7 @@ class Engine:
                 and (code in CONSEQUENCES.get(c, ()) or code in self._explains.get(c, ()))]
 
     def _explained(self, finding: Finding) -> Finding:
-        if finding.severity == "info":
+        if finding.severity == "info" or finding.code in self._root_causes:
             return finding
         causes = self._causes(finding.code)
         # Name the root causes: a cause that is itself explained by another cause found here is left out

@@ -311,6 +311,8 @@ class Signals:
     # requires_grad=True) from a number computed elsewhere).
     sampled_backwards: int = 0
     leaf_losses: int = 0
+    # Sampled backwards whose loss has a graph that reaches neither the model's output nor a parameter
+    detached_losses: int = 0
     # Layers that run in training forwards with gradients but sit in a plain list/dict attribute of a
     # model (not registered, so parameters() misses them): path -> trainable values.
     unregistered_layers: dict[str, int] = field(default_factory=dict)

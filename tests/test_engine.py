@@ -1128,3 +1128,27 @@ def test_activations_that_grow_between_layers_at_initialization_are_m305():
     assert "M305" in found, sorted(found)
     assert found["M305"].evidence["direction"] == "grow between layers" and found["M305"].evidence["total_factor"] > 100
     assert "M305" not in _residual_mlp_findings(1)
+
+
+def test_a_loss_whose_graph_ends_at_a_hand_made_leaf_is_m303():
+    """pred = out.argmax(1).float(); pred.requires_grad = True: the loss has a graph, not to the model."""
+    from sklearn.datasets import load_digits
+
+    torch.manual_seed(0)
+    X, y = load_digits(return_X_y=True)
+    X, y = torch.tensor(X / 16.0, dtype=torch.float32), torch.tensor(y)
+    model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for i in range(0, 1400, 50):
+            out = model(X[i:i + 50])
+            pred = F.one_hot(out.argmax(1), 10).float()
+            pred.requires_grad = True
+            loss = F.mse_loss(pred, F.one_hot(y[i:i + 50], 10).float())
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    found = {f.code: f for f in doctor.report().findings}
+    assert "M303" in found and found["M303"].severity == "error", sorted(found)
+    assert found["M303"].evidence["detached_losses"] == found["M303"].evidence["sampled_backwards"] > 0
+    assert "T502" not in found, found["T502"].message

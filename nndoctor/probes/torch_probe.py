@@ -904,6 +904,8 @@ class TorchProbe:
                 self.sig.leaf_losses += 1
             elif loss.grad_fn is not None:
                 self._note_loss_broadcasts(loss)
+                if self._reaches_no_parameter(loss):
+                    self.sig.detached_losses += 1
         value = None
         if loss.is_cpu:
             try:
@@ -1028,6 +1030,28 @@ class TorchProbe:
                 if (result == (n, n) and operand in ((n, 1), (n,)) or reduced is not None) \
                         and all(seen[1:] != found for seen in self.sig.loss_broadcasts):
                     self.sig.loss_broadcasts.append((self.sig.steps, *found))
+
+    def _reaches_no_parameter(self, loss: torch.Tensor) -> bool:
+        """The loss's graph, walked to its end (small: a loss cut from the model is a few nodes), meets
+        neither the model's output nor any known parameter: it ends at tensors made to require grad by
+        hand (``pred = out.argmax(1).float(); pred.requires_grad = True``). False when unsure."""
+        output = self._root_output_node
+        seen, stack, params = set(), [loss.grad_fn], self._params
+        while stack:
+            node = stack.pop()
+            if node is None or node in seen:
+                continue
+            if output is not None and node is output[0] or len(seen) >= LOSS_GRAPH_MAX_NODES:
+                return False
+            seen.add(node)
+            variable = getattr(node, "variable", None)  # (an AccumulateGrad: a leaf that requires grad)
+            if variable is not None:
+                entry = params.get(id(variable))
+                if entry is None or entry[0]() is not variable:
+                    continue
+                return False
+            stack.extend(f for f, _ in node.next_functions)
+        return bool(seen)
 
     @staticmethod
     def _term_gradients(loss: torch.Tensor, outs: list[torch.Tensor], params: list[torch.Tensor]) -> dict | None:

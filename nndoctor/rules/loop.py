@@ -63,7 +63,7 @@ def step_order(ctx: Context):
         checked = [s for s in sig.step_stats if s.optimizer == opt.index and s.step < sig.steps]
         if optimizer_of_another_model(checked, 0):
             continue  # its parameters are not those of the model that runs: M302
-        if 2 * sig.leaf_losses >= sig.sampled_backwards > 0:
+        if 2 * max(sig.leaf_losses, sig.detached_losses) >= sig.sampled_backwards > 0:
             continue  # the loss has no graph back to them: M303
         # Zeros that backward() itself left (a loss masked to exactly 0) are M303's: no step came too early.
         absent, zero = _empty_steps([s for s in checked if not _backward_left_zeros(s)])

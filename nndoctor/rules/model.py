@@ -110,7 +110,19 @@ def gradient_blocked(ctx: Context):
     unused = [p for p in blocked if not p.module_called]
     hits = []
     leaf = sig.leaf_losses * 2 >= sig.sampled_backwards > 0
-    if used and leaf:
+    detached = not leaf and sig.detached_losses * 2 >= sig.sampled_backwards > 0
+    if used and detached:
+        hits.append(Hit(tr("the loss given to backward() reaches none of the model's parameters in {detached} of "
+                           "{sampled_backwards} sampled steps: its graph ends at a tensor made to require grad by "
+                           "hand (requires_grad=True set on an argmax, a rounded value or a NumPy result) instead "
+                           "of at the model's output, so the {n_used} parameter tensors ({used}) never learn. An "
+                           "argmax or a rounding has no gradient: compute the loss on the logits or probabilities",
+                           detached=sig.detached_losses, sampled_backwards=sig.sampled_backwards, n_used=len(used),
+                           used=names_list(_modules(used))),
+                        where="the loss given to backward()", severity="error",
+                        evidence={"detached_losses": sig.detached_losses, "sampled_backwards": sig.sampled_backwards,
+                                  "params": [p.name for p in used]}, root_cause=True))
+    elif used and leaf:
         hits.append(Hit(tr("the loss given to backward() has no graph in {leaf_losses} of {sampled_backwards} "
                            "sampled steps: it is a leaf tensor, made from a plain number (torch.tensor(value, "
                            "requires_grad=True) after .item(), .numpy() or a NumPy computation) rather than "
@@ -121,7 +133,7 @@ def gradient_blocked(ctx: Context):
                            used=names_list(_modules(used))),
                         where="the loss given to backward()", severity="error",
                         evidence={"leaf_losses": sig.leaf_losses, "sampled_backwards": sig.sampled_backwards,
-                                  "params": [p.name for p in used]}))
+                                  "params": [p.name for p in used]}, root_cause=True))
     elif used and _fed_only_unused_losses(sig, used):
         fns = sorted({fn for _, fn, names in sig.unused_loss_terms if names})
         hits.append(Hit(tr("{n_used} parameter tensors got no gradient at every one of {grad_checked} checked "
@@ -143,7 +155,7 @@ def gradient_blocked(ctx: Context):
                            zeros=zeros, total=total),
                         where="the loss given to backward()", severity="error",
                         evidence={"params": [p.name for p in used], "checked_steps": used[0].grad_checked,
-                                  "zero_losses": zeros, "losses": total}))
+                                  "zero_losses": zeros, "losses": total}, root_cause=True))
     elif used:
         none = all(p.grad_none == p.grad_checked for p in used)
         hits.append(Hit(tr("{n_used} parameter tensors of layers that run in the forward pass got "
