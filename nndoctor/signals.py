@@ -333,6 +333,8 @@ class Signals:
     models: list[str] = field(default_factory=list)
     module_order: list[tuple[str, str]] = field(default_factory=list)  # (path, kind) of the first forward
     linear_chains: list[tuple[str, str]] = field(default_factory=list)  # Linear/Conv feeding Linear/Conv directly
+    # ... of them, those whose first layer's output is read by more than the second (a residual skip)
+    forked_linear_chains: list[tuple[str, str]] = field(default_factory=list)
     # Training forwards (the call whose output was backpropagated) by mode, for models
     # that hold mode-dependent layers (Dropout, BatchNorm...).
     train_forwards_eval_mode: int = 0

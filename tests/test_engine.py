@@ -1152,3 +1152,35 @@ def test_a_loss_whose_graph_ends_at_a_hand_made_leaf_is_m303():
     assert "M303" in found and found["M303"].severity == "error", sorted(found)
     assert found["M303"].evidence["detached_losses"] == found["M303"].evidence["sampled_backwards"] > 0
     assert "T502" not in found, found["T502"].message
+
+
+def _stem_then_block_findings(skip: bool) -> dict:
+    """A Linear stem straight into a block that starts with a Linear; the block adds its input or not."""
+    from sklearn.datasets import load_digits
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 64))
+
+        def forward(self, x):
+            return x + self.body(x) if skip else self.body(x)
+
+    torch.manual_seed(0)
+    X, y = load_digits(return_X_y=True)
+    X, y = torch.tensor(X / 16.0, dtype=torch.float32), torch.tensor(y)
+    model = nn.Sequential(nn.Linear(64, 64), Block(), nn.ReLU(), nn.Linear(64, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for i in range(0, 1400, 50):
+            loss = F.cross_entropy(model(X[i:i + 50]), y[i:i + 50])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_a_linear_layer_that_also_feeds_a_skip_is_not_m311():
+    assert "M311" not in _stem_then_block_findings(skip=True)
+    found = _stem_then_block_findings(skip=False)
+    assert "M311" in found and found["M311"].evidence["pairs"] == [["0", "1.body.0"]], sorted(found)

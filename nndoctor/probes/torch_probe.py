@@ -59,6 +59,7 @@ BROADCASTING_NODES = frozenset({"SubBackward0", "RsubBackward0", "AddBackward0",
                                 "PowBackward1", "MaximumBackward0", "MinimumBackward0", "Atan2Backward0"})
 VAL_CONFUSION_MAX_CLASSES = 50  # D116's relabeling check: (classes x classes) counts kept per validation step
 VAL_CONFUSION_MIN_SAMPLES = 200  # ... summed over the last validation steps until they hold this many
+FORK_GRAPH_MAX_NODES = 100_000  # M311's count of a layer output's readers walks the first step's whole graph
 LOSS_GRAPH_MAX_NODES = 256  # the walk from the loss back to the model's output stops here (a loss is small)
 TERM_GRADIENT_MAX_PARAMS = 20_000_000  # above, k+1 extra gradient copies would cost too much memory
 DROPOUTS = ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout")
@@ -176,6 +177,8 @@ class TorchProbe:
         self._leaf_order_done = False
         self._leaf_trace: list[tuple[str, str]] = []
         self._last_linear_out: tuple[weakref.ref, str] | None = None
+        # M311 pairs of the first forward and the autograd node of the first layer's output, to its backward
+        self._chain_nodes: list[tuple[tuple[str, str], Any]] = []
         self._linear_through: str | None = None  # a dropout or identity fed by that linear layer's output
         self._first_conv: str | None = None  # the first convolution run with gradients (D112's)
         self._last_param_leaf: str | None = None
@@ -617,7 +620,10 @@ class TorchProbe:
             ref, prev = self._last_linear_out
             if x is not None and ref() is x:
                 if isinstance(module, LINEAR_LIKE):
-                    self.sig.linear_chains.append((prev, self.name_of(module)))
+                    pair = (prev, self.name_of(module))
+                    self.sig.linear_chains.append(pair)
+                    if x.grad_fn is not None:  # (this step's backward counts who else reads it: a skip)
+                        self._chain_nodes.append((pair, x.grad_fn))
                 elif isinstance(module, LINEAR_PASS_THROUGH):  # dropout keeps the chain linear
                     self._linear_through = prev
 
@@ -904,6 +910,8 @@ class TorchProbe:
                 self.sig.leaf_losses += 1
             elif loss.grad_fn is not None:
                 self._note_loss_broadcasts(loss)
+                if self._chain_nodes:
+                    self._note_forked_chains(loss)
                 if self._reaches_no_parameter(loss):
                     self.sig.detached_losses += 1
         value = None
@@ -1030,6 +1038,27 @@ class TorchProbe:
                 if (result == (n, n) and operand in ((n, 1), (n,)) or reduced is not None) \
                         and all(seen[1:] != found for seen in self.sig.loss_broadcasts):
                     self.sig.loss_broadcasts.append((self.sig.steps, *found))
+
+    def _note_forked_chains(self, loss: torch.Tensor) -> None:
+        """M311: a linear layer's output that feeds the next linear layer and something else too (the
+        skip of a residual block, sibling projections) is not one linear map with it for the network.
+        Counted once, in the backward of the forward that found the pairs: the graph's nodes that read it."""
+        watched = {node: pair for pair, node in self._chain_nodes}
+        self._chain_nodes = []
+        readers = dict.fromkeys(watched, 0)
+        seen, stack = set(), [loss.grad_fn]
+        while stack and len(seen) < FORK_GRAPH_MAX_NODES:
+            node = stack.pop()
+            if node is None or node in seen:
+                continue
+            seen.add(node)
+            for f, _ in node.next_functions:
+                if f in readers:
+                    readers[f] += 1
+                stack.append(f)
+        if stack:
+            return  # (not walked to the end: no verdict)
+        self.sig.forked_linear_chains.extend(watched[node] for node, n in readers.items() if n > 1)
 
     def _reaches_no_parameter(self, loss: torch.Tensor) -> bool:
         """The loss's graph, walked to its end (small: a loss cut from the model is a few nodes), meets
@@ -1561,6 +1590,7 @@ class TorchProbe:
 
     def _release_step(self) -> None:
         self._step_root_call = self._scaled_loss = self._step_loss_args = self._last_linear_out = None
+        self._chain_nodes = []
         if self._step_terms:  # loss calls with no backward after them: let their graphs go
             self._step_terms = []
         if self._holds_copies:

@@ -625,7 +625,8 @@ def missing_nonlinearity(ctx: Context):
     if not sig.linear_chains:
         return None
     warn, low_rank = [], []
-    for prev, nxt in dict.fromkeys(sig.linear_chains):
+    forked = set(sig.forked_linear_chains)  # (the first layer's output also feeds a skip: not one map)
+    for prev, nxt in dict.fromkeys(p for p in sig.linear_chains if p not in forked):
         bias, w_prev, w_next = (sig.params.get(f"{prev}.bias"), sig.params.get(f"{prev}.weight"),
                                 sig.params.get(f"{nxt}.weight"))
         if bias is not None and w_prev is not None and w_next is not None and bias.numel:
