@@ -1018,23 +1018,30 @@ def test_padding_scored_as_a_target_class_is_d113():
         assert "D113" not in _token_target_findings(how), how
 
 
-def _scaled_loss_findings(divisor: float, lr: float) -> dict:
-    """Digits, plain SGD, the cross-entropy divided by ``divisor`` before backward."""
+def _digits_findings(model: nn.Module, opt, epochs: int = 1, loss_of=None) -> dict:
+    """Train ``model`` on the first 1400 digits in batches of 50 under watch; ``loss_of(out, y)`` the loss
+    (cross-entropy when None). The findings by code."""
     from sklearn.datasets import load_digits
 
-    torch.manual_seed(0)
     X, y = load_digits(return_X_y=True)
     X, y = torch.tensor(X / 16.0, dtype=torch.float32), torch.tensor(y)
-    model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
     with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
-        for epoch in range(6):
+        for epoch in range(epochs):
             for i in range(0, 1400, 50):
-                loss = F.cross_entropy(model(X[i:i + 50]), y[i:i + 50]) / divisor
+                out = model(X[i:i + 50])
+                loss = loss_of(out, y[i:i + 50]) if loss_of else F.cross_entropy(out, y[i:i + 50])
                 opt.zero_grad()
                 loss.backward()
                 opt.step()
     return {f.code: f for f in doctor.report().findings}
+
+
+def _scaled_loss_findings(divisor: float, lr: float) -> dict:
+    """Digits, plain SGD, the cross-entropy divided by ``divisor`` before backward."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+    return _digits_findings(model, torch.optim.SGD(model.parameters(), lr=lr), epochs=6,
+                            loss_of=lambda out, y: F.cross_entropy(out, y) / divisor)
 
 
 def test_a_loss_divided_by_the_data_set_size_is_g402_by_its_scale():
@@ -1096,7 +1103,6 @@ def test_a_classifier_ignoring_one_of_its_own_classes_is_d113():
 
 def _residual_mlp_findings(skips: int) -> dict:
     """A residual MLP of 12 blocks on digits whose blocks add their input ``skips`` times."""
-    from sklearn.datasets import load_digits
 
     class Block(nn.Module):
         def __init__(self):
@@ -1110,17 +1116,8 @@ def _residual_mlp_findings(skips: int) -> dict:
             return out
 
     torch.manual_seed(0)
-    X, y = load_digits(return_X_y=True)
-    X, y = torch.tensor(X / 16.0, dtype=torch.float32), torch.tensor(y)
     model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), *[Block() for _ in range(12)], nn.Linear(64, 10))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-4)
-    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
-        for i in range(0, 1400, 50):
-            loss = F.cross_entropy(model(X[i:i + 50]), y[i:i + 50])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-    return {f.code: f for f in doctor.report().findings}
+    return _digits_findings(model, torch.optim.Adam(model.parameters(), lr=1e-4))
 
 
 def test_activations_that_grow_between_layers_at_initialization_are_m305():
@@ -1132,23 +1129,15 @@ def test_activations_that_grow_between_layers_at_initialization_are_m305():
 
 def test_a_loss_whose_graph_ends_at_a_hand_made_leaf_is_m303():
     """pred = out.argmax(1).float(); pred.requires_grad = True: the loss has a graph, not to the model."""
-    from sklearn.datasets import load_digits
+
+    def loss_of(out, y):
+        pred = F.one_hot(out.argmax(1), 10).float()
+        pred.requires_grad = True
+        return F.mse_loss(pred, F.one_hot(y, 10).float())
 
     torch.manual_seed(0)
-    X, y = load_digits(return_X_y=True)
-    X, y = torch.tensor(X / 16.0, dtype=torch.float32), torch.tensor(y)
     model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
-        for i in range(0, 1400, 50):
-            out = model(X[i:i + 50])
-            pred = F.one_hot(out.argmax(1), 10).float()
-            pred.requires_grad = True
-            loss = F.mse_loss(pred, F.one_hot(y[i:i + 50], 10).float())
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-    found = {f.code: f for f in doctor.report().findings}
+    found = _digits_findings(model, torch.optim.Adam(model.parameters(), lr=1e-3), loss_of=loss_of)
     assert "M303" in found and found["M303"].severity == "error", sorted(found)
     assert found["M303"].evidence["detached_losses"] == found["M303"].evidence["sampled_backwards"] > 0
     assert "T502" not in found, found["T502"].message
@@ -1156,7 +1145,6 @@ def test_a_loss_whose_graph_ends_at_a_hand_made_leaf_is_m303():
 
 def _stem_then_block_findings(skip: bool) -> dict:
     """A Linear stem straight into a block that starts with a Linear; the block adds its input or not."""
-    from sklearn.datasets import load_digits
 
     class Block(nn.Module):
         def __init__(self):
@@ -1167,17 +1155,8 @@ def _stem_then_block_findings(skip: bool) -> dict:
             return x + self.body(x) if skip else self.body(x)
 
     torch.manual_seed(0)
-    X, y = load_digits(return_X_y=True)
-    X, y = torch.tensor(X / 16.0, dtype=torch.float32), torch.tensor(y)
     model = nn.Sequential(nn.Linear(64, 64), Block(), nn.ReLU(), nn.Linear(64, 10))
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
-        for i in range(0, 1400, 50):
-            loss = F.cross_entropy(model(X[i:i + 50]), y[i:i + 50])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-    return {f.code: f for f in doctor.report().findings}
+    return _digits_findings(model, torch.optim.Adam(model.parameters(), lr=1e-3))
 
 
 def test_a_linear_layer_that_also_feeds_a_skip_is_not_m311():

@@ -623,6 +623,11 @@ def _interleaved_conv_input(sig, th: dict) -> Hit | None:
                          "steps": len(odd), "sampled_steps": len(stats)})
 
 
+def _in_most(found: list, measured: list, final: bool) -> bool:
+    """A pattern seen in most of the sampled calls that measured it: at least 3 of them while live."""
+    return bool(found) and len(found) * 2 > len(measured) and (len(found) >= 3 or final)
+
+
 def _padding_scored(ctx: Context, calls: list) -> Hit | None:
     """Token targets at the input's padding, scored: in most sampled calls that measured it, at least
     min_padded_share of the targets sit in the (N, T) token input's trailing runs of one token (at least
@@ -632,7 +637,7 @@ def _padding_scored(ctx: Context, calls: list) -> Hit | None:
     scored = [c for c in measured if c.padded_target_share >= th["min_padded_share"]
               and c.padded_target_share * c.token_row_length >= th["min_padded_run"]
               and c.padded_same_class >= th["min_padded_same_class"] and c.padded_target_class != c.ignore_index]
-    if not scored or len(scored) * 2 <= len(measured) or (len(scored) < 3 and not ctx.final):
+    if not _in_most(scored, measured, ctx.final):
         return None
     c = scored[0]
     share = statistics.median(x.padded_target_share for x in scored)
@@ -656,7 +661,7 @@ def _real_class_ignored(ctx: Context, calls: list) -> Hit | None:
     measured = [c for c in calls if c.ignored_share is not None and c.input_is_model_output
                 and len(c.input.shape) == 2 and c.padded_target_share is None]
     ignored = [c for c in measured if c.ignored_share >= ctx.th["min_ignored_share"]]
-    if not ignored or len(ignored) * 2 <= len(measured) or (len(ignored) < 3 and not ctx.final):
+    if not _in_most(ignored, measured, ctx.final):
         return None
     c = ignored[0]
     share = statistics.median(x.ignored_share for x in ignored)
