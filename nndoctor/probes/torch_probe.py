@@ -1747,11 +1747,11 @@ def _batch_reduction(node: Any, n: int, depth: int = 6) -> tuple[str, tuple] | N
     reduction of a tensor with n rows to that scalar. (Its op, the reduced tensor's shape.)"""
     for _ in range(depth):
         scalars = []
+        reduction = next((r for r in BATCH_REDUCTIONS if r in node.name()), None)
         for f, index in node.next_functions:
             if f is None or not hasattr(f, "_input_metadata"):
                 continue
             shape = tuple(f._input_metadata[index].shape)
-            reduction = next((r for r in BATCH_REDUCTIONS if r in node.name()), None)
             if shape and shape[0] == n and reduction is not None:
                 return reduction.lower(), shape
             if shape == ():
