@@ -1163,3 +1163,4 @@ def test_a_linear_layer_that_also_feeds_a_skip_is_not_m311():
     assert "M311" not in _stem_then_block_findings(skip=True)
     found = _stem_then_block_findings(skip=False)
     assert "M311" in found and found["M311"].evidence["pairs"] == [["0", "1.body.0"]], sorted(found)
+

@@ -695,6 +695,10 @@ def test_m311_missing_activation_and_low_rank():
     sig.params["lora_B.weight"] = ParamInfo("lora_B.weight", "lora_B", 512 * 8, True)
     assert judge("M311", sig)[0].severity == "info"
     assert not judge("M311", Signals())
+    # An encoder's output that feeds a decoder and a head (a skip, siblings): every pair spared.
+    sig = Signals()
+    sig.linear_chains = sig.forked_linear_chains = [("enc", "dec"), ("enc", "head")]
+    assert not judge("M311", sig)
 
 
 # ----------------------------------------------------------------------------- cost

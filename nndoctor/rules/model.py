@@ -636,6 +636,8 @@ def missing_nonlinearity(ctx: Context):
                 continue
         warn.append((prev, nxt))
     pairs = warn or low_rank
+    if not pairs:  # (every pair's first layer also feeds something else)
+        return None
     path = _paths([(a, b) for a, b, *_ in pairs])
     if warn:
         # Every linear layer of the model in one chain: the whole model is a linear map, which cannot
