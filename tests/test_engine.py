@@ -1124,6 +1124,7 @@ def test_activations_that_grow_between_layers_at_initialization_are_m305():
     found = _residual_mlp_findings(2)
     assert "M305" in found, sorted(found)
     assert found["M305"].evidence["direction"] == "grow between layers" and found["M305"].evidence["total_factor"] > 100
+    assert found["L201"].evidence["consequence_of"] == ["M305"], found["L201"]  # the huge first loss follows from it
     assert "M305" not in _residual_mlp_findings(1)
 
 

@@ -447,7 +447,8 @@ def _grows_between_layers(layers: list[tuple], step: int, th: dict) -> Hit | Non
                   last_layer=rms[-1][0], growth=fmt(growth), n=len(rms), per_layer=f"{per_layer:.2g}"),
                where=names_list([rms[0][0], rms[-1][0]]), step=step,
                evidence={"layers": [n for n, _ in rms], "input_rms": [r for _, r in rms], "total_factor": growth,
-                         "direction": "grow between layers"})
+                         "direction": "grow between layers"},
+               explains=("G401", "G403", "L201"))  # (a huge first loss, steps and gradients that follow from it)
 
 
 def _dead_pick(sig):
