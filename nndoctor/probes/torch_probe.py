@@ -12,6 +12,7 @@ step time small), read back in one batch per sampled step.
 """
 from __future__ import annotations
 
+import collections
 import inspect
 import math
 import random
@@ -909,11 +910,15 @@ class TorchProbe:
             if loss.grad_fn is None and loss.requires_grad:
                 self.sig.leaf_losses += 1
             elif loss.grad_fn is not None:
-                self._note_loss_broadcasts(loss)
+                # One walk from the loss back to the model's output (not into the model) serves both checks.
+                output = self._root_output_node
+                loss_nodes = _graph_nodes(loss.grad_fn, stop={output[0]} if output else frozenset(),
+                                          limit=LOSS_GRAPH_MAX_NODES)
+                self._note_loss_broadcasts(loss_nodes)
+                if self._reaches_no_parameter(loss_nodes):
+                    self.sig.detached_losses += 1
                 if self._chain_nodes:
                     self._note_forked_chains(loss)
-                if self._reaches_no_parameter(loss):
-                    self.sig.detached_losses += 1
         value = None
         if loss.is_cpu:
             try:
@@ -1005,7 +1010,7 @@ class TorchProbe:
                     names.add(name)
             self.sig.unused_loss_terms.append((self.sig.steps, fn, sorted(names)))
 
-    def _note_loss_broadcasts(self, loss: torch.Tensor) -> None:
+    def _note_loss_broadcasts(self, loss_nodes: set) -> None:
         """L204 for a loss written by hand: between the model's output and the loss, an elementwise op
         that broadcast a (N, 1) or (N,) output of the model against a tensor with no gradient (the
         target) into (N, N), N the batch: every prediction then meets every target, and the best the
@@ -1018,7 +1023,7 @@ class TorchProbe:
         x = first_tensor(call[1])
         shapes = [output[1]] + ([tuple(x.shape)] if x is not None else [])
         batch = {shape[0] for shape in shapes if shape and shape[0] > 1}  # (the input's rows, or the output's)
-        for node in _graph_nodes(loss.grad_fn, stop={output[0]}, limit=LOSS_GRAPH_MAX_NODES):
+        for node in loss_nodes:
             nexts = node.next_functions
             if len(nexts) != 2 or all(f is not None for f, _ in nexts) or node.name() not in BROADCASTING_NODES:
                 continue  # (a constant operand: its next function is None)
@@ -1045,42 +1050,26 @@ class TorchProbe:
         Counted once, in the backward of the forward that found the pairs: the graph's nodes that read it."""
         watched = {node: pair for pair, node in self._chain_nodes}
         self._chain_nodes = []
-        readers = dict.fromkeys(watched, 0)
-        seen, stack = set(), [loss.grad_fn]
-        while stack and len(seen) < FORK_GRAPH_MAX_NODES:
-            node = stack.pop()
-            if node is None or node in seen:
-                continue
-            seen.add(node)
-            for f, _ in node.next_functions:
-                if f in readers:
-                    readers[f] += 1
-                stack.append(f)
-        if stack:
+        nodes = _graph_nodes(loss.grad_fn, limit=FORK_GRAPH_MAX_NODES)
+        if len(nodes) >= FORK_GRAPH_MAX_NODES:
             return  # (not walked to the end: no verdict)
-        self.sig.forked_linear_chains.extend(watched[node] for node, n in readers.items() if n > 1)
+        readers = collections.Counter(f for node in nodes for f, _ in node.next_functions if f in watched)
+        self.sig.forked_linear_chains.extend(pair for node, pair in watched.items() if readers[node] > 1)
 
-    def _reaches_no_parameter(self, loss: torch.Tensor) -> bool:
+    def _reaches_no_parameter(self, loss_nodes: set) -> bool:
         """The loss's graph, walked to its end (small: a loss cut from the model is a few nodes), meets
         neither the model's output nor any known parameter: it ends at tensors made to require grad by
         hand (``pred = out.argmax(1).float(); pred.requires_grad = True``). False when unsure."""
+        if not loss_nodes or len(loss_nodes) >= LOSS_GRAPH_MAX_NODES:
+            return False
         output = self._root_output_node
-        seen, stack, params = set(), [loss.grad_fn], self._params
-        while stack:
-            node = stack.pop()
-            if node is None or node in seen:
-                continue
-            if output is not None and node is output[0] or len(seen) >= LOSS_GRAPH_MAX_NODES:
+        for node in loss_nodes:
+            if output is not None and any(f is output[0] for f, _ in node.next_functions):
                 return False
-            seen.add(node)
             variable = getattr(node, "variable", None)  # (an AccumulateGrad: a leaf that requires grad)
-            if variable is not None:
-                entry = params.get(id(variable))
-                if entry is None or entry[0]() is not variable:
-                    continue
+            if variable is not None and self.param_name(variable) is not None:
                 return False
-            stack.extend(f for f, _ in node.next_functions)
-        return bool(seen)
+        return True
 
     @staticmethod
     def _term_gradients(loss: torch.Tensor, outs: list[torch.Tensor], params: list[torch.Tensor]) -> dict | None:

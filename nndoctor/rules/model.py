@@ -110,6 +110,7 @@ def gradient_blocked(ctx: Context):
     unused = [p for p in blocked if not p.module_called]
     hits = []
     leaf = sig.leaf_losses * 2 >= sig.sampled_backwards > 0
+    zero_losses = _zero_losses(sig, ctx.th)
     detached = not leaf and sig.detached_losses * 2 >= sig.sampled_backwards > 0
     if used and detached:
         hits.append(Hit(tr("the loss given to backward() reaches none of the model's parameters in {detached} of "
@@ -145,8 +146,8 @@ def gradient_blocked(ctx: Context):
                         where=names_list(_modules(used)), severity="warning",
                         evidence={"params": [p.name for p in used], "checked_steps": used[0].grad_checked,
                                   "unused_loss_calls": fns}))
-    elif used and not all(p.grad_none == p.grad_checked for p in used) and _zero_losses(sig, ctx.th) is not None:
-        zeros, total = _zero_losses(sig, ctx.th)
+    elif used and not all(p.grad_none == p.grad_checked for p in used) and zero_losses is not None:
+        zeros, total = zero_losses
         hits.append(Hit(tr("{n_used} parameter tensors got an exactly zero gradient at every one of {grad_checked} "
                            "checked steps ({used}), and the loss handed to backward() was exactly 0 at {zeros} of "
                            "{total} steps: a mask or weight zeroes every term of the loss (a threshold on the wrong "
