@@ -29,22 +29,30 @@ FIRST_STEPS = 20  # live rules run after each of these
 # A root cause explains its consequences: when the cause is found, these codes are kept but shown
 # as info, "probably a consequence of" the cause, so the report points at the bug, not its echoes.
 CONSEQUENCES = {
-    "D101": ("D103", "D104", "M303", "M308", "M309", "G406"),
+    # Constant inputs make every unit's output constant: a ReLU whose constant is negative is dead.
+    "D101": ("D103", "D104", "M303", "M306", "M307", "M308", "M309", "M310", "G406"),
     "D102": ("N601", "N602", "N603", "D104", "D114", "L207", "M308", "M309", "G406", "G407"),
-    "N601": ("D104", "D114", "L207", "M306", "M308", "M309", "G406", "G407", "G409"),
+    "N601": ("D104", "D114", "L206", "L207", "M306", "M308", "M309", "G406", "G407", "G409"),
     # A NaN gradient poisons the weights it reaches: units die, the loss stalls.
     "N603": ("M306", "M307", "M308", "G406", "G409"),
     "T502": ("G402", "G406", "M302", "M303", "M308", "G409"),
-    "T503": ("G407",),
+    # In eval mode BatchNorm normalizes with running statistics that no longer match the activations:
+    # nothing holds them in range, and the steps overshoot.
+    "T503": ("G401", "G403", "G405", "G407"),
     # Summed gradients make every step larger than the learning rate says.
     "T501": ("G401", "G403", "G405", "G406", "L206", "M306", "M308"),
-    "D106": ("G401", "G406"),
+    # Sorted batches: the head swings from class to class (units die on the way), and the targets of
+    # the sampled steps are a biased sample of the data's classes (an imbalance seen may be the sort's).
+    "D106": ("D107", "G401", "G406", "M306"),
+    # One batch over and over is memorized: validation loss rises, units saturate, accuracy stalls.
+    "D103": ("D105", "G406", "G408", "L206", "M306", "M307"),
     # Labels that do not go with their inputs cannot be learned: the loss stays at their entropy. (Not
     # L206: a loss that learns only the class prior has its own cause, BCE on one-hot targets.)
     "D104": ("D105", "G406"),
     "L202": ("G406", "L206", "M308"),
-    "L203": ("G406", "L206", "M308"),
-    "L208": ("G405", "G406", "L206", "M308"),
+    # (NLL on raw scores is unbounded below: the weights grow, the loss keeps falling without end.)
+    "L203": ("G405", "G406", "G409", "L206", "M308"),
+    "L208": ("G405", "G406", "L201", "L206", "M308"),
     # Outputs that cannot reach the targets, or targets a loss cannot be minimized on (labels -1 in a
     # BCE: unbounded below), leave the loss stuck or push the weights out without bound.
     "L209": ("G405", "G406", "L206", "M308"),
@@ -64,7 +72,7 @@ CONSEQUENCES = {
     "G407": ("D104", "G406", "L206", "M308"),
     # An optimizer set outside its sane range (momentum 0.999, eps 1, a huge decay) makes the steps
     # overshoot, the weights grow, or the loss stall.
-    "G410": ("G401", "G403", "G405", "G406", "G409", "L206", "M308"),
+    "G410": ("G401", "G402", "G403", "G405", "G406", "G409", "L206", "M308"),
     # A cut graph, dead units or a bad init scale leave the loss where it started.
     "M303": ("D104", "G406", "L206", "M308"),  # (the label experiment's copies are cut alike)
     # Parameters no optimizer updates (a model re-created after its optimizer) leave the loss where it is.
@@ -216,13 +224,15 @@ class Engine:
                       data_summary=data_summary, **meta)
 
     def _causes(self, code: str) -> list[str]:
-        """The findings (warnings and errors) that explain ``code``: the engine's table, and what their hits say."""
+        """The findings (warnings and errors) that explain ``code``: the engine's table, and what their hits
+        say. A finding whose hit saw its own mechanism is explained only by a hit that names it."""
+        direct = code in self._root_causes
         return [c for c, f in self.findings.items()
                 if c != code and f.severity != "info"
-                and (code in CONSEQUENCES.get(c, ()) or code in self._explains.get(c, ()))]
+                and ((not direct and code in CONSEQUENCES.get(c, ())) or code in self._explains.get(c, ()))]
 
     def _explained(self, finding: Finding) -> Finding:
-        if finding.severity == "info" or finding.code in self._root_causes:
+        if finding.severity == "info":
             return finding
         causes = self._causes(finding.code)
         # Name the root causes: a cause that is itself explained by another cause found here is left out

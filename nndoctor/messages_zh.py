@@ -219,9 +219,10 @@ ZH: dict[str, str] = {
         "模型 {percent:.0f}% 的输出依赖于批量中不止一个样本的输入(eval 模式,逐个扰动 {samples} 个样本);混合开始于{where}",
     "before `{layer}`: its input already mixes samples (a view/reshape in forward?)":
         "`{layer}` 之前:它的输入已经混合了不同样本(forward 中的 view/reshape?)",
-    "in `{layer}` ({kind}): it gets each sample's values unmixed but combines them across what it takes for the batch dimension; the input's layout does not match its batch_first setting (a view/reshape where a transpose was meant?)":
+    "in `{layer}` ({kind}): it gets each sample's values unmixed but combines them across what it takes for the batch dimension; the input's layout does not match its batch_first setting: for (batch, time, features) inputs build it with batch_first=True, else transpose the input (not a view/reshape)":
         "`{layer}`({kind}):它收到的各样本的值没有混合,但它会沿着它认为是批量维度的方向把它们组合起来;"
-        "输入的布局与它的 batch_first 设置不符(本该用 transpose 的地方用了 view/reshape?)",
+        "输入的布局与它的 batch_first 设置不符:输入为 (batch, time, features) 时请用 batch_first=True 构建它,"
+        "否则请对输入做 transpose(而不是 view/reshape)",
     "in `{layer}` ({kind}): its input is clean, its output mixes samples": "`{layer}`({kind}):它的输入是干净的,输出却混合了不同样本",
     "in the forward code": "forward 代码中",
     " (used in `{used_in}`)": "(用于 `{used_in}`)",
@@ -422,8 +423,11 @@ ZH: dict[str, str] = {
     ", and {n_drift} more layer(s) alike": ",另有 {n_drift} 个层情况相同",
     ": the next layer gets an off-centre signal (zero-centred activations or a normalization layer would help)":
         ":下一层收到的信号偏离零中心(零中心的激活函数或归一化层会有帮助)",
-    "{path}: these layers follow each other with no activation in between, so together they are one linear map and add no depth (an activation defined in __init__ but not called in forward?)":
-        "{path}:这些层前后相连,中间没有激活函数,合起来只是一个线性映射,没有增加深度(激活函数在 __init__ 中定义了,却没有在 forward 中调用?)",
+    "{path}: these layers follow each other with no activation in between, so together they are one linear map and add no depth":
+        "{path}:这些层前后相连,中间没有激活函数,合起来只是一个线性映射,没有增加深度",
+    " (an activation defined in __init__ but not called in forward?)": "(激活函数在 __init__ 中定义了,却没有在 forward 中调用?)",
+    " (nn.Identity at {names} where an activation belongs: a lookup that fell back to Identity?)":
+        "(在本应是激活函数的位置上是 nn.Identity:{names};是查找激活函数时退回了 Identity?)",
     "{path}: a linear layer feeds another directly through a narrow width ({value}): a low-rank factorization; fine if deliberate (LoRA, a bottleneck projection)":
         "{path}:一个线性层经过很窄的宽度({value})直接连到另一个线性层:这是低秩分解;如果是有意为之(LoRA、瓶颈投影)则没有问题",
     # --- N6xx numerics (nndoctor/rules/numerics.py) ---
@@ -446,6 +450,11 @@ ZH: dict[str, str] = {
     "the loss fell from {first} to {best} (steps {wins}-{wins2}) and then climbed back to a median of {later} over steps {tail}-{tail2}, losing {frac:.0%} of its progress, while the update/weight ratio stayed at {r} (healthy ~1e-3) in {layers}: the steps are too large to settle into the minimum":
         "损失从 {first} 降到 {best}(第 {wins}-{wins2} 步),随后又回升到第 {tail}-{tail2} 步的中位数 {later},失去了 {frac:.0%} 的进展,"
         "而 {layers} 的更新量/权重之比一直为 {r}(健康值约 1e-3):步长太大,无法稳定在极小值处",
+    "the first updates changed the weights by {r} of their size (update/weight ratio, healthy ~1e-3) in {layers}, and the loss stayed at {final} over the last steps ({start} at the start":
+        "最初几次更新改变的幅度达到权重自身大小的 {r}(更新/权重比,健康值约 1e-3),位于 {layers};而最后几步的损失停留在 {final}(开始时为 {start}",
+    ", {chance} for a model that ignores its input": ",忽略输入的模型为 {chance}",
+    "); on a copy the loss fell to {low} at lr {low_lr}: the steps are too large to make progress":
+        ");在副本上,学习率 {low_lr} 时损失降到了 {low}:步长太大,无法取得进展",
     "the update/weight ratio reached {r} (healthy ~1e-3) in {layer} at step {step}: each of the first steps changed the weights by more than their own size; from step {dead} on every gradient is exactly zero ({n_dead} of {n_later} later sampled steps): the oversized steps killed the network (dead ReLUs or saturated outputs), and the loss stays at {final} (started at {start})":
         "第 {step} 步时 {layer} 的更新量/权重之比达到 {r}(健康值约 1e-3):最初几步每一步对权重的改变都超过了权重本身的大小;"
         "从第 {dead} 步起所有梯度都恰好为 0(之后采样的 {n_later} 步中有 {n_dead} 步):过大的步长让网络“死掉”了(ReLU 死亡或输出饱和),"
@@ -539,6 +548,12 @@ ZH: dict[str, str] = {
     "the model's input": "模型的输入",
     "{n} layer(s) run in the forward pass with gradients but are not registered submodules, so model.parameters() leaves out their {values} values and no optimizer trains them: {names} (kept in a plain Python list or dict: use nn.ModuleList / nn.ModuleDict)":
         "{n} 个层在前向传播中带梯度运行,却不是已注册的子模块,所以 model.parameters() 漏掉了它们的 {values} 个值,没有任何优化器训练它们:{names}(放在普通的 Python 列表或字典里:请改用 nn.ModuleList / nn.ModuleDict)",
+    "binary_cross_entropy received inputs at exactly 0 or 1 in {share:.0%} of their entries (median of its first {n} sampled calls, before step {steps}): these are values clamped into [0, 1] (logits clipped to silence the loss's range error?), not sigmoid probabilities; a clamped entry gets no gradient, and a wrong one costs log(0), cut to -100. Pass the raw logits to binary_cross_entropy_with_logits (nn.BCEWithLogitsLoss)":
+        "binary_cross_entropy 收到的输入中有 {share:.0%} 的元素恰好为 0 或 1(前 {n} 次采样调用的中位数,第 {steps} 步之前):这些是被截断到 [0, 1] 的值(为了消除损失的取值范围报错而裁剪了 logits?),而不是 sigmoid 概率;被截断的元素得不到梯度,预测错误的元素代价为 log(0),被截为 -100。请把原始 logits 传给 binary_cross_entropy_with_logits(nn.BCEWithLogitsLoss)",
+    "the validation inputs are on another scale than the training inputs: values in [{v_lo}, {v_hi}] (median feature std {v_sd}) against [{t_lo}, {t_hi}] (median feature std {t_sd}) in training, {ratio:.0f}x apart: a preprocessing step (normalization, scaling to [0, 1]) is applied to one split only; apply the same transform to both":
+        "验证输入与训练输入的尺度不同:验证值在 [{v_lo}, {v_hi}](特征标准差中位数 {v_sd}),训练值在 [{t_lo}, {t_hi}](特征标准差中位数 {t_sd}),相差 {ratio:.0f} 倍:某个预处理步骤(归一化、缩放到 [0, 1])只用在了一个划分上;请对两者使用相同的变换",
+    "{n} tensor(s) of the model require gradients and get them in the backward pass, but are plain tensor attributes, not nn.Parameter, so model.parameters() leaves out their {values} values and they never change: {names} (wrap them in nn.Parameter)":
+        "模型的 {n} 个张量需要梯度,在反向传播中也得到了梯度,却是普通的张量属性而不是 nn.Parameter,所以 model.parameters() 漏掉了它们的 {values} 个值,它们从不改变:{names}(请用 nn.Parameter 包装它们)",
     "{discarded} of {backward_calls} backward() passes were cleared by zero_grad() before optimizer.step() used them ({steps} steps in all): zero_grad() runs between backward() and step(), so every step finds the gradients just cleared and the weights never learn (call zero_grad() before backward(), or after step())":
         "{backward_calls} 次 backward() 中有 {discarded} 次的梯度在 optimizer.step() 使用之前就被 zero_grad() 清掉了(共 {steps} 步):zero_grad() 放在了 backward() 和 step() 之间,每次 step() 看到的都是刚被清空的梯度,权重学不到任何东西(在 backward() 之前或 step() 之后调用 zero_grad())",
     "{discarded} of {backward_calls} backward() passes were cleared by zero_grad() before any optimizer.step() used them ({steps} steps in all): step() runs far less often than backward() (outside the batch loop, or zero_grad() inside a gradient-accumulation loop), so most computed gradients are thrown away":
@@ -616,6 +631,8 @@ ZH: dict[str, str] = {
     "torch.distributed: {n} ranks watched; one report gathered on rank 0": "torch.distributed:观察了 {n} 个 rank;在 rank 0 上汇总为一份报告",
     " ({world} missing)": "(缺少 {world} 个)",
     "no reusable loss: experiments that need one are skipped": "没有可复用的损失:需要损失的实验已跳过",
+    "the model's forward takes keyword-only arguments ({names}), and the experiments call copies with positional ones":
+        "模型的 forward 接受仅限关键字的参数({names}),而实验以位置参数调用模型副本",
     "pre-flight skipped: {why}": "预检已跳过:{why}",
     "loss: {name}, inferred from the outputs and targets (pass loss_fn= to choose)": "损失:{name},由输出和目标推断得出(可用 loss_fn= 指定)",
     "optimizer: Adam(lr=1e-3), a default (pass optimizer= to test yours)": "优化器:Adam(lr=1e-3),为默认值(可用 optimizer= 测试你自己的)",

@@ -151,6 +151,7 @@ class LossCall:
     # threshold, and the share that predicting each output's majority value would get right.
     binary_accuracy: float | None = None
     binary_majority: float | None = None
+    pinned_share: float | None = None  # binary_cross_entropy: share of input entries exactly 0 or 1 (clamped?)
     # Prediction and target each flattened (a view) from a tensor with two leading dims merged: those
     # two dims of each, (input's, target's). (T, N) against (N, T) pairs each position with another's.
     flattened_from: tuple[tuple[int, int], tuple[int, int]] | None = None
@@ -172,6 +173,7 @@ class StepStats:
     lrs: list[float] = field(default_factory=list)
     # Right after the step's last backward, before anything between it and step() (clipping) touched them.
     backward_grad_norm: dict[str, float] = field(default_factory=dict)
+    backward_noted: bool = False  # a backward of this step was seen (backward_grad_norm empty: it gave them none)
     # Models run with gradients this step whose parameters got gradients and are in no optimizer.
     foreign_models: list[str] = field(default_factory=list)
 
@@ -316,6 +318,8 @@ class Signals:
     # Layers that run in training forwards with gradients but sit in a plain list/dict attribute of a
     # model (not registered, so parameters() misses them): path -> trainable values.
     unregistered_layers: dict[str, int] = field(default_factory=dict)
+    # Tensors requiring grad kept as plain module attributes, used (given gradients), trained by nothing.
+    unregistered_tensors: dict[str, int] = field(default_factory=dict)
     optimizer_created: int = 0
     root_calls: int = 0
     # Per-step records are BoundedSeries: the first steps in full, then evenly thinned (flat memory).

@@ -72,7 +72,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # per-feature mean 0 / std 1 within exact_tol (float32 arithmetic is ~1e-6) while the training split
     # alone is off by >= train_off_factor x exact_tol; at least min_rows samples.
     "D111": {"min_overlap": 5, "min_fraction": 0.01, "min_distinct_share": 0.5, "train_eval_z": 3.0,
-             "train_eval_min_share": 0.5, "exact_tol": 1e-3, "train_off_factor": 10.0, "min_rows": 50},
+             "train_eval_min_share": 0.5, "exact_tol": 1e-3, "train_off_factor": 10.0, "min_rows": 50,
+             # Discrete inputs: copies across the splits up to this many times the training data's own
+             # repeat rate are chance meetings in a small input space, not a leak.
+             "chance_factor": 2.0},
     # Split mismatch: validation classes never seen in training (>= min_unseen samples and
     # min_unseen_share of validation); class frequencies a total variation distance >= max_class_distance
     # apart; features: mean |standardized mean difference| (Cohen's d) >= min_smd ("small" effect, 0.2)
@@ -92,7 +95,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
              # min_relabel_accuracy while the targets as given get at most max_relabel_ratio of it, and the
              # classes it moves hold min_relabel_share of the samples.
              "min_relabel_samples": 50, "min_relabel_accuracy": 0.5, "max_relabel_ratio": 0.5,
-             "min_relabel_share": 0.2},
+             "min_relabel_share": 0.2,
+             # Inputs of the two splits, as the model was fed them, whose spreads (std) differ this many times.
+             "min_scale_ratio": 10.0},
     # CS231n: ln(C) for cross-entropy at init, ln 2 per output for BCE.
     "L201": {"max_ratio": 1.6, "abs_slack": 0.25},
     # Softmax rows: non-negative and summing to 1 within this tolerance.
@@ -100,7 +105,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # logsumexp of log-probabilities is 0; raw logits or probabilities are far from it.
     "L203": {"lse_tol": 1e-2},
     "L204": {},
-    "L208": {},
+    # BCELoss fed clamped logits: in each of its first min_pinned_calls sampled calls (before step
+    # pinned_first_steps, while a sigmoid cannot saturate yet) this share of entries is exactly 0 or 1.
+    "L208": {"min_pinned_share": 0.05, "min_pinned_calls": 3, "pinned_first_steps": 20},
     # "Orders of magnitude" (catalog): weighted terms max_ratio x apart, each by its largest value over
     # the first early_steps recorded steps (before a term is learned to ~0), at least min_steps recorded.
     # By gradient (the catalog's "in value or gradient"): a loss function's term whose gradient is
@@ -160,11 +167,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # weights (1000x CS231n's ratio: Adam at lr=1 on default-initialised layers gives ~10), then every gradient
     # is exactly zero in >= dead_share of >= min_dead_samples later sampled steps (the last three included)
     # while the loss stays within min_progress of its start or at chance_fraction of the mean-prediction level
-    # (G406's).
+    # (G406's). Oversized, never descending: an early layer at >= oversized_ratio (300x CS231n's ratio), the
+    # loss within min_progress of its start or at walk_chance_fraction of the chance level at the end, and Smith's LR range test (fastai's steepest-descent
+    # suggestion) >= lr_range_factor below the rate in use.
     "G401": {"min_steps": 20, "rise_factor": 1.5, "high_ratio": 0.1, "min_progress": 0.1, "min_tail_windows": 3,
              "rebound_fraction": 0.25, "rebound_factor": 1.5, "unstable_ratio": 0.01,
              "early_samples": 3, "blowup_ratio": 1.0, "dead_share": 0.5, "min_dead_samples": 5,
-             "chance_fraction": 0.95},
+             "chance_fraction": 0.95, "oversized_ratio": 0.3, "lr_range_factor": 3.0,
+             "walk_chance_fraction": 0.8},
     # TheDeepChecker's lower bound 1e-4 for the update/weight ratio, while gradients are >= min_grad_ratio of
     # the weights (not vanishing) and the loss moved less than max_progress of its start.
     # A collapsed schedule: the recorded lr collapse_factor (4 orders of magnitude) below its peak within the first

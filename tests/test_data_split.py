@@ -295,7 +295,11 @@ def test_low_cardinality_inputs_collide_by_chance_also_in_a_streamed_sample(monk
     assert "D111" not in report.codes(), [(f.code, f.message) for f in report.findings]
     from nndoctor.thresholds import DEFAULTS
 
-    monkeypatch.setitem(DEFAULTS["D111"], "min_distinct_share", 0.0)  # without the guard: taken for leakage
+    # Without the guard on the distinct share, the chance meetings of discrete inputs (copies no more
+    # often than twice the training rows' own repeat rate) still keep it silent; without both: leakage.
+    monkeypatch.setitem(DEFAULTS["D111"], "min_distinct_share", 0.0)
+    assert "D111" not in _tabular(use_num=False, cards=(10, 7, 12), sample_every=8)[0].codes()
+    monkeypatch.setitem(DEFAULTS["D111"], "chance_factor", 0.0)
     assert "D111" in _tabular(use_num=False, cards=(10, 7, 12), sample_every=8)[0].codes()
 
 
@@ -591,3 +595,40 @@ def test_a_prediction_grid_without_targets_is_not_a_split_mismatch():
             model(torch.linspace(3, 6, 200).unsqueeze(1))  # the fitted curve, drawn far outside the data
     assert len(doctor.session.engine.signals.val_samples) == 200
     assert not doctor.report().codes() & {"D111", "D116"}
+
+
+def test_discrete_inputs_meet_by_chance_as_often_as_training_rows_repeat(monkeypatch):
+    # 15625 category combinations for 2400 training rows: a few repeat one another (distinct share ~0.93,
+    # far above the guard on it), and independent validation rows meet training rows about as often.
+    report, sig = _tabular(use_num=False, cards=(25, 25, 25))
+    assert 0.85 < sig.train_samples.distinct_share < 0.97, sig.train_samples.distinct_share
+    assert "D111" not in report.codes(), [(f.code, f.message) for f in report.findings]
+    from nndoctor.thresholds import DEFAULTS
+
+    monkeypatch.setitem(DEFAULTS["D111"], "chance_factor", 0.0)
+    assert "D111" in _tabular(use_num=False, cards=(25, 25, 25))[0].codes()
+
+
+def test_a_forward_after_the_last_loader_is_done_is_not_that_loaders_validation():
+    # An anomaly detector: validation from its loader each epoch, then, after training, a scoring pass on
+    # another population (all 200 rows at once, no loss call). It is not validation data: no D116.
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(900, 12, generator=g)
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(12, 4), nn.ReLU(), nn.Linear(4, 12))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    train = DataLoader(TensorDataset(X[:600]), batch_size=32, shuffle=True)
+    val = DataLoader(TensorDataset(X[600:700]), batch_size=64)
+    with nndoctor.watch(model, opt, preflight=False, live=False) as doctor:
+        for _ in range(3):
+            for (xb,) in train:
+                opt.zero_grad()
+                F.mse_loss(model(xb), xb).backward()
+                opt.step()
+            with torch.no_grad():
+                for (xb,) in val:
+                    F.mse_loss(model(xb), xb)
+        with torch.no_grad():
+            anomalies = X[700:] * 3 + 2
+            ((model(anomalies) - anomalies) ** 2).mean(1)
+    assert "D116" not in doctor.report().codes(), [(f.code, f.message) for f in doctor.report().findings]

@@ -735,6 +735,20 @@ def test_linear_layers_with_only_dropout_between_them_are_one_linear_map_m311():
     found = {f.code: f for f in report.findings}
     assert "M311" in found and found["M311"].evidence["whole_model_linear"], found
     assert found["M311"].where == "0 -> 2 -> 4"
+    assert "not called in forward" in found["M311"].message and not found["M311"].evidence["identities_between"]
+
+
+def test_an_activation_looked_up_as_identity_is_named_in_m311():
+    # getattr(nn, "relu", nn.Identity): the config's name does not exist, the "activation" is Identity.
+    torch.manual_seed(0)
+    X = torch.randn(512, 2)
+    y = ((X[:, 0] * X[:, 1]) > 0).long()
+    act = getattr(nn, "relu", nn.Identity)
+    model = nn.Sequential(nn.Linear(2, 32), act(), nn.Linear(32, 32), act(), nn.Linear(32, 2))
+    report = _watched_fit(model, torch.optim.Adam(model.parameters(), lr=1e-2), X, y, 30)
+    found = {f.code: f for f in report.findings}
+    assert "M311" in found and found["M311"].evidence["identities_between"] == ["1", "3"], found
+    assert "fell back to Identity" in found["M311"].message
 
 
 class _HeadNet(nn.Module):
@@ -1165,3 +1179,236 @@ def test_a_linear_layer_that_also_feeds_a_skip_is_not_m311():
     found = _stem_then_block_findings(skip=False)
     assert "M311" in found and found["M311"].evidence["pairs"] == [["0", "1.body.0"]], sorted(found)
 
+
+
+def _gan_findings(detach_for_generator: bool) -> dict:
+    """A small GAN; the generator's loss fed the detached fakes when ``detach_for_generator``."""
+    torch.manual_seed(0)
+    G = nn.Sequential(nn.Linear(4, 32), nn.ReLU(), nn.Linear(32, 8))
+    D = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 1))
+    opt_g, opt_d = torch.optim.Adam(G.parameters(), 1e-3), torch.optim.Adam(D.parameters(), 1e-3)
+    ones, zeros = torch.ones(64, 1), torch.zeros(64, 1)
+    with nndoctor.watch(live=False, preflight=False) as doctor:
+        for _ in range(120):
+            fake = G(torch.randn(64, 4))
+            opt_d.zero_grad()
+            d_loss = (F.binary_cross_entropy_with_logits(D(torch.randn(64, 8) * 0.5 + 2), ones)
+                      + F.binary_cross_entropy_with_logits(D(fake.detach()), zeros))
+            d_loss.backward()
+            opt_d.step()
+            opt_g.zero_grad()
+            F.binary_cross_entropy_with_logits(D(fake.detach() if detach_for_generator else fake), ones).backward()
+            opt_g.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_an_optimizer_no_backward_reaches_is_a_cut_graph_not_a_step_before_backward():
+    # The generator's step finds no gradient, as after a step before backward(); but no backward ever gave
+    # its parameters one (the discriminator's did get theirs): the graph is cut, M303.
+    found = _gan_findings(detach_for_generator=True)
+    assert "T502" not in found, found["T502"].message
+    assert found["M303"].severity in ("warning", "error"), found["M303"]
+    assert not {c for c, f in _gan_findings(detach_for_generator=False).items() if f.severity != "info"}
+
+
+class _PlainWeight(nn.Module):
+    """A layer whose weight is a tensor that requires grad, an nn.Parameter only when ``as_parameter``;
+    it also keeps a per-step cache that requires grad (not a weight)."""
+
+    def __init__(self, as_parameter: bool):
+        super().__init__()
+        w = torch.randn(8, 16) * 0.3
+        self.w = nn.Parameter(w) if as_parameter else w.requires_grad_()
+        self.head = nn.Linear(16, 2)
+        self.cache = None
+
+    def forward(self, x):
+        h = torch.tanh(x @ self.w)
+        self.cache = h.detach().requires_grad_()
+        return self.head(h)
+
+
+def _plain_weight_findings(as_parameter: bool, updated_by_hand: bool = False) -> dict:
+    torch.manual_seed(0)
+    model = _PlainWeight(as_parameter)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    X = torch.randn(256, 8)
+    y = (X[:, 0] > 0).long()
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for step in range(60):
+            i = (step * 32) % 256
+            opt.zero_grad()
+            F.cross_entropy(model(X[i:i + 32]), y[i:i + 32]).backward()
+            opt.step()
+            if updated_by_hand:
+                with torch.no_grad():
+                    model.w -= 0.1 * model.w.grad
+                    model.w.grad = None
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_a_weight_kept_as_a_plain_tensor_attribute_is_m302():
+    found = _plain_weight_findings(as_parameter=False)
+    assert found["M302"].severity == "warning" and found["M302"].evidence["plain_tensor_attributes"] == {"w": 128}
+    assert "M302" not in _plain_weight_findings(as_parameter=True)
+    assert "M302" not in _plain_weight_findings(as_parameter=False, updated_by_hand=True)  # trained by hand
+
+
+def _split_scale_findings(val_scale: float, eps: float = 1e-3, constant_in_training: tuple = ()) -> dict:
+    """Digits standardized for training; validation under no_grad with its inputs times ``val_scale``.
+    ``constant_in_training`` features are zero in the training rows only."""
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    X = torch.tensor(X, dtype=torch.float32)
+    X[:1200, list(constant_in_training)] = 0.0
+    mean, std = X[:1200].mean(0), X[:1200].std(0) + eps
+    train_x, val_x, y = (X[:1200] - mean) / std, (X[1200:] - mean) / std * val_scale, torch.tensor(y)
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for epoch in range(3):
+            for i in range(0, 1200, 50):
+                opt.zero_grad()
+                F.cross_entropy(model(train_x[i:i + 50]), y[i:i + 50]).backward()
+                opt.step()
+            with torch.no_grad():
+                F.cross_entropy(model(val_x), y[1200:])
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_validation_inputs_on_another_scale_are_a_split_mismatch():
+    # The validation split missed the training split's preprocessing (here: it stays 50x wider).
+    found = _split_scale_findings(50.0)
+    assert found["D116"].severity == "warning" and found["D116"].evidence["validation_std"] > 20, found["D116"]
+    assert "D116" not in _split_scale_findings(1.0)
+
+
+def test_a_few_features_blown_up_by_a_near_zero_training_std_are_no_scale_mismatch():
+    # Both splits standardized alike, but features constant in training divide by ~1e-6 in validation:
+    # a few huge values, while the typical feature has the same spread in both splits.
+    found = _split_scale_findings(1.0, eps=1e-6, constant_in_training=(8, 16, 24))
+    assert "D116" not in found, found.get("D116")
+
+
+def test_consequences_of_data_order_and_repeats():
+    from nndoctor.engine import Engine
+
+    for cause, echoes in (("D106", ("D107", "M306")), ("D103", ("G408", "L206", "M307")), ("D101", ("M306",))):
+        engine = Engine()
+        engine.live_sink = None
+        engine.add(cause, Hit("the cause"))
+        for code in echoes:
+            engine.add(code, Hit("an echo", severity="warning"))
+        findings = {f.code: f for f in engine.report().findings}
+        for code in echoes:
+            assert findings[code].severity == "info" and findings[code].evidence["consequence_of"] == [cause]
+
+
+def test_a_nan_gradient_is_traced_to_its_backward_op_on_the_weights_before_the_update():
+    # sqrt of a zero norm (an empty row) has an infinite derivative: the gradient is NaN from the first
+    # step, and the update makes every weight NaN. The replay must run on the weights that made the NaN.
+    torch.manual_seed(0)
+
+    class Cosine(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Linear(8, 16, bias=False)
+            self.proj = nn.Linear(16, 4)
+
+        def forward(self, x):
+            v = self.embed(x)  # all zero for an empty document
+            return self.proj(v / (v.pow(2).sum(1, keepdim=True).sqrt() + 1e-8))
+
+    model = Cosine()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    X = torch.randn(64, 8)
+    X[::8] = 0  # empty documents
+    y = torch.randint(0, 4, (64,))
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for _ in range(5):
+            opt.zero_grad()
+            F.cross_entropy(model(X), y).backward()
+            opt.step()
+    found = {f.code: f for f in doctor.report().findings}
+    assert "SqrtBackward0" in found["N603"].message, found["N603"].message
+
+
+def _multilabel_bce_findings(squash) -> dict:
+    """Four independent binary targets from 16 features; BCE on ``squash(logits)``."""
+    torch.manual_seed(0)
+    X = torch.randn(512, 16)
+    Y = (X[:, :4] > 0).float()
+    model = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Linear(32, 4))
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for step in range(64):
+            i = (step * 32) % 512
+            opt.zero_grad()
+            F.binary_cross_entropy(squash(model(X[i:i + 32])), Y[i:i + 32]).backward()
+            opt.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_logits_clamped_into_bce_are_l208_and_sigmoid_probabilities_are_not():
+    found = _multilabel_bce_findings(lambda z: z.clamp(0, 1))
+    assert found["L208"].severity == "error" and found["L208"].evidence["pinned_share"] > 0.2, found["L208"]
+    assert "L208" not in _multilabel_bce_findings(torch.sigmoid)
+
+
+def test_a_directly_seen_mechanism_is_explained_only_by_a_hit_that_names_it():
+    from nndoctor.engine import Engine
+
+    def severities(*hits):
+        engine = Engine()
+        engine.live_sink = None
+        for code, hit in hits:
+            engine.add(code, hit)
+        return {f.code: f.severity for f in engine.report().findings}
+
+    zero_loss = ("M303", Hit("the loss is exactly 0", severity="error", root_cause=True))
+    # The table says constant inputs can block gradients; a loss seen to be exactly 0 is its own mechanism.
+    assert severities(("D101", Hit("constant inputs")), zero_loss)["M303"] == "error"
+    # Cross-entropy over one output is 0 whatever the model does: that hit names M303 as its consequence.
+    assert severities(("L210", Hit("one output", explains=("M303",))), zero_loss)["M303"] == "info"
+
+
+def _mixer_findings(keyword_only: bool):
+    """A model with a required keyword (a seq2seq's teacher forcing ratio), called as model(x, ratio=...),
+    whose softmax runs over the batch."""
+    torch.manual_seed(0)
+
+    class Mixer(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(8, 4)
+
+        def forward(self, x, ratio):
+            return self.fc(x).softmax(dim=0) * ratio
+
+    class KeywordOnlyMixer(Mixer):
+        def forward(self, x, *, ratio):
+            return super().forward(x, ratio)
+
+    model = KeywordOnlyMixer() if keyword_only else Mixer()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    X, y = torch.randn(64, 8), torch.randn(64, 4)
+    with nndoctor.watch(model, opt, live=False, preflight=True) as doctor:
+        for i in range(0, 64, 16):
+            opt.zero_grad()
+            F.mse_loss(model(X[i:i + 16], ratio=0.5), y[i:i + 16]).backward()
+            opt.step()
+    return doctor.report()
+
+
+def test_preflight_calls_the_copies_with_the_keyword_arguments_of_the_users_call():
+    # The experiments bind the keyword like the user's call, so they run (M304 finds the softmax over
+    # the batch) instead of failing on a missing argument.
+    report = _mixer_findings(keyword_only=False)
+    assert not report.internal_errors, report.internal_errors
+    assert "M304" in report.codes(), [(f.code, f.message) for f in report.findings]
+    # A keyword-only argument cannot be passed positionally: the pre-flight says so and is skipped.
+    report = _mixer_findings(keyword_only=True)
+    assert not report.internal_errors, report.internal_errors
+    assert any("keyword-only arguments (ratio)" in str(n) for n in report.notes), report.notes

@@ -286,6 +286,7 @@ def _from_probe(probe: Any, engine: "Engine", opt: Any) -> None:
     import torch
 
     from nndoctor.preflight.common import hooks_hidden
+    from nndoctor.probes.measure import keyword_only
     from nndoctor.rng import preserved_random_state
 
     call = probe._step_root_call
@@ -294,7 +295,10 @@ def _from_probe(probe: Any, engine: "Engine", opt: Any) -> None:
         raise Skip("no model forward seen before the first optimizer step (an LBFGS closure?)")
     if type(model).__name__ == "OptimizedModule":
         model = getattr(model, "_orig_mod", model)
-    args = call[1]
+    if keyword_only(model, probe._step_root_kwargs):
+        raise Skip(tr("the model's forward takes keyword-only arguments ({names}), and the experiments call "
+                      "copies with positional ones", names=", ".join(keyword_only(model, probe._step_root_kwargs))))
+    args = probe.step_root_args()
     owned = {id(p) for p in model.parameters()}
     if opt is not None and not any(id(p) in owned for g in opt.param_groups for p in g["params"]):
         opt = None  # an optimizer of another model (a GAN's other half): experiments use a default

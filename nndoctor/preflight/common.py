@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from nndoctor.i18n import tr
-from nndoctor.probes.measure import unregistered_modules
+from nndoctor.probes.measure import first_tensor, unregistered_modules
 
 # Sizes of the experiments at default settings (not judgments: those live in nndoctor/thresholds.py).
 MAX_BATCH = 64  # samples kept from the captured batch
@@ -126,22 +126,6 @@ class Budget:
 
 
 # ---------------------------------------------------------------------------------------------- tensors
-def first_tensor(obj: Any) -> torch.Tensor | None:
-    if isinstance(obj, torch.Tensor):
-        return obj
-    if isinstance(obj, (list, tuple)):
-        for item in obj:
-            t = first_tensor(item)
-            if t is not None:
-                return t
-    if isinstance(obj, dict):
-        for item in obj.values():
-            t = first_tensor(item)
-            if t is not None:
-                return t
-    return None
-
-
 def find_batch_dim(x: torch.Tensor, n: int | None) -> int:
     """The sample dimension of ``x``: dim 0 unless only another dimension has ``n`` entries."""
     if n is None or x.dim() == 0 or x.shape[0] == n:

@@ -715,14 +715,18 @@ def lr_range(setup: Setup, deadline: float, steps: int = 60, samples: int = 32) 
         raise Skip(tr("too few learning rates tried within the time budget"))
     logs = [math.log10(lr) for lr, _ in curve]
     slopes = [(curve[i + 1][1] - curve[i - 1][1]) / (logs[i + 1] - logs[i - 1]) for i in range(1, len(curve) - 1)]
-    steep = min(range(len(slopes)), key=lambda i: slopes[i])
+    lowest = min(range(len(curve)), key=lambda i: curve[i][1])
+    min_lr = curve[lowest][0]
+    # The steepest descent before the lowest loss: past it the rates overshoot, and a fall back from
+    # a spike there is no good rate (fastai's suggestion rule).
+    before = max(1, min(len(slopes), lowest - 1))
+    steep = min(range(before), key=lambda i: slopes[i])
     best_lr = curve[steep + 1][0]
     left = right = steep
     while left > 0 and slopes[left - 1] <= 0.5 * slopes[steep]:
         left -= 1
-    while right < len(slopes) - 1 and slopes[right + 1] <= 0.5 * slopes[steep]:
+    while right < before - 1 and slopes[right + 1] <= 0.5 * slopes[steep]:
         right += 1
-    min_lr = curve[min(range(len(curve)), key=lambda i: curve[i][1])][0]
     # On one small batch a big model may fit it even at the smallest rates: no usable curve.
     early = curve[: max(2, len(curve) // 10)]
     reliable = early[-1][1] > 0.5 * curve[0][1] and steep + 1 > len(curve) // 10

@@ -505,7 +505,8 @@ class DataCapture:
         # passes: iterations over the loader; first_step: the training step of the first one; same_data:
         # the numbers of the loaders (this one's included) over the very same data set object, whole.
         roles = {"number": len(self._loaders), "train": 0, "eval": 0, "snapshot": None, "base": None, "length": None,
-                 "fed": 0, "chosen": None, "passes": 1, "first_step": self.sig.steps}
+                 "fed": 0, "chosen": None, "passes": 1, "first_step": self.sig.steps,
+                 "batch_size": getattr(loader, "batch_size", None) or math.inf}
         dataset = getattr(loader, "dataset", None)
         # A split made by the sampler (SubsetRandomSampler(train_idx) / (val_idx) over one data set): the
         # loader's split is the sampler's indices, not the whole data set.
@@ -586,12 +587,14 @@ class DataCapture:
         if self._model is None or self._model() is not module or dims < 2:
             return
         self.val.bank.seen += rows
-        if self._current is not None:
-            self._current["eval"] += 1
+        # The loader last iterated may be done with: a call on more rows than its batches hold is not its.
+        current = self._current if self._current is not None and rows <= self._current["batch_size"] else None
+        if current is not None:
+            current["eval"] += 1
         self._queue_val()
         if self.val.room() > 0:
             self._eval_calls += 1
-            if self._current is not None:
+            if current is not None:
                 self._scored.add(self._eval_calls)
                 self.sig.val_samples.scored = self._scored
             self._val_x = (x, self._eval_calls)

@@ -56,24 +56,61 @@ class Readback:
             callback()
 
 
-def unregistered_modules(model: torch.nn.Module) -> list[tuple[str, torch.nn.Module]]:
-    """(path, module) of modules held in plain lists, tuples or dicts of a module's attributes (not
-    nn.ModuleList / nn.ModuleDict): ``.to()``, ``.parameters()`` and ``state_dict()`` do not see them."""
-    registered = {id(m) for m in model.modules()}  # a list may also point at registered layers: those are seen
-    found = []
+def _plain_attributes(model: torch.nn.Module):
+    """(path, owner, key, index, value) of the values in the modules' own attributes and in the plain lists,
+    tuples and dicts held there (index None for an attribute itself): what nn.Module does not register."""
     for prefix, m in model.named_modules():
         for key, value in vars(m).items():
             if key in ("_modules", "_parameters", "_buffers"):
                 continue
             if isinstance(value, dict):
-                items = [(f"{key}[{k!r}]", v) for k, v in value.items()]
+                items = [(f"{key}[{k!r}]", k, v) for k, v in value.items()]
             elif isinstance(value, (list, tuple)):
-                items = [(f"{key}[{i}]", v) for i, v in enumerate(value)]
+                items = [(f"{key}[{i}]", i, v) for i, v in enumerate(value)]
             else:
-                continue
-            found.extend((f"{prefix}.{name}" if prefix else name, v) for name, v in items
-                         if isinstance(v, torch.nn.Module) and id(v) not in registered)
-    return found
+                items = [(key, None, value)]
+            for name, index, v in items:
+                yield (f"{prefix}.{name}" if prefix else name), m, key, index, v
+
+
+def unregistered_modules(model: torch.nn.Module) -> list[tuple[str, torch.nn.Module]]:
+    """(path, module) of modules held in plain lists, tuples or dicts of a module's attributes (not
+    nn.ModuleList / nn.ModuleDict): ``.to()``, ``.parameters()`` and ``state_dict()`` do not see them."""
+    registered = {id(m) for m in model.modules()}  # a list may also point at registered layers: those are seen
+    return [(path, v) for path, _, _, _, v in _plain_attributes(model)
+            if isinstance(v, torch.nn.Module) and id(v) not in registered]
+
+
+def unregistered_tensors(model: torch.nn.Module) -> list[tuple[str, torch.nn.Module, str, Any, torch.Tensor]]:
+    """(path, owner, key, index, tensor) of tensors that require gradients kept as plain attributes of a
+    module (or in a plain list or dict there), not as nn.Parameter: ``.parameters()`` misses them."""
+    return [(path, m, key, index, v) for path, m, key, index, v in _plain_attributes(model)
+            if isinstance(v, torch.Tensor) and not isinstance(v, torch.nn.Parameter) and v.requires_grad]
+
+
+def positional_args(module: torch.nn.Module, args: tuple, kwargs: dict) -> tuple:
+    """``args`` and ``kwargs`` of a call of ``module`` as positional arguments (defaults filled in up to
+    the last one given); keyword-only ones are left out, and on a mismatch the positional ones alone."""
+    import inspect
+
+    try:
+        bound = inspect.signature(module.forward).bind(*args, **kwargs)
+    except (TypeError, ValueError):
+        return args
+    bound.apply_defaults()
+    return bound.args
+
+
+def keyword_only(module: torch.nn.Module, kwargs: dict | None) -> list[str]:
+    """The keyword-only parameters of ``module.forward`` a call passed in ``kwargs``: a copy called with
+    positional arguments alone (``positional_args``) would miss them."""
+    import inspect
+
+    try:
+        params = inspect.signature(module.forward).parameters
+    except (TypeError, ValueError):
+        return []
+    return [k for k in kwargs or () if k in params and params[k].kind is inspect.Parameter.KEYWORD_ONLY]
 
 
 def first_tensor(value: Any) -> torch.Tensor | None:

@@ -127,7 +127,7 @@ def diagnose_loss(probe: "TorchProbe", step: int, value: float, replay: bool = T
     if not replay or root is None or root[0]() is None:
         event.detail = tr("no replay possible")
         return event
-    module, args = root[0](), root[1]
+    module, args = root[0](), probe.step_root_args()
     inputs = _floats(args)
     if inputs and not _all_finite(inputs):
         event.module = tr("the model's input")
@@ -175,7 +175,7 @@ def diagnose_gradient(probe: "TorchProbe", step: int, bad: list[str]) -> NonFini
     root, loss_call = probe._step_root_call, probe._step_loss_args
     if root is None or root[0]() is None or loss_call is None:
         return event
-    module, args = root[0](), root[1]
+    module, args = root[0](), probe.step_root_args()
     name, largs, lkwargs = loss_call
     import torch.nn.functional as F
 
@@ -185,7 +185,12 @@ def diagnose_gradient(probe: "TorchProbe", step: int, bad: list[str]) -> NonFini
             warnings.simplefilter("ignore")
             clone, _ = _copy_with_names(probe, module)
             clone.train(module.training)
+            _restore_weights_before_step(probe, module, clone)
             out = clone(*args)
+            if not _all_finite(_floats(out)):
+                # The gradient is read after the step's update: weights it made non-finite poison the
+                # replay's forward, and the first backward to return NaN would be the loss's, not the culprit.
+                return event
             head = out if isinstance(out, torch.Tensor) else _floats(out)[0]
             with torch.autograd.detect_anomaly(check_nan=True):
                 fn(head, *largs[1:], **lkwargs).backward()
@@ -198,6 +203,18 @@ def diagnose_gradient(probe: "TorchProbe", step: int, bad: list[str]) -> NonFini
     except Exception:  # a replay that cannot be done leaves the event as observed
         pass
     return event
+
+
+def _restore_weights_before_step(probe: "TorchProbe", module: torch.nn.Module, clone: torch.nn.Module) -> None:
+    """The gradient is read after the step's update: the replay runs on the weights that made it."""
+    before = probe._weights_before_step
+    if not before:
+        return
+    with torch.no_grad():
+        for original, twin in zip(module.parameters(), clone.parameters()):
+            weight = before.get(probe.param_name(original))
+            if weight is not None and weight.shape == twin.shape:
+                twin.copy_(weight)
 
 
 def _nonfinite_params(probe: "TorchProbe") -> list[str]:

@@ -16,6 +16,7 @@ import collections
 import inspect
 import math
 import random
+import sys
 import time
 import weakref
 from collections import deque
@@ -29,7 +30,8 @@ from torch import nn
 from nndoctor.i18n import tr
 from nndoctor.probes import nonfinite
 from nndoctor.probes.data_capture import DataCapture
-from nndoctor.probes.measure import Readback, feature_axes, first_tensor, tensor_stats, unregistered_modules
+from nndoctor.probes.measure import (Readback, feature_axes, first_tensor, positional_args, tensor_stats,
+                                     unregistered_modules, unregistered_tensors)
 from nndoctor.rng import preserved_random_state
 from nndoctor.signals import (MANUAL_UPDATES, BatchSignal, LayerStats, LoaderInfo, LossCall, OptimizerInfo,
                               ParamInfo, PlateauReport, Signals, StepStats)
@@ -160,6 +162,7 @@ class TorchProbe:
         self._called_leaves: set[int] = set()  # leaf layers seen running in a sampled training forward
         self._root_grad = False  # the last root model call had gradients on
         self._unregistered: dict[int, tuple[str, int]] = {}  # id of a layer in a plain list -> (path, values)
+        self._hidden_tensors: list[tuple] = []  # tensors that require grad kept as plain attributes (M302)
         self._backward_mark = 0  # backward() calls when gradients were last used (a step) or cleared
         self._holds_copies = False  # a sampled step keeps parameter copies until its end
         self._last_stepped: OptimizerInfo | None = None  # the optimizer of the last step() call
@@ -168,6 +171,8 @@ class TorchProbe:
         self._train_mode_eval_step = -1  # the step of the last no-grad forward in train mode
         # Per-step state, released at the end of each step.
         self._step_root_call: tuple[weakref.ref, tuple, bool] | None = None
+        self._step_root_kwargs: dict | None = None
+        self._weights_before_step: dict[str, torch.Tensor] = {}  # a sampled step's weights before its update
         self._last_root_output: weakref.ref | None = None
         # The other tensors a sampled root call returned ((logits, labels) of a MoCo-style model): a
         # loss target among them comes from the model, not from the data.
@@ -382,11 +387,59 @@ class TorchProbe:
             values = sum(p.numel() for p in hidden.parameters() if p.requires_grad)
             for sub in hidden.modules() if values else ():
                 self._unregistered.setdefault(id(sub), (prefix + path, values))
+        if not late:  # (tensors found later may be a forward's cache: only those there from the start)
+            self._hidden_tensors.extend(self._hidden_entry(prefix + path, owner, key, index, t)
+                                        for path, owner, key, index, t in unregistered_tensors(module))
         if late:
             self._name_modules(module, prefix, label)
         if fresh:
             sums = torch.stack([p.detach().float().sum().cpu() for _, p in fresh]).tolist()
             self._initial_sums.update({name: s for (name, _), s in zip(fresh, sums)})
+
+    @staticmethod
+    def _hidden_entry(path: str, owner: nn.Module, key: str, index: Any, tensor: torch.Tensor) -> tuple:
+        # A non-leaf (``torch.randn(n, m, requires_grad=True) * 0.1``) passes its gradient on to the leaf
+        # it was made from: that leaf is what an optimizer would have to hold.
+        leaves = [tensor] if tensor.is_leaf else [n.variable for n in _graph_nodes(tensor.grad_fn, limit=64)
+                                                  if hasattr(n, "variable")]
+        initial = [float(leaf.detach().float().sum()) for leaf in leaves]
+        return (path, weakref.ref(owner), key, index, weakref.ref(tensor), [weakref.ref(v) for v in leaves],
+                initial)
+
+    def _check_hidden_tensors(self) -> None:
+        """M302: tensors kept as plain attributes that got a gradient this step (they are used) while no
+        optimizer holds them and nothing changed them. One that an optimizer holds, that the script
+        updates by hand, or that the attribute no longer points at (a cache) is dropped."""
+        held = set().union(*(state["ids"] for _, (_, state) in self._optimizers.items()))
+        kept = []
+        for entry in self._hidden_tensors:
+            path, owner_ref, key, index, ref, leaf_refs, initial = entry
+            owner, tensor, leaves = owner_ref(), ref(), [r() for r in leaf_refs]
+            current = getattr(owner, key, None) if owner is not None else None
+            try:
+                current = current if index is None else current[index]
+            except (LookupError, TypeError):
+                current = None
+            if tensor is None or current is not tensor or not leaves or any(v is None for v in leaves) \
+                    or any(id(v) in held for v in leaves):
+                continue
+            kept.append(entry)
+            if any(v.grad is not None for v in leaves):
+                if [float(v.detach().float().sum()) for v in leaves] != initial:
+                    kept.pop()  # updated by hand (``W -= lr * W.grad``): trained after all
+                    self.sig.unregistered_tensors.pop(path, None)
+                else:
+                    self.sig.unregistered_tensors[path] = tensor.numel()
+        self._hidden_tensors = kept
+
+    def step_root_args(self) -> tuple:
+        """The positional arguments of this step's training call of the model, with its keyword arguments
+        bound in (``model(src, tgt, teacher_forcing=True)``), as the copies and replays are called."""
+        call = self._step_root_call
+        if call is None:
+            return ()
+        model = call[0]() if self._step_root_kwargs else None
+        return positional_args(model, call[1], self._step_root_kwargs) if model is not None else call[1]
 
     def param_name(self, param: torch.Tensor) -> str | None:
         entry = self._params.get(id(param))
@@ -417,7 +470,7 @@ class TorchProbe:
                 entry = roots[id(module)]
                 if entry[0]() is module:
                     try:
-                        probe._root_called(module, args[1:], entry)
+                        probe._root_called(module, args[1:], entry, kwargs)
                     except Exception as exc:
                         engine.internal_error("probe:forward", exc)
             return original(*args, **kwargs)
@@ -439,7 +492,7 @@ class TorchProbe:
         if self._depth == 0 and module not in self._roots and not isinstance(module, nn.modules.loss._Loss) \
                 and not _is_compiled(module) and next(module.parameters(), None) is not None:
             self._register_root(module)
-            self._root_called(module, args, self._roots._entries[id(module)])
+            self._root_called(module, args, self._roots._entries[id(module)], _call_kwargs(module))
         self._depth += 1
         if not self._leaf_order_done and not module._modules:
             self._trace_leaf_input(module, args)
@@ -484,7 +537,8 @@ class TorchProbe:
                 self.sig.module_order = list(self._leaf_trace)
                 self._mark_output_layer()
 
-    def _root_called(self, module: nn.Module, args: tuple, entry: tuple[weakref.ref, bool]) -> None:
+    def _root_called(self, module: nn.Module, args: tuple, entry: tuple[weakref.ref, bool],
+                     kwargs: dict | None = None) -> None:
         """A call of a known model; ``entry``: its weak reference and whether it has mode-dependent layers."""
         self.sig.root_calls += 1
         x = args[0] if args and type(args[0]) is torch.Tensor else first_tensor(args)
@@ -494,6 +548,7 @@ class TorchProbe:
             training = module.training
             self._last_train_forward = (training, entry[1])
             self._step_root_call = (entry[0], args, training)  # (model, its arguments, its mode) this step
+            self._step_root_kwargs = kwargs  # (bound into positional ones only when a copy is called)
             if sampling:
                 self._step_models.append(entry[0])
                 self._refresh_requires_grad(module)
@@ -717,7 +772,7 @@ class TorchProbe:
         """Token targets whose padding is scored: where the model's (N, T) token input ends in a run
         of one token (the padding, up to the longest sequence), the targets are one class, and that
         class is not ignore_index. The share of such targets and their class, read back later."""
-        call_args = self._step_root_call[1] if self._step_root_call is not None else ()
+        call_args = self.step_root_args()
         tokens = next((a for a in call_args if isinstance(a, torch.Tensor) and a.dim() == 2
                        and not a.is_floating_point() and a.numel() == target.numel()), None)
         if tokens is None or tokens.shape[1] < 4:
@@ -834,6 +889,8 @@ class TorchProbe:
                     self._padding_scored(call, target, ignore)
         elif name in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
             self.rb.later(call, "unit_interval", ((data >= 0) & (data <= 1)).all().float())
+            if name == "binary_cross_entropy" and data.numel():
+                self.rb.later(call, "pinned_share", ((data == 0) | (data == 1)).float().mean())
             if isinstance(target, torch.Tensor) and target.shape == data.shape and data.dim() >= 1 and data.shape[0] > 1:
                 t = target.detach().float()
                 binary = ((t == 0) | (t == 1)).all()
@@ -1131,7 +1188,7 @@ class TorchProbe:
             if g is not None and not g.is_sparse:
                 names.append(name)
                 grads.append(g.detach())
-        self._backward_grads = (names, torch._foreach_norm(grads)) if grads else None
+        self._backward_grads = (names, torch._foreach_norm(grads)) if grads else ([], [])
 
     # ------------------------------------------------------------------ zero_grad
     def _wrap_zero_grad(self, original: Callable) -> Callable:
@@ -1413,6 +1470,7 @@ class TorchProbe:
         pending = state.pop("before", None) if self._holds_copies else None
         if pending is not None:
             stats, names, before = pending
+            self._weights_before_step.update(zip(names, before))  # (a NaN gradient's replay, until step end)
             after = [p.detach() for p in (ref() for ref in state["params_sampled"]) if p is not None]
             if len(after) == len(before):
                 diffs = torch._foreach_sub(after, before)
@@ -1467,15 +1525,18 @@ class TorchProbe:
     def _grad_stats(self, opt: Any, info: OptimizerInfo, state: dict) -> None:
         stats = StepStats(step=self.sig.steps, optimizer=info.index, lrs=[float(g.get("lr", 0.0) or 0.0)
                                                                          for g in opt.param_groups])
-        named = []
+        named, known = [], True
         for ref in state["params"]:
             p = ref()
             if p is not None and p.requires_grad:
-                named.append((p, self.param_name(p) or f"param{len(named)}"))
+                name = self.param_name(p)
+                known = known and name is not None
+                named.append((p, name or f"param{len(named)}"))
         if not named:
             return
         params = self._norms_into(stats, named)
         if self._backward_grads is not None:
+            stats.backward_noted = known  # (the backward's gradients are noted for the models' parameters only)
             held = {name for _, name in named}
             for name, norm in zip(*self._backward_grads):
                 if name in held:
@@ -1557,6 +1618,8 @@ class TorchProbe:
             root = self._step_root_call[0]() if self._step_root_call is not None else None
             if root is not None:
                 self._identical_units(root)
+            if self._hidden_tensors:
+                self._check_hidden_tensors()
             self.rb.flush()
             self._step_models, self._backward_grads, self._root_output_node = [], None, None
         now = time.perf_counter()
@@ -1578,8 +1641,10 @@ class TorchProbe:
                 self._set_step_pre_hook()
 
     def _release_step(self) -> None:
-        self._step_root_call = self._scaled_loss = self._step_loss_args = self._last_linear_out = None
+        self._step_root_call = self._step_root_kwargs = self._scaled_loss = self._step_loss_args = None
+        self._last_linear_out = None
         self._chain_nodes = []
+        self._weights_before_step = {}
         if self._step_terms:  # loss calls with no backward after them: let their graphs go
             self._step_terms = []
         if self._holds_copies:
@@ -1714,6 +1779,21 @@ _VIEW_NODES = ("ViewBackward0", "UnsafeViewBackward0", "ReshapeAliasBackward0")
 
 def _global_norm(tensors: list[torch.Tensor]) -> torch.Tensor:
     return torch.stack(torch._foreach_norm(tensors)).norm()
+
+
+def _call_kwargs(module: nn.Module) -> dict | None:
+    """The keyword arguments of the call of ``module`` under way: a global forward pre-hook is given the
+    positional ones only, and torch's ``_call_impl`` frame holds the rest (read once, at the first call of
+    a model; after it, the model's wrapped ``__call__`` passes them on)."""
+    frame = sys._getframe(1)
+    for _ in range(12):
+        if frame is None:
+            break
+        if frame.f_code.co_name in ("_call_impl", "_wrapped_call_impl") and frame.f_locals.get("self") is module:
+            kwargs = frame.f_locals.get("kwargs")
+            return dict(kwargs) if isinstance(kwargs, dict) and kwargs else None
+        frame = frame.f_back
+    return None
 
 
 def _graph_nodes(start: Any, stop: set | frozenset = frozenset(), limit: int | None = None) -> set:

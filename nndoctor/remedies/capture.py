@@ -16,6 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from nndoctor.probes.measure import first_tensor
+
 # Bounds on what is kept: a trial cycles over these batches.
 MAX_BATCHES = 64
 MAX_SAMPLES = 16384
@@ -38,7 +40,7 @@ class CapturedLoss:
     tail: tuple | None  # None: the loss input is the model output as it is; else reshape(-1, *tail)
 
     def input_of(self, out: Any) -> torch.Tensor:
-        out = _first_tensor(out)
+        out = first_tensor(out)
         return out if self.tail is None else out.reshape(-1, *self.tail)
 
     def __call__(self, out: Any, target: torch.Tensor, **overrides: Any) -> torch.Tensor:
@@ -153,7 +155,7 @@ class TrialCapture:
         # that this loss call takes the model output, and the call and its shapes are the same.
         if out is not None and not _derived_from(inp, out):
             return True
-        args = tuple(a.detach().clone() if isinstance(a, torch.Tensor) else a for a in call[1])
+        args = tuple(a.detach().clone() if isinstance(a, torch.Tensor) else a for a in probe.step_root_args())
         if not args or not isinstance(args[0], torch.Tensor):
             return False
         size = sum(a.numel() * a.element_size() for a in args if isinstance(a, torch.Tensor))
@@ -162,12 +164,6 @@ class TrialCapture:
         self._bytes += size
         self._samples += int(target.shape[0]) if target.dim() else 1
         return True
-
-
-def _first_tensor(obj: Any) -> torch.Tensor | None:
-    from nndoctor.preflight.common import first_tensor
-
-    return first_tensor(obj)
 
 
 def _bound_loss(probe: Any) -> tuple[str, torch.Tensor, torch.Tensor, dict] | None:

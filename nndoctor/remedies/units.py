@@ -178,9 +178,9 @@ class LogProbabilities(Remedy):
 
 
 def _log_of(out: Any) -> torch.Tensor:
-    from nndoctor.remedies.capture import _first_tensor
+    from nndoctor.probes.measure import first_tensor
 
-    return torch.log(_first_tensor(out).clamp_min(1e-12))
+    return torch.log(first_tensor(out).clamp_min(1e-12))
 
 
 class Unfreeze(Remedy):

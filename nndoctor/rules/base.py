@@ -27,7 +27,8 @@ class Hit:
     revisable: bool = False
     # Codes this hit explains beyond the engine's CONSEQUENCES table (they are shown as its consequences).
     explains: tuple[str, ...] = ()
-    # A mechanism seen directly (a loss with no graph to the model), so no other finding explains it.
+    # A mechanism seen directly (a loss with no graph to the model): the engine's table of consequences
+    # does not explain it away, only a hit that names it in its ``explains``.
     root_cause: bool = False
 
 

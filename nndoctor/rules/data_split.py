@@ -109,6 +109,13 @@ def _overlap_hit(sig, th, split) -> Hit | None:
     share = k / n
     if share < th["min_fraction"]:
         return None
+    # Discrete inputs (short token sequences, category codes, word counts) drawn from a small space also
+    # meet by chance: a held-out sample matches a training one about as often as training samples repeat
+    # one another (1 - distinct_share). Continuous features never repeat by chance (oversampled copies).
+    if distinct is not None and _discrete(train.x):
+        chance = 1.0 - distinct
+        if share <= th["chance_factor"] * chance + 3 * math.sqrt(max(chance * (1 - chance), 1e-12) / n):
+            return None
     rows = np.flatnonzero(dup & keep)
     examples = [int(val.index[i]) for i in rows[:8]]
     train_index = {h: int(i) for h, i in zip(sample_keys(train).tolist(), train.index)}
@@ -137,6 +144,15 @@ def _overlap_hit(sig, th, split) -> Hit | None:
                          "distinct_share": distinct, "input_tensors": 1 + (getattr(train, "key_parts", 0) or 0),
                          "validation_loader_on_training_set": sig.val_samples_from_train_set,
                          "validation_origin": val.origin, "training_origin": train.origin})
+
+
+def _discrete(x, max_rows: int = 2000, max_features: int = 256) -> bool:
+    """Most features take few distinct values (tokens, categories, counts), not one per sample."""
+    a = np.asarray(x).reshape(len(x), -1)[:max_rows, :max_features]
+    if a.shape[0] < 50 or not a.shape[1]:
+        return False
+    levels = [len(np.unique(a[:, j])) for j in range(a.shape[1])]
+    return float(np.median(levels)) <= max(20.0, 0.02 * a.shape[0])
 
 
 def _normalization_hit(sig, th, split) -> Hit | None:
@@ -225,6 +241,42 @@ def _window_share(x, max_shift: int = WINDOW_SHIFTS, max_values: int = 1 << 22) 
         if share > best[0]:
             best = (share, axis)
     return best
+
+
+def _feature_spreads(x, max_rows: int = 4096, max_features: int = 4096) -> tuple[float, float, np.ndarray]:
+    """(min, max, per-feature std) of a bank's rows, on a strided sample of rows and features."""
+    rows = np.asarray(x).reshape(len(x), -1)
+    rows = rows[::max(1, len(rows) // max_rows), ::max(1, rows.shape[1] // max_features)].astype(np.float64)
+    return float(rows.min()), float(rows.max()), rows.std(axis=0)
+
+
+def _scale_mismatch(sig, th, train, val, keep) -> Hit | None:
+    """The validation inputs the model was fed (its gradient-free forwards) spread many times wider or
+    narrower than the training inputs, feature by feature: a preprocessing step (a normalization, a
+    division by 255) applied to one split only. The typical (median) feature decides: a few features
+    that vary only in validation (standardized by a near-zero training std) are no transform missed.
+    Both sides as fed: a data set read whole may be normalized later."""
+    fed = keep & (val.source < LOADER_SOURCE)
+    if int(fed.sum()) < th["min_val"] or not _fed_as_stored(sig, train):
+        return None
+    (t_lo, t_hi, t_sds), (v_lo, v_hi, v_sds) = _feature_spreads(train.x), _feature_spreads(val.x[fed])
+    varies = (t_sds > 1e-8) & (v_sds > 1e-8)
+    if t_sds.shape != v_sds.shape or varies.sum() < max(1, varies.size // 2):
+        return None
+    ratio = float(np.exp(np.median(np.log(v_sds[varies] / t_sds[varies]))))
+    if max(ratio, 1 / ratio) < th["min_scale_ratio"]:
+        return None
+    t_sd, v_sd = float(np.median(t_sds[varies])), float(np.median(v_sds[varies]))
+    return Hit(tr("the validation inputs are on another scale than the training inputs: values in [{v_lo}, "
+                  "{v_hi}] (median feature std {v_sd}) against [{t_lo}, {t_hi}] (median feature std {t_sd}) in "
+                  "training, {ratio:.0f}x apart: a preprocessing step (normalization, scaling to [0, 1]) is "
+                  "applied to one split only; apply the same transform to both",
+                  v_lo=fmt(v_lo), v_hi=fmt(v_hi), v_sd=fmt(v_sd), t_lo=fmt(t_lo), t_hi=fmt(t_hi), t_sd=fmt(t_sd),
+                  ratio=max(ratio, 1 / ratio)),
+               where="validation data vs training data",
+               evidence={"validation_range": [v_lo, v_hi], "validation_std": v_sd, "training_range": [t_lo, t_hi],
+                         "training_std": t_sd, "feature_std_ratio": ratio, "validation_samples": int(fed.sum()),
+                         "training_samples": len(train)})
 
 
 def _fed_as_stored(sig, bank) -> bool:
@@ -337,6 +389,9 @@ def split_mismatch(ctx: Context):
                                   "training)",
                                   tv=tv, top=top, val_share=counts[top] / nv,
                                   train_share=tc.get(top, 0) / max(sum(tc.values()), 1)))
+    scale = _scale_mismatch(sig, th, train, val, keep)
+    if scale is not None:
+        return scale
     a = feature_matrix(train.x).astype(np.float64)
     b = feature_matrix(val.x[keep]).astype(np.float64)
     if a.shape[1] == b.shape[1] and a.shape[1] <= th["max_features"] and _fed_as_stored(sig, train):

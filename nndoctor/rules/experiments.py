@@ -182,8 +182,8 @@ def batch_mixing(ctx: Context):
     elif layer and r.get("first_mixing_kind") in SEQUENCE_LAYERS:
         where = (tr("in `{layer}` ({kind}): it gets each sample's values unmixed but "
                     "combines them across what it takes for the batch dimension; the input's layout "
-                    "does not match its batch_first setting (a view/reshape where a transpose was "
-                    "meant?)",
+                    "does not match its batch_first setting: for (batch, time, features) inputs build it "
+                    "with batch_first=True, else transpose the input (not a view/reshape)",
                     layer=layer, kind=r['first_mixing_kind']))
     elif layer:
         where = tr("in `{layer}` ({kind}): its input is clean, its output mixes samples",

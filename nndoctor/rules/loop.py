@@ -65,6 +65,8 @@ def step_order(ctx: Context):
             continue  # its parameters are not those of the model that runs: M302
         if 2 * max(sig.leaf_losses, sig.detached_losses) >= sig.sampled_backwards > 0:
             continue  # the loss has no graph back to them: M303
+        if 2 * sum(s.backward_noted and not s.backward_grad_norm for s in checked) >= len(checked) > 0:
+            continue  # the step's backward gave none of them a gradient (its graph misses them): M303
         # Zeros that backward() itself left (a loss masked to exactly 0) are M303's: no step came too early.
         absent, zero = _empty_steps([s for s in checked if not _backward_left_zeros(s)])
         empty = absent + zero

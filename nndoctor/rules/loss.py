@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 
 from nndoctor.i18n import tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, rule
@@ -143,7 +144,12 @@ def loss_shape_broadcast(ctx: Context):
 
 @rule("L208", stage=LIVE)
 def sigmoid_before_bcewithlogits(ctx: Context):
-    """binary_cross_entropy_with_logits applies the sigmoid itself: probabilities in squash the loss."""
+    """binary_cross_entropy_with_logits applies the sigmoid itself: probabilities in squash the loss.
+    And binary_cross_entropy wants probabilities: logits clamped into [0, 1] to silence its range error
+    sit at exactly 0 or 1, where they get no gradient."""
+    pinned = _clamped_into_bce(ctx.signals, ctx.th)
+    if pinned is not None:
+        return pinned
     calls = [c for c in ctx.signals.loss_calls if c.fn == "binary_cross_entropy_with_logits" and c.input.numel >= 8]
     probs = [c for c in calls if c.unit_interval]
     # Sigmoid outputs never leave [0, 1]; logits do, sooner or later (a GAN's discriminator
@@ -158,6 +164,25 @@ def sigmoid_before_bcewithlogits(ctx: Context):
                where="binary_cross_entropy_with_logits input", step=c.step,
                evidence={"calls_in_unit_interval": len(probs), "sampled_calls": len(calls),
                          "input_min": c.input.min, "input_max": c.input.max})
+
+
+def _clamped_into_bce(sig, th) -> Hit | None:
+    """Early calls of binary_cross_entropy whose inputs are exactly 0 or 1 in a good share of entries: a
+    sigmoid reaches 1.0 only past x ~ 17 and 0.0 past -88, which an untrained model's logits do not."""
+    early = [c for c in sig.loss_calls if c.fn == "binary_cross_entropy" and c.pinned_share is not None
+             and c.step < th["pinned_first_steps"] and c.input.numel >= 8]
+    if len(early) < th["min_pinned_calls"] or min(c.pinned_share for c in early) < th["min_pinned_share"]:
+        return None
+    share = statistics.median(c.pinned_share for c in early)
+    return Hit(tr("binary_cross_entropy received inputs at exactly 0 or 1 in {share:.0%} of their entries (median of "
+                  "its first {n} sampled calls, before step {steps}): these are values clamped into [0, 1] (logits "
+                  "clipped to silence the loss's range error?), not sigmoid probabilities; a clamped entry gets no "
+                  "gradient, and a wrong one costs log(0), cut to -100. Pass the raw logits to "
+                  "binary_cross_entropy_with_logits (nn.BCEWithLogitsLoss)",
+                  share=share, n=len(early), steps=th["pinned_first_steps"]),
+               where="binary_cross_entropy input", step=early[0].step,
+               evidence={"pinned_share": share, "early_calls": len(early), "input_min": early[0].input.min,
+                         "input_max": early[0].input.max})
 
 
 REGRESSION = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")
@@ -485,7 +510,8 @@ def wrong_loss_for_task(ctx: Context):
                       "two outputs with {fn}, or one logit with binary_cross_entropy_with_logits (BCEWithLogitsLoss)",
                       fn=single[0].fn, shape=tuple(single[0].input.shape), value=fmt(single[-1].value)),
                    where=f"{single[0].fn} input", step=single[0].step, severity="error",
-                   evidence={"calls": len(single), "input_shape": list(single[0].input.shape)})
+                   evidence={"calls": len(single), "input_shape": list(single[0].input.shape)},
+                   explains=("M303",))  # (a loss exactly 0 leaves every gradient exactly zero)
     calls = [c for c in sig.loss_calls if c.target is not None and c.target.numel > 1 and not c.target.nonfinite]
     if len(calls) < th["min_calls"] and not (ctx.final and calls):
         return None

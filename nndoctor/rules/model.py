@@ -15,6 +15,11 @@ def _modules(params) -> list[str]:
     return list(dict.fromkeys(p.module for p in params))
 
 
+# The pre-flight's copies build their optimizers from model.parameters() as the script does: they miss
+# these tensors too, so they cannot learn the true labels any better than shuffled ones.
+UNTRAINED_IN_COPIES = ("D104",)
+
+
 @rule("M302")
 def frozen_parameters(ctx: Context):
     """Parameters that look trainable but never change: requires_grad=False or missing from the optimizer."""
@@ -32,7 +37,16 @@ def frozen_parameters(ctx: Context):
                            "optimizer trains them: {names} (kept in a plain Python list or dict: use "
                            "nn.ModuleList / nn.ModuleDict)",
                            n=len(hidden), values=sum(hidden.values()), names=names_list(sorted(hidden))),
-                        where=names_list(sorted(hidden)), evidence={"unregistered_layers": dict(hidden)}))
+                        where=names_list(sorted(hidden)), evidence={"unregistered_layers": dict(hidden)},
+                        explains=UNTRAINED_IN_COPIES))
+    plain = sig.unregistered_tensors
+    if plain:
+        hits.append(Hit(tr("{n} tensor(s) of the model require gradients and get them in the backward pass, but "
+                           "are plain tensor attributes, not nn.Parameter, so model.parameters() leaves out "
+                           "their {values} values and they never change: {names} (wrap them in nn.Parameter)",
+                           n=len(plain), values=sum(plain.values()), names=names_list(sorted(plain))),
+                        where=names_list(sorted(plain)), evidence={"plain_tensor_attributes": dict(plain)},
+                        explains=UNTRAINED_IN_COPIES))
     for params in by_model.values():
         if not any(p.in_optimizer for p in params):
             continue  # a model nobody trains (a teacher, a metric network): not ours to judge
@@ -419,7 +433,13 @@ def bad_init_scale(ctx: Context):
                   else tr("pre-activations this large saturate tanh/sigmoid and make ReLU nets unstable")),
                where=names_list(names), step=step,
                evidence={"layers": names, "gains": [g for _, g, _, _ in run], "stds": [s for _, _, s, _ in run],
-                         "total_factor": factor, "direction": direction})
+                         "total_factor": factor, "direction": direction},
+               # Activations blown up a hundredfold and more: a huge first loss, steps that overshoot, and
+               # the overflow to inf/NaN that follows them.
+               explains=BLOW_UP_ECHOES if direction != "shrink" and factor >= th["growth_total"] else ())
+
+
+BLOW_UP_ECHOES = ("G401", "G403", "G405", "L201", "N601", "N602", "N603")
 
 
 def _grows_between_layers(layers: list[tuple], step: int, th: dict) -> Hit | None:
@@ -449,7 +469,7 @@ def _grows_between_layers(layers: list[tuple], step: int, th: dict) -> Hit | Non
                where=names_list([rms[0][0], rms[-1][0]]), step=step,
                evidence={"layers": [n for n, _ in rms], "input_rms": [r for _, r in rms], "total_factor": growth,
                          "direction": "grow between layers"},
-               explains=("G401", "G403", "L201"))  # (a huge first loss, steps and gradients that follow from it)
+               explains=BLOW_UP_ECHOES)
 
 
 def _dead_pick(sig):
@@ -646,16 +666,34 @@ def missing_nonlinearity(ctx: Context):
         # learn labels that are not linear in the inputs, true or shuffled.
         layers = {name for name, kind in sig.module_order if kind in LINEAR_KINDS}
         whole = bool(layers) and layers <= {m for pair in warn for m in pair}
-        return Hit(tr("{path}: these layers follow each other with no activation in between, so "
-                      "together they are one linear map and add no depth (an activation defined in "
-                      "__init__ but not called in forward?)",
-                      path=path),
-                   where=path, evidence={"pairs": [list(p) for p in warn], "whole_model_linear": whole},
+        identities = _identities_between(sig, warn)
+        text = tr("{path}: these layers follow each other with no activation in between, so together they "
+                  "are one linear map and add no depth", path=path)
+        if identities:  # getattr(nn, name, nn.Identity), a config's "none": the activation was looked up
+            text += tr(" (nn.Identity at {names} where an activation belongs: a lookup that fell back to "
+                       "Identity?)", names=names_list(identities))
+        else:
+            text += tr(" (an activation defined in __init__ but not called in forward?)")
+        return Hit(text, where=path,
+                   evidence={"pairs": [list(p) for p in warn], "whole_model_linear": whole,
+                             "identities_between": identities},
                    explains=("D104", "G406", "L206", "M308") if whole else ())
     return Hit(tr("{path}: a linear layer feeds another directly through a narrow width ({value}): a "
                   "low-rank factorization; fine if deliberate (LoRA, a bottleneck projection)",
                   path=path, value=', '.join(str(w) for *_, w in low_rank)), where=path, severity="info",
                evidence={"pairs": [[a, b] for a, b, _ in low_rank]})
+
+
+def _identities_between(sig, pairs) -> list[str]:
+    """The nn.Identity modules the first forward called between the two layers of a pair."""
+    order = [name for name, _ in sig.module_order]
+    kinds = dict(sig.module_order)
+    found = []
+    for a, b in pairs:
+        if a in order and b in order:
+            found += [m for m in order[order.index(a) + 1:order.index(b)]
+                      if kinds.get(m) == "Identity" and m not in found]
+    return found
 
 
 def _paths(pairs) -> str:

@@ -166,7 +166,8 @@ def _step_range(first: int, last: int) -> str:
 
 @rule("G401", stage=LIVE)
 def lr_too_high(ctx: Context):
-    """The loss rises far above its starting level, or climbs back up after its best level, while the
+    """The loss rises far above its starting level, or climbs back up after its best level, or never
+    leaves its starting (chance) level while an LR range test on a copy learns at lower rates, while the
     updates are a large fraction of the weights."""
     sig, th = ctx.signals, ctx.th
     if several_trainings(sig):
@@ -186,6 +187,9 @@ def lr_too_high(ctx: Context):
     # 1. Divergence: a whole window far above the starting level (or non-finite).
     for i, (a, b, m) in enumerate(wins[1:], 1):
         if m >= th["rise_factor"] * start:
+            if not math.isfinite(m) and not any(v >= th["rise_factor"] * start for s, v in curve
+                                                if s < a and math.isfinite(v)):
+                continue  # finite and level, then inf/NaN at once: one op overflowed (N601/N602), no overshoot
             layers, r = _high_ratio_layers(ratio_at, 0, b, th["high_ratio"])
             if not layers:
                 continue
@@ -209,7 +213,17 @@ def lr_too_high(ctx: Context):
         return Hit(text + hint, where=names_list(evidence["layers"]), step=evidence["first_dead_step"],
                    evidence={**evidence, **hint_ev})
 
-    # 3. Instability: after real progress, the loss climbs back and stays up. The best level is one the
+    # 3. Oversized from the start, never descending: the first updates are a large fraction of the
+    # weights and the loss stays at its start (or chance) level, while an LR range test on a copy learns
+    # at lower rates (Adam handed an SGD rate: a per-weight step of ~lr, a random walk).
+    walk = _oversized_without_progress(sig, th, ratio_at, curve, start)
+    if walk is not None:
+        text, evidence = walk
+        # revisable: a loss that still finds its way down later takes the verdict back at the end
+        return Hit(text + hint, where=names_list(evidence["layers"]), step=0, evidence={**evidence, **hint_ev},
+                   revisable=True)
+
+    # 4. Instability: after real progress, the loss climbs back and stays up. The best level is one the
     # loss held: the median of each window and its neighbours (a noisy loss, mixup's random mixing
     # weight, has single lucky windows far below its level).
     held = [_median(w[2] for w in wins[max(0, i - 1):i + 2]) for i in range(len(wins))]
@@ -270,6 +284,40 @@ def _died_after_huge_steps(sig: Signals, th: dict, ratio_at, curve, start: float
     return text, {"update_ratio": r, "layers": layers or [layer], "step": step, "first_dead_step": dead[0].step,
                   "dead_gradient_steps": len(dead), "later_sampled_steps": len(later), "initial_loss": start,
                   "final_loss": final}
+
+
+def _oversized_without_progress(sig: Signals, th: dict, ratio_at, curve, start: float):
+    """(message, evidence) when the first sampled updates were >= oversized_ratio x the weights, the loss
+    ended within min_progress of its start (or at walk_chance_fraction of the chance level), and the pre-flight
+    LR range test (reliable) lowered a copy's loss by >= min_progress at a rate >= lr_range_factor below
+    the one in use; else None."""
+    early = ratio_at[:th["early_samples"]]
+    if not early:
+        return None
+    layers, r = _high_ratio_layers(early, early[0][0], early[-1][0], th["oversized_ratio"])
+    lr_range = sig.experiments.get("lr_range")
+    if not layers or not isinstance(lr_range, dict) or not lr_range.get("reliable") or not lr_range.get("curve"):
+        return None
+    in_use, best = lr_range.get("lr_in_use"), lr_range.get("best_lr")
+    lowest = min(lr_range["curve"], key=lambda point: point[1])
+    if not (in_use and best and best * th["lr_range_factor"] <= in_use and lowest[0] < in_use
+            and lowest[1] <= (1 - th["min_progress"]) * lr_range["curve"][0][1]):
+        return None
+    final = _median(v for _, v in curve[-max(3, len(curve) // 4):])
+    chance = _chance_level(sig)
+    level = chance[0] if chance is not None and chance[0] > 0 else None
+    if not math.isfinite(final) or not (final >= (1 - th["min_progress"]) * start or (
+            level is not None and final >= th["walk_chance_fraction"] * level)):
+        return None
+    text = tr("the first updates changed the weights by {r} of their size (update/weight ratio, healthy ~1e-3) "
+              "in {layers}, and the loss stayed at {final} over the last steps ({start} at the start",
+              r=fmt(r), layers=names_list(layers), final=fmt(final), start=fmt(start))
+    if level is not None:
+        text += tr(", {chance} for a model that ignores its input", chance=fmt(level))
+    text += tr("); on a copy the loss fell to {low} at lr {low_lr}: the steps are too large to make progress",
+               low=fmt(lowest[1]), low_lr=fmt(lowest[0]))
+    return text, {"update_ratio": r, "layers": layers, "initial_loss": start, "final_loss": final,
+                  "chance_loss": level, "lr_range_lowest": list(lowest)}
 
 
 def _lr_hint(sig: Signals) -> tuple[str, dict[str, Any]]:
