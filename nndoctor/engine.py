@@ -36,6 +36,9 @@ CONSEQUENCES = {
     # A NaN gradient poisons the weights it reaches: units die, the loss stalls.
     "N603": ("M306", "M307", "M308", "G406", "G409"),
     "T502": ("G402", "G406", "M302", "M303", "M308", "G409"),
+    # Outputs mixed across the batch: the model fits batch statistics, not samples; its loss sits or
+    # falls only as its weights grow, and the label experiment's copy cannot fit one sample either.
+    "M304": ("D104", "D105", "G405", "G406", "G408", "L206", "M308"),
     # In eval mode BatchNorm normalizes with running statistics that no longer match the activations:
     # nothing holds them in range, and the steps overshoot.
     "T503": ("G401", "G403", "G405", "G407"),

@@ -1295,7 +1295,8 @@ def test_a_few_features_blown_up_by_a_near_zero_training_std_are_no_scale_mismat
 def test_consequences_of_data_order_and_repeats():
     from nndoctor.engine import Engine
 
-    for cause, echoes in (("D106", ("D107", "M306")), ("D103", ("G408", "L206", "M307")), ("D101", ("M306",))):
+    for cause, echoes in (("D106", ("D107", "M306")), ("D103", ("G408", "L206", "M307")), ("D101", ("M306",)),
+                          ("M304", ("G405", "G406"))):
         engine = Engine()
         engine.live_sink = None
         engine.add(cause, Hit("the cause"))
