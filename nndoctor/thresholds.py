@@ -168,8 +168,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # is exactly zero in >= dead_share of >= min_dead_samples later sampled steps (the last three included)
     # while the loss stays within min_progress of its start or at chance_fraction of the mean-prediction level
     # (G406's). Oversized, never descending: an early layer at >= oversized_ratio (300x CS231n's ratio), the
-    # loss within min_progress of its start or at walk_chance_fraction of the chance level at the end, and Smith's LR range test (fastai's steepest-descent
-    # suggestion) >= lr_range_factor below the rate in use.
+    # loss within min_progress of its start or at walk_chance_fraction of the chance level at the end, and
+    # Smith's LR range test (fastai's steepest-descent suggestion) >= lr_range_factor below the rate in use.
     "G401": {"min_steps": 20, "rise_factor": 1.5, "high_ratio": 0.1, "min_progress": 0.1, "min_tail_windows": 3,
              "rebound_fraction": 0.25, "rebound_factor": 1.5, "unstable_ratio": 0.01,
              "early_samples": 3, "blowup_ratio": 1.0, "dead_share": 0.5, "min_dead_samples": 5,

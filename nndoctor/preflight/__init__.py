@@ -295,9 +295,10 @@ def _from_probe(probe: Any, engine: "Engine", opt: Any) -> None:
         raise Skip("no model forward seen before the first optimizer step (an LBFGS closure?)")
     if type(model).__name__ == "OptimizedModule":
         model = getattr(model, "_orig_mod", model)
-    if keyword_only(model, probe._step_root_kwargs):
+    keywords = keyword_only(model, probe._step_root_kwargs)
+    if keywords:
         raise Skip(tr("the model's forward takes keyword-only arguments ({names}), and the experiments call "
-                      "copies with positional ones", names=", ".join(keyword_only(model, probe._step_root_kwargs))))
+                      "copies with positional ones", names=", ".join(keywords)))
     args = probe.step_root_args()
     owned = {id(p) for p in model.parameters()}
     if opt is not None and not any(id(p) in owned for g in opt.param_groups for p in g["params"]):

@@ -393,7 +393,7 @@ class TorchProbe:
         if late:
             self._name_modules(module, prefix, label)
         if fresh:
-            sums = torch.stack([p.detach().float().sum().cpu() for _, p in fresh]).tolist()
+            sums = _value_sums([p for _, p in fresh])
             self._initial_sums.update({name: s for (name, _), s in zip(fresh, sums)})
 
     @staticmethod
@@ -402,7 +402,7 @@ class TorchProbe:
         # it was made from: that leaf is what an optimizer would have to hold.
         leaves = [tensor] if tensor.is_leaf else [n.variable for n in _graph_nodes(tensor.grad_fn, limit=64)
                                                   if hasattr(n, "variable")]
-        initial = [float(leaf.detach().float().sum()) for leaf in leaves]
+        initial = _value_sums(leaves)
         return (path, weakref.ref(owner), key, index, weakref.ref(tensor), [weakref.ref(v) for v in leaves],
                 initial)
 
@@ -425,7 +425,7 @@ class TorchProbe:
                 continue
             kept.append(entry)
             if any(v.grad is not None for v in leaves):
-                if [float(v.detach().float().sum()) for v in leaves] != initial:
+                if _value_sums(leaves) != initial:
                     kept.pop()  # updated by hand (``W -= lr * W.grad``): trained after all
                     self.sig.unregistered_tensors.pop(path, None)
                 else:
@@ -1662,7 +1662,7 @@ class TorchProbe:
         self._read_val_confusion()
         names = [(p, n) for p, n in self.live_params() if n in self._initial_sums]
         if names:
-            sums = torch.stack([p.detach().float().sum().cpu() for p, _ in names]).tolist()
+            sums = _value_sums([p for p, _ in names])
             for (_, name), now in zip(names, sums):
                 self.sig.params[name].changed = now != self._initial_sums[name]
 
@@ -1779,6 +1779,12 @@ _VIEW_NODES = ("ViewBackward0", "UnsafeViewBackward0", "ReshapeAliasBackward0")
 
 def _global_norm(tensors: list[torch.Tensor]) -> torch.Tensor:
     return torch.stack(torch._foreach_norm(tensors)).norm()
+
+
+def _value_sums(tensors: list[torch.Tensor]) -> list[float]:
+    """The sum of each tensor's values, read back in one batch (on the CPU: the tensors may sit on
+    several devices): a cheap fingerprint of whether they changed."""
+    return torch.stack([t.detach().float().sum().cpu() for t in tensors]).tolist() if tensors else []
 
 
 def _call_kwargs(module: nn.Module) -> dict | None:

@@ -356,6 +356,11 @@ def _zero_init(sig, th):
                          "linear_weights": len(weights), "direction": "zero"})
 
 
+# What activations blown up a hundredfold and more bring: a huge first loss, steps that overshoot, and
+# the overflow to inf/NaN that follows them.
+BLOW_UP_ECHOES = ("G401", "G403", "G405", "L201", "N601", "N602", "N603")
+
+
 @rule("M305", stage=LIVE)
 def bad_init_scale(ctx: Context):
     """At initialization, consecutive layers shrink or blow up the activation std by a large factor each,
@@ -434,12 +439,7 @@ def bad_init_scale(ctx: Context):
                where=names_list(names), step=step,
                evidence={"layers": names, "gains": [g for _, g, _, _ in run], "stds": [s for _, _, s, _ in run],
                          "total_factor": factor, "direction": direction},
-               # Activations blown up a hundredfold and more: a huge first loss, steps that overshoot, and
-               # the overflow to inf/NaN that follows them.
                explains=BLOW_UP_ECHOES if direction != "shrink" and factor >= th["growth_total"] else ())
-
-
-BLOW_UP_ECHOES = ("G401", "G403", "G405", "L201", "N601", "N602", "N603")
 
 
 def _grows_between_layers(layers: list[tuple], step: int, th: dict) -> Hit | None:

@@ -267,12 +267,10 @@ def _died_after_huge_steps(sig: Signals, th: dict, ratio_at, curve, start: float
     tail = later[-3:]
     if len(dead) < th["dead_share"] * len(later) or not all(s in dead for s in tail):
         return None
-    final = _median(v for _, v in curve[-max(3, len(curve) // 4):])
-    chance = _chance_level(sig)
-    stuck = final >= (1 - th["min_progress"]) * start or (
-        chance is not None and chance[0] > 0 and final >= th["chance_fraction"] * chance[0])
-    if not stuck or not math.isfinite(final):
+    stuck = _stuck_level(sig, th, curve, start, th["chance_fraction"])
+    if stuck is None:
         return None
+    final, _ = stuck
     r, layer, step = peak
     layers, _ = _high_ratio_layers(early, early[0][0], early[-1][0], th["blowup_ratio"])
     text = tr("the update/weight ratio reached {r} (healthy ~1e-3) in {layer} at step {step}: each of the first "
@@ -284,6 +282,19 @@ def _died_after_huge_steps(sig: Signals, th: dict, ratio_at, curve, start: float
     return text, {"update_ratio": r, "layers": layers or [layer], "step": step, "first_dead_step": dead[0].step,
                   "dead_gradient_steps": len(dead), "later_sampled_steps": len(later), "initial_loss": start,
                   "final_loss": final}
+
+
+def _stuck_level(sig: Signals, th: dict, curve, start: float, chance_fraction: float):
+    """(final loss, chance level or None) when the loss over the last quarter of the curve stayed within
+    min_progress of its start or at chance_fraction of the level of a model that ignores its input
+    (G406's); else None."""
+    final = _median(v for _, v in curve[-max(3, len(curve) // 4):])
+    chance = _chance_level(sig)
+    level = chance[0] if chance is not None and chance[0] > 0 else None
+    if not math.isfinite(final) or not (final >= (1 - th["min_progress"]) * start or (
+            level is not None and final >= chance_fraction * level)):
+        return None
+    return final, level
 
 
 def _oversized_without_progress(sig: Signals, th: dict, ratio_at, curve, start: float):
@@ -303,12 +314,10 @@ def _oversized_without_progress(sig: Signals, th: dict, ratio_at, curve, start: 
     if not (in_use and best and best * th["lr_range_factor"] <= in_use and lowest[0] < in_use
             and lowest[1] <= (1 - th["min_progress"]) * lr_range["curve"][0][1]):
         return None
-    final = _median(v for _, v in curve[-max(3, len(curve) // 4):])
-    chance = _chance_level(sig)
-    level = chance[0] if chance is not None and chance[0] > 0 else None
-    if not math.isfinite(final) or not (final >= (1 - th["min_progress"]) * start or (
-            level is not None and final >= th["walk_chance_fraction"] * level)):
+    stuck = _stuck_level(sig, th, curve, start, th["walk_chance_fraction"])
+    if stuck is None:
         return None
+    final, level = stuck
     text = tr("the first updates changed the weights by {r} of their size (update/weight ratio, healthy ~1e-3) "
               "in {layers}, and the loss stayed at {final} over the last steps ({start} at the start",
               r=fmt(r), layers=names_list(layers), final=fmt(final), start=fmt(start))
