@@ -1282,6 +1282,7 @@ def test_validation_inputs_on_another_scale_are_a_split_mismatch():
     # The validation split missed the training split's preprocessing (here: it stays 50x wider).
     found = _split_scale_findings(50.0)
     assert found["D116"].severity == "warning" and found["D116"].evidence["validation_std"] > 20, found["D116"]
+    assert "G408" not in found or found["G408"].evidence["consequence_of"] == ["D116"], found["G408"]
     assert "D116" not in _split_scale_findings(1.0)
 
 

@@ -276,7 +276,8 @@ def _scale_mismatch(sig, th, train, val, keep) -> Hit | None:
                where="validation data vs training data",
                evidence={"validation_range": [v_lo, v_hi], "validation_std": v_sd, "training_range": [t_lo, t_hi],
                          "training_std": t_sd, "feature_std_ratio": ratio, "validation_samples": int(fed.sum()),
-                         "training_samples": len(train)})
+                         "training_samples": len(train)},
+               explains=("G408",))  # (the validation loss drifts away as the training scale is learned)
 
 
 def _fed_as_stored(sig, bank) -> bool:
