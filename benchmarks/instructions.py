@@ -54,7 +54,7 @@ else:
     with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
         run(60)
         doctor.session.probe.sampler.fixed = doctor.session.probe.sampler.k = 10 ** 9  # ordinary steps only
-        # Live rules run by wall time (at most 0.5% of it), which valgrind stretches 50-fold and which
+        # Live rules run by wall time (at most 0.25% of it), which valgrind stretches 50-fold and which
         # moves with the machine's load: left out here, so that the count is the same every run.
         doctor.session.engine._next_live_step = float("inf")
         counted(n)

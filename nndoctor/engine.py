@@ -23,7 +23,7 @@ from nndoctor.rules.base import END, LIVE, Context, Hit, load_rules
 from nndoctor.signals import Signals
 
 LIVE_EVERY_S = 0.5  # live rules run at most this often once the first steps are past
-LIVE_SHARE = 0.005  # ... and take at most this share of wall time (their cost grows with the run's signals)
+LIVE_SHARE = 0.0025  # ... and take at most this share of wall time (their cost grows with the run's signals)
 FIRST_STEPS = 20  # live rules run after each of these
 
 # A root cause explains its consequences: when the cause is found, these codes are kept but shown
@@ -103,7 +103,11 @@ class Engine:
         self.errors: dict[str, InternalError] = {}
         self.live_sink = live_sink if live_sink is not None else (
             (lambda line: _stderr(render(line, self.config.lang))) if self.config.live else None)
-        self._next_live_step = 0
+        # The next step count at which on_step_end has work: the probe tests it inline on every step. A
+        # session's max_steps wraps on_step_end and sets step_limit, so the call is due there too.
+        self.next_live_step = 0
+        self.step_limit: int | None = None
+        self.before_evaluate: Callable[[], None] | None = None  # the probe hands in the numbers it holds back
         self._last_live = (0, time.perf_counter())  # (steps, time) at the end of the last live evaluation
         self._broken_rules: set[str] = set()
         self._revisable: set[str] = set()  # codes whose finding came from a revisable LIVE hit
@@ -120,7 +124,7 @@ class Engine:
         """Live rules, on each of the first steps, then at most every LIVE_EVERY_S and within LIVE_SHARE
         of wall time, counted in steps (no clock read here between evaluations): ``step_time`` is an
         ordinary step's wall time as the probe's sampler measures it, else the mean since the last one."""
-        if steps < self._next_live_step:
+        if steps < self.next_live_step:
             return
         now = time.perf_counter()
         last_steps, last_time = self._last_live
@@ -128,11 +132,13 @@ class Engine:
         done = time.perf_counter()
         self._last_live = (steps, done)
         if steps < FIRST_STEPS:
-            self._next_live_step = steps + 1
-            return
-        pace = step_time or (now - last_time) / max(1, steps - last_steps)
-        wait = max(LIVE_EVERY_S, (done - now) / LIVE_SHARE)
-        self._next_live_step = steps + max(1, int(wait / max(pace, 1e-9)))
+            self.next_live_step = steps + 1
+        else:
+            pace = step_time or (now - last_time) / max(1, steps - last_steps)
+            wait = max(LIVE_EVERY_S, (done - now) / LIVE_SHARE)
+            self.next_live_step = steps + max(1, int(wait / max(pace, 1e-9)))
+        if self.step_limit is not None and steps < self.step_limit:
+            self.next_live_step = min(self.next_live_step, self.step_limit)
 
     def internal_error(self, component: str, exc: BaseException) -> None:
         if component in self.errors:
@@ -149,22 +155,24 @@ class Engine:
 
     def evaluate(self, stage: str) -> None:
         final = stage == END
-        for code, spec in self.rules.items():
-            if code in self._broken_rules or (not final and (spec.stage != LIVE or code in self.findings)):
-                continue
-            try:
-                with quiet_numerics():
+        if self.before_evaluate is not None:
+            self.before_evaluate()
+        with quiet_numerics():  # (once around all rules: entering it costs as much as a quick rule)
+            for code, spec in self.rules.items():
+                if code in self._broken_rules or (not final and (spec.stage != LIVE or code in self.findings)):
+                    continue
+                try:
                     result = spec.check(Context(self.signals, self.config.thresholds.get(code, {}), final))
-                hits = [] if result is None else [result] if isinstance(result, Hit) else list(result)
-            except Exception as exc:
-                self._broken_rules.add(code)
-                self.internal_error(f"rule {code}", exc)
-                continue
-            if final and code in self._revisable:
-                self._revise(code, hits)
-                continue
-            for hit in hits:
-                self.add(code, hit)
+                    hits = [] if result is None else [result] if isinstance(result, Hit) else list(result)
+                except Exception as exc:
+                    self._broken_rules.add(code)
+                    self.internal_error(f"rule {code}", exc)
+                    continue
+                if final and code in self._revisable:
+                    self._revise(code, hits)
+                    continue
+                for hit in hits:
+                    self.add(code, hit)
 
     def _revise(self, code: str, hits: list[Hit]) -> None:
         """A LIVE finding its rule marked revisable is judged again at the end: the rule's answer now

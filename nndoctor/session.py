@@ -68,6 +68,7 @@ class Session:
                     raise StopTraining()
 
             self.engine.on_step_end = on_step_end
+            self.engine.step_limit = max_steps
 
     def start(self) -> "Session":
         self.probe.install()

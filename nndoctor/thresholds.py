@@ -193,7 +193,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
              "collapse_factor": 1e4, "collapse_share": 0.5, "collapse_min_remaining": 0.2,
              "collapse_max_progress": 0.1},
     # Pascanu et al. 2013 (exploding gradients): a sampled gradient norm >= spike_factor x the median of its
-    # neighbours (two orders of magnitude), or sustained growth by growth_factor.
+    # neighbours (two orders of magnitude) and above the run's first gradients, or sustained growth by growth_factor.
     # A burst (Pascanu et al. 2013: the loss jumps with the gradient norm): the norm >= burst_factor x its first
     # samples, and the loss within burst_loss_window steps after (median of 5) >= burst_loss_rise x its start.
     "G403": {"min_samples": 6, "neighbours": 4, "spike_factor": 100.0, "growth_factor": 100.0,

@@ -278,14 +278,19 @@ def test_sampling_period_keeps_sampled_steps_within_their_budget():
     from nndoctor.probes.torch_probe import _Sampler
 
     sampler = _Sampler(full_steps=20, every=None, budget=0.01)
-    sampled = []
+    sampled, ordinary = [], 0
     for step in range(2100):  # the first 20 all sampled; 1 ms a step, 5 ms a sampled one
         is_sampled = step < 20 or step % sampler.k == 0  # as the probe decides it, before the step
-        sampled += [step] if step >= 20 else []
-        sampler.observe(step, 0.005 if is_sampled else 0.001, is_sampled)
+        if is_sampled and ordinary:  # as the probe reads its clock: the ordinary steps since, in one
+            sampler.observe(step - 1, 0.001 * ordinary, False, count=ordinary)
+            ordinary = 0
+        if is_sampled:
+            sampler.observe(step, 0.005, True)
+            sampled += [step] if step >= 20 else []
+        else:
+            ordinary += 1
         if step == 33:
             assert abs(sampler.base - 0.001) < 1e-12 and abs(sampler.extra - 0.004) < 1e-12
-        sampled = sampled if is_sampled else sampled[:-1]
     assert sampler.k == 512  # 4 ms every k steps within 1% of 1 ms a step: k >= 400, a power of two
     # ... reached through the powers of two: a run stopped at any step has a sample past its middle.
     assert sampled == [32, 64, 128, 256, 512, 1024, 1536, 2048]
@@ -308,6 +313,38 @@ def test_live_rules_run_on_the_first_steps_then_within_their_share_of_wall_time(
     # LIVE_EVERY_S at 1 ms a step: 500 steps apart, counted in steps, no clock read per step.
     assert later and all(b - a >= LIVE_EVERY_S / 0.001 for a, b in zip(ran[FIRST_STEPS - 1:], later))
     assert len(later) >= 3000 // 600
+
+    limited, calls = Engine(), []
+    limited.step_limit = 700  # a session's max_steps: the probe's inline test must let the call through there
+    monkeypatch.setattr(limited, "evaluate", lambda stage: calls.append(limited.signals.steps))
+    for steps in range(1, 701):
+        limited.signals.steps = steps
+        if steps >= limited.next_live_step:
+            limited.on_step_end(steps, 0.001)
+    assert calls[-1] == 700
+
+
+def test_losses_held_back_on_ordinary_steps_reach_the_rules_in_step_order():
+    """On a CPU, ordinary steps' losses wait in a plain list: every evaluation (live or final), each
+    sampled step and the end hand them in, in order, with nothing lost."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    X, y = torch.randn(256, 8), torch.randint(0, 2, (256,))
+    seen_by_rules = []
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        engine = doctor.session.engine
+        evaluate = engine.evaluate
+        engine.evaluate = lambda stage: (evaluate(stage), seen_by_rules.append(
+            (engine.signals.steps, [s for s, _ in engine.signals.losses])))
+        for i in range(300):
+            loss = F.cross_entropy(model(X[i % 4 * 64:][:64]), y[i % 4 * 64:][:64])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    for steps, loss_steps in seen_by_rules:
+        assert loss_steps == list(range(steps)), (steps, loss_steps[-5:])
+    assert [s for s, _ in engine.signals.losses] == list(range(300))
 
 
 def _restarts(rebuild_optimizer: bool, steps: int = 90):

@@ -59,7 +59,7 @@ INJECT = textwrap.dedent('''
     main()
 ''')
 INJECTIONS = [("rule G406", "rule G406"), ("rule D104", "rule D104"), ("_on_loss", "probe:loss"),
-              ("_step_pre", "probe:optimizer"), ("_step_post", "probe:optimizer"),
+              ("_step_pre", "probe:optimizer"), ("_step_post_extras", "probe:optimizer"),
               ("_on_forward_sampled", "probe:forward"), ("_before_backward", "probe:backward"),
               ("_on_loader", "probe:dataloader")]
 EXITS_3 = ZOO / "odd" / "sys_exit_status_3.py"  # exits 3 by itself: the status must stay the script's
@@ -95,7 +95,7 @@ def test_a_crashing_probe_in_watch_does_not_stop_the_loop(monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("injected")
 
-    monkeypatch.setattr(TorchProbe, "_step_post", boom)
+    monkeypatch.setattr(TorchProbe, "_end_step", boom)
     model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 2))
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     with nndoctor.watch(model, opt, live=False) as doctor:

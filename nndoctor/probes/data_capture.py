@@ -485,7 +485,7 @@ class DataCapture:
         self._val_extra: list = []
         self._signature: tuple | None = None  # per-sample shapes of the training call's other tensors
         self._base_rows = 0  # rows of the tensor the training batches are sliced from (X[i:i+b])
-        self._sliced_fed = 0  # rows fed from such slices
+        self._loose_fed = 0  # rows fed to the model while no DataLoader was being iterated (such slices)
         self._train_group: Any = None  # the group of distinct items this step's batch belongs to
         self._batches = 0
         self._queued: list[tuple] = []  # device copies for the next readback
@@ -544,18 +544,18 @@ class DataCapture:
             # Two sampler splits of one data set are different splits: the base is the data set and the indices.
             roles["snapshot"], roles["base"], roles["chosen"] = snapshot, id(_base_dataset(dataset)), chosen
 
-    @_guarded
-    def on_forward(self, module: Any, x: Any, grad: bool, sampling: bool, args: Any = None) -> None:
-        """A call of the root model: ``x`` its first tensor, ``args`` all its arguments (the other
-        per-sample tensors in them are part of each sample)."""
-        if x is None:
-            return
-        shape = x.shape  # (one torch call: this runs on every step)
-        dims = len(shape)
-        if dims < 1:
-            return
-        rows = shape[0] if dims > 1 else 1
-        if grad:
+    def on_train_forward(self, module: Any, x: Any, sampling: bool, args: tuple) -> None:
+        """A training call of the root model (its gradient on): ``x`` its first tensor, ``args`` all its
+        arguments (the other per-sample tensors in them are part of each sample). Runs on every step:
+        guarded inline, as _guarded would (a wrapper's frame costs as much as the body)."""
+        try:
+            if x is None:
+                return
+            shape = x.shape  # (one torch call)
+            dims = len(shape)
+            if dims < 1:
+                return
+            rows = shape[0] if dims > 1 else 1
             model = self._model
             if model is None:
                 self._model = weakref.ref(module)
@@ -570,22 +570,29 @@ class DataCapture:
                 fed, length = current["fed"], current["length"]
                 current["fed"] = fed + rows
             else:
-                base = x._base
-                if base is not None and base.dim() == dims and base.shape[0] > rows:
-                    self._base_rows = max(self._base_rows, base.shape[0])
-                    fed, length = self._sliced_fed, base.shape[0]
-                    self._sliced_fed += rows
-                else:
-                    fed, length = 0, None
+                fed, length = self._loose_fed, None
+                self._loose_fed = fed + rows
+                if sampling:  # (the tensor sliced from is looked up on sampled steps only: the first ones are)
+                    base = x._base
+                    if base is not None and base.dim() == dims and base.shape[0] > rows:
+                        self._base_rows = max(self._base_rows, base.shape[0])
+                        length = base.shape[0]
             if sampling and dims > 1 and self.train.room() > 0:
                 self._train_x = x
                 self._train_extra = _per_sample_tensors(args, x, rows)
                 self._train_group = "first pass" if length and fed + rows <= length else self._batches
                 if self._signature is None:
                     self._signature = tuple(tuple(t.shape[1:]) for t in self._train_extra)
+        except Exception as exc:
+            self.release()
+            self.on_error("probe:data", exc)
+
+    @_guarded
+    def on_eval_forward(self, module: Any, x: Any, args: tuple) -> None:
+        """A gradient-free call of the root model (validation, or inference)."""
+        if x is None or x.dim() < 2 or self._model is None or self._model() is not module:
             return
-        if self._model is None or self._model() is not module or dims < 2:
-            return
+        rows = x.shape[0]
         self.val.bank.seen += rows
         # The loader last iterated may be done with: a call on more rows than its batches hold is not its.
         current = self._current if self._current is not None and rows <= self._current["batch_size"] else None

@@ -98,19 +98,23 @@ class _Sampler:
         self.extra = None  # EMA of what a sampled step takes beyond it
         self._early: list[float] = []  # wall times of the later ones of the first (all sampled) steps
 
-    def observe(self, step: int, wall: float, sampled: bool) -> None:
+    def observe(self, step: int, wall: float, sampled: bool, count: int = 1) -> None:
+        """A sampled step ``step`` took ``wall``; or ``count`` ordinary steps, the last of them ``step``,
+        took ``wall`` in all (the probe reads the clock around sampled steps only)."""
         if not sampled:
+            mean = wall / count
             if self.base is None and self._early:
-                # The first ordinary step: price the sampled ones from the second half of the first
+                # The first ordinary steps: price the sampled ones from the second half of the first
                 # steps (the first half also warms torch up), so k is right from here on.
-                self.extra = max(0.0, sorted(self._early)[len(self._early) // 2] - wall)
-            self.base = wall if self.base is None else 0.9 * self.base + 0.1 * wall
+                self.extra = max(0.0, sorted(self._early)[len(self._early) // 2] - mean)
+            keep = 0.9 ** count  # (as count updates of an EMA of weight 0.1, each with the mean)
+            self.base = mean if self.base is None else keep * self.base + (1 - keep) * mean
         elif step >= self.full_steps and self.base is not None:
             extra = max(0.0, wall - self.base)
             self.extra = extra if self.extra is None else 0.8 * self.extra + 0.2 * extra
         elif self.full_steps // 2 <= step < self.full_steps:
             self._early.append(wall)
-        if self.fixed is None and self.extra is not None and self.base and (sampled or step % self.MIN_K == 0):
+        if self.fixed is None and self.extra is not None and self.base:
             wanted, k = self.extra / (self.budget * self.base), self.MIN_K
             while k < wanted and k < self.MAX_K:
                 k *= 2
@@ -200,12 +204,16 @@ class TorchProbe:
         self._backward_scaled = False  # the last backward was of a GradScaler-scaled loss
         self._scaled_loss: tuple[weakref.ref, torch.Tensor] | None = None  # GradScaler.scale's (output, input)
         self._compiled_noted = False
-        self._step_started = time.perf_counter()
+        # (step, time) where the sampler's clock last stopped: read at the ends of sampled steps and of
+        # the ordinary step before one, never on the ordinary steps between.
+        self._clock = (0, time.perf_counter())
         self._fingerprints: deque = deque(maxlen=64)
         self._plateau_index = _IdentityMap()  # ReduceLROnPlateau schedulers, numbered from 1
         self._plateau_count = 0
         self._nonfinite_loss_seen = False
         self._nonfinite_grad_seen = False
+        self._held_losses: list[tuple[int, float]] = []  # (step, loss) of ordinary steps, until flush_losses
+        engine.before_evaluate = self.flush_losses
         self._initial_sums: dict[str, float] = {}
         self.data = DataCapture(self.sig, engine.internal_error)  # a bounded sample of the data itself (train / validation)
         # Called once with the optimizer at the first step's pre-hook (the pre-flight experiments).
@@ -229,7 +237,7 @@ class TorchProbe:
         for root in self._roots:  # (models registered while the probe was out)
             self._watch_calls_of(type(root))
         self._set_sampling_hooks(self.sampling)
-        self._step_started = time.perf_counter()  # (installed again: the step's clock starts now)
+        self._clock = (self.sig.steps, time.perf_counter())  # (installed again: the clock starts now)
         self._undo.append(lambda: self._set_sampling_hooks(False))
 
         for name in DROPOUTS:
@@ -270,6 +278,7 @@ class TorchProbe:
                 self.engine.internal_error("probe:uninstall", exc)
         self._installed = False
         self._release_step()
+        self._release_sampled_step()
         self._step_models, self._backward_grads = [], None
         self.data.release()
 
@@ -465,14 +474,13 @@ class TorchProbe:
         probe, roots, engine = self, self._roots._entries, self.engine
 
         def module_call(*args, **kwargs):  # (module, *its arguments): passed on without repacking
-            if id(args[0]) in roots and not (probe._depth or probe._in_loss or probe._paused or _in_transform()):
-                module = args[0]
-                entry = roots[id(module)]
-                if entry[0]() is module:
-                    try:
-                        probe._root_called(module, args[1:], entry, kwargs)
-                    except Exception as exc:
-                        engine.internal_error("probe:forward", exc)
+            entry = roots.get(id(args[0]))
+            if entry is not None and entry[0]() is args[0] \
+                    and not (probe._depth or probe._in_loss or probe._paused or _in_transform()):
+                try:
+                    probe._root_called(args[0], args[1:], entry, kwargs)
+                except Exception as exc:
+                    engine.internal_error("probe:forward", exc)
             return original(*args, **kwargs)
 
         module_call.__wrapped__ = original
@@ -543,9 +551,8 @@ class TorchProbe:
         self.sig.root_calls += 1
         x = args[0] if args and type(args[0]) is torch.Tensor else first_tensor(args)
         self._root_grad = grad = torch.is_grad_enabled()  # a training forward (its layers may run under no_grad)
-        sampling = self.sampling
         if grad:
-            training = module.training
+            training, sampling = module.training, self.sampling
             self._last_train_forward = (training, entry[1])
             self._step_root_call = (entry[0], args, training)  # (model, its arguments, its mode) this step
             self._step_root_kwargs = kwargs  # (bound into positional ones only when a copy is called)
@@ -554,7 +561,7 @@ class TorchProbe:
                 self._refresh_requires_grad(module)
                 if x is not None:
                     self._batch_signal(module, x)
-            self.data.on_forward(module, x, True, sampling, args)
+            self.data.on_train_forward(module, x, sampling, args)
             return
         self._eval_root_training = module.training
         if not module.training:
@@ -569,7 +576,7 @@ class TorchProbe:
                     self.sig.train_mode_eval_steps += 1
             else:
                 self.sig.eval_forwards_eval_mode += 1
-        self.data.on_forward(module, x, False, sampling, args)
+        self.data.on_eval_forward(module, x, args)
 
     def _refresh_requires_grad(self, module: nn.Module) -> None:
         """requires_grad as it is now (sampled steps): a two-stage fine-tune freezes or unfreezes after
@@ -945,8 +952,29 @@ class TorchProbe:
         return scale_wrapper
 
     def _before_backward(self, loss: Any) -> None:
-        # Runs on every step. On a CPU (no device to wait for) the loss is read now, with as few torch
-        # calls as it takes: each one costs about a microsecond there, its code cold after the step's kernels.
+        # Runs on every step. On a CPU (no device to wait for) the loss is read now, and an ordinary step
+        # takes the short path: each line costs a fraction of a microsecond there, each torch call about
+        # one, its code cold after the step's kernels.
+        if type(loss) is torch.Tensor and loss.is_cpu and not (self.sampling or self._step_terms or self.on_first_step
+                                                               is not None or self._scaled_loss is not None):
+            try:
+                value = loss.item()
+            except RuntimeError:  # more than one value (backward with an explicit gradient): the full path
+                value = None
+            if type(value) is float:
+                step = self.sig.steps
+                self._held_losses.append((step, value))  # (a plain list's append: one C call)
+                if not -_INF < value < _INF and not self._nonfinite_loss_seen:  # (not math.isfinite: a cold call)
+                    self._nonfinite_loss(step, value)
+                forward = self._last_train_forward
+                if forward is not None:
+                    self._last_train_forward = None
+                    if forward[1]:
+                        self._count_train_forward(forward[0], step)
+                return
+        self._before_backward_in_full(loss)
+
+    def _before_backward_in_full(self, loss: Any) -> None:
         if type(loss) is not torch.Tensor:
             if isinstance(loss, (list, tuple)):
                 loss = loss[0] if loss else None
@@ -1006,10 +1034,10 @@ class TorchProbe:
                     (s, [(fn, h[str(i)]) for i, fn in enumerate(n)], h["total"])))
             self._step_terms = []
         if value is not None:
+            self.flush_losses()
             self.sig.losses.append((step, value))
-            if not -_INF < value < _INF and not self._nonfinite_loss_seen:  # (not math.isfinite: a cold call)
-                self._nonfinite_loss_seen = True
-                self.sig.nonfinite.append(nonfinite.diagnose_loss(self, step, value))
+            if not -_INF < value < _INF and not self._nonfinite_loss_seen:
+                self._nonfinite_loss(step, value)
         else:
             entry: dict = {}
             self.rb.later(entry, "v", _as_scalar(loss))
@@ -1017,13 +1045,31 @@ class TorchProbe:
         forward = self._last_train_forward
         if forward is not None:
             self._last_train_forward = None
-            if forward[1]:  # the model has layers whose output depends on its mode
-                if forward[0]:
-                    self.sig.train_forwards_train_mode += 1
-                else:
-                    self.sig.train_forwards_eval_mode += 1
-                    if self.sig.first_eval_train_step is None:
-                        self.sig.first_eval_train_step = step
+            if forward[1]:
+                self._count_train_forward(forward[0], step)
+
+    def flush_losses(self) -> None:
+        """The losses of ordinary steps on a CPU, held in a plain list, into the signals: before rules
+        read them (the engine calls this), at sampled steps and at the end, in step order. (On a device
+        they wait for the readback of sampled steps alike.)"""
+        held = self._held_losses
+        if held:
+            self._held_losses = []
+            self.sig.losses.extend(held)
+
+    def _nonfinite_loss(self, step: int, value: float) -> None:
+        self.flush_losses()
+        self._nonfinite_loss_seen = True
+        self.sig.nonfinite.append(nonfinite.diagnose_loss(self, step, value))
+
+    def _count_train_forward(self, training: bool, step: int) -> None:
+        """A training forward (its loss backpropagated) of a model with layers whose output depends on its mode."""
+        if training:
+            self.sig.train_forwards_train_mode += 1
+        else:
+            self.sig.train_forwards_eval_mode += 1
+            if self.sig.first_eval_train_step is None:
+                self.sig.first_eval_train_step = step
 
     def _weigh_term_gradients(self, loss: torch.Tensor, terms: list[tuple[str, torch.Tensor]]) -> None:
         """L205 by gradient, on a few early sampled steps: how much of the gradient each term of a
@@ -1159,6 +1205,7 @@ class TorchProbe:
         hook(opt)  # never raises: the pre-flight turns its own errors into internal errors
 
     def _loss_arrived(self, step: int, value: float) -> None:
+        self.flush_losses()
         self.sig.losses.append((step, value))
         if not math.isfinite(value) and not self._nonfinite_loss_seen:
             self._nonfinite_loss_seen = True
@@ -1403,7 +1450,7 @@ class TorchProbe:
         return entry
 
     def _optimizer_entry(self, opt: Any) -> tuple[OptimizerInfo, dict]:
-        entry = self._optimizers._entries.get(id(opt))  # inline IdentityMap.get: this runs on every step
+        entry = self._optimizers._entries.get(id(opt))  # (inline IdentityMap.get)
         return entry[1] if entry is not None and entry[0]() is opt else self._optimizer_info(opt)
 
     def _on_step_pre(self, opt: Any, args: tuple, kwargs: dict) -> None:
@@ -1419,14 +1466,6 @@ class TorchProbe:
             except Exception as exc:
                 self.engine.internal_error("probe:optimizer", exc)
 
-    def _on_step_post(self, opt: Any, args: tuple, kwargs: dict) -> None:
-        if self._paused:
-            return
-        try:
-            self._step_post(opt)
-        except Exception as exc:
-            self.engine.internal_error("probe:optimizer", exc)
-
     def _step_pre(self, opt: Any) -> None:
         if self.on_first_step is not None:
             if self._step_root_call is None:
@@ -1441,46 +1480,71 @@ class TorchProbe:
         if self.sampling:
             self._grad_stats(opt, info, state)
 
-    def _step_post(self, opt: Any) -> None:
+    def _on_step_post(self, opt: Any, args: tuple, kwargs: dict) -> None:
+        # Runs on every step, as does the end of the step it calls: the ordinary path is kept short (each
+        # line costs a fraction of a microsecond there, its code cold after the step's kernels).
+        if self._paused:
+            return
+        try:
+            sig = self.sig
+            self._backward_mark = sig.backward_calls
+            entry = self._optimizers._entries.get(id(opt))  # (inline IdentityMap.get)
+            info, state = entry[1] if entry is not None and entry[0]() is opt else self._optimizer_info(opt)
+            # Sampled by this optimizer's own count too (a second optimizer steps after the step's end).
+            steps, sampler = info.steps, self.sampler
+            if self.sampling or self._in_step or self._holds_copies or steps < sampler.full_steps \
+                    or steps % sampler.k == 0:
+                self._step_post_extras(opt, info, state)
+            info.steps = steps + 1
+            info.last_step = sig.steps
+            # A step ends with the busiest optimizer's step (a GAN's two optimizers make one step), or with
+            # an optimizer stepping twice in a row (a second training phase's own optimizer, counting from 0).
+            last, self._last_stepped = self._last_stepped, info
+            if info.steps > sig.steps or last is info:
+                self._end_step()
+        except Exception as exc:
+            self.engine.internal_error("probe:optimizer", exc)
+
+    def _step_post_extras(self, opt: Any, info: OptimizerInfo, state: dict) -> None:
+        """After the update of a sampled step, of this optimizer's own sampled count, of a watched pre-step."""
         if self._in_step:
             self._in_step -= 1
-        self._backward_mark = self.sig.backward_calls
-        info, state = self._optimizer_entry(opt)
         if self.sampling:
             info.groups = _group_settings(opt)  # hyper-parameters per group (lr...); refreshed at the end
-        # Sampled by this optimizer's own count (a second optimizer steps after the step's end).
         steps, sampler = info.steps, self.sampler
-        if steps < sampler.full_steps or steps % sampler.k == 0:
-            # Remember each checked gradient by identity and version: if the next step sees the very
-            # same tensor, never cleared, the gradients of two steps were summed (no zero_grad). Checked
-            # on the step after each sampled one: the pattern of a loop repeats every step.
-            grads = []
-            for ref in state["checked"]:
-                p = ref()
-                g = None if p is None else p.grad
-                grads.append(None if g is None else (weakref.ref(g), g._version))
-            if state["last"] is None:
-                self._pending_checks += 1
-                self._set_step_pre_hook()  # (a second optimizer sampled by its own count, after the step's end)
-            state["last"] = (grads, self.sig.backward_calls, self._zero_grad_calls)
-        info.steps = steps + 1
-        info.last_step = self.sig.steps
-        if info.first_step is None:
-            info.first_step = self.sig.steps
-        pending = state.pop("before", None) if self._holds_copies else None
-        if pending is not None:
-            stats, names, before = pending
-            self._weights_before_step.update(zip(names, before))  # (a NaN gradient's replay, until step end)
-            after = [p.detach() for p in (ref() for ref in state["params_sampled"]) if p is not None]
-            if len(after) == len(before):
-                diffs = torch._foreach_sub(after, before)
-                for name, norm in zip(names, torch._foreach_norm(diffs)):
-                    self.rb.later(stats.update_norm, name, norm)
-        # A step ends with the busiest optimizer's step (a GAN's two optimizers make one step), or with
-        # an optimizer stepping twice in a row (a second training phase's own optimizer, counting from 0).
-        last, self._last_stepped = self._last_stepped, info
-        if info.steps > self.sig.steps or last is info:
-            self._end_step()
+        if steps < sampler.full_steps or steps % sampler.k == 0:  # (as its first step is)
+            self._remember_checked_grads(state)
+            if info.first_step is None:
+                info.first_step = self.sig.steps
+        if self._holds_copies:
+            self._note_update_norms(state)
+
+    def _remember_checked_grads(self, state: dict) -> None:
+        """Each checked gradient by identity and version: if the next step sees the very same tensor,
+        never cleared, the gradients of two steps were summed (no zero_grad). Checked on the step after
+        each sampled one: the pattern of a loop repeats every step."""
+        grads = []
+        for ref in state["checked"]:
+            p = ref()
+            g = None if p is None else p.grad
+            grads.append(None if g is None else (weakref.ref(g), g._version))
+        if state["last"] is None:
+            self._pending_checks += 1
+            self._set_step_pre_hook()  # (a second optimizer sampled by its own count, after the step's end)
+        state["last"] = (grads, self.sig.backward_calls, self._zero_grad_calls)
+
+    def _note_update_norms(self, state: dict) -> None:
+        """A sampled step's update per parameter: its weights now minus the copies taken before it."""
+        pending = state.pop("before", None)
+        if pending is None:
+            return
+        stats, names, before = pending
+        self._weights_before_step.update(zip(names, before))  # (a NaN gradient's replay, until step end)
+        after = [p.detach() for p in (ref() for ref in state["params_sampled"]) if p is not None]
+        if len(after) == len(before):
+            diffs = torch._foreach_sub(after, before)
+            for name, norm in zip(names, torch._foreach_norm(diffs)):
+                self.rb.later(stats.update_norm, name, norm)
 
     def _check_stale_gradients(self, opt: Any, info: OptimizerInfo, state: dict) -> None:
         info.checked_steps += 1
@@ -1611,42 +1675,64 @@ class TorchProbe:
 
     # ------------------------------------------------------------------ step boundary
     def _end_step(self) -> None:
-        sampling, data = self.sampling, self.data
-        if sampling or data._train_x is not None or data._val_x is not None:  # else nothing to do there
-            data.end_step(sampling)
+        # Runs on every step: the ordinary path kept short, as in _on_step_post.
+        sampling, sig, data = self.sampling, self.sig, self.data
         if sampling:
-            root = self._step_root_call[0]() if self._step_root_call is not None else None
-            if root is not None:
-                self._identical_units(root)
-            if self._hidden_tensors:
-                self._check_hidden_tensors()
-            self.rb.flush()
-            self._step_models, self._backward_grads, self._root_output_node = [], None, None
-        now = time.perf_counter()
-        sig, sampler = self.sig, self.sampler
-        sampler.observe(sig.steps, now - self._step_started, sampling)
+            self._end_sampled_step()
+        elif data._val_x is not None or data._train_x is not None:
+            data.end_step(False)
         sig.steps = steps = sig.steps + 1
-        self._step_started = now
         if self.on_step_end is not None:
             self.on_step_end()
         self._release_step()
-        self.engine.on_step_end(steps, sampler.base)
+        if sampling:
+            self._release_sampled_step()
+        if steps >= self.engine.next_live_step:
+            self.engine.on_step_end(steps, self.sampler.base)
         if self._depth == 0:
+            sampler = self.sampler
             next_sampled = steps < sampler.full_steps or steps % sampler.k == 0
             if next_sampled != sampling:
-                self.sampling = next_sampled
-                self._set_sampling_hooks(next_sampled)
-                self._quiet_losses = not next_sampled and self.on_step_end is None and bool(sig.loss_calls)
+                self._switch_sampling(next_sampled, steps)
             if next_sampled or self._step_pre_handle is not None:
                 self._set_step_pre_hook()
 
+    def _end_sampled_step(self) -> None:
+        self.data.end_step(True)
+        root = self._step_root_call[0]() if self._step_root_call is not None else None
+        if root is not None:
+            self._identical_units(root)
+        if self._hidden_tensors:
+            self._check_hidden_tensors()
+        self.flush_losses()
+        self.rb.flush()
+        self._step_models, self._backward_grads, self._root_output_node = [], None, None
+        now, step = time.perf_counter(), self.sig.steps
+        self.sampler.observe(step, now - self._clock[1], True)
+        self._clock = (step + 1, now)
+
+    def _switch_sampling(self, on: bool, steps: int) -> None:
+        """From the next step (``steps``) on, full statistics (``on``) or ordinary steps."""
+        if on:  # the clock is read around sampled steps only: the ordinary ones since, all in one
+            now, first = time.perf_counter(), self._clock[0]
+            if steps > first:
+                self.sampler.observe(steps - 1, now - self._clock[1], False, count=steps - first)
+            self._clock = (steps, now)
+        self.sampling = on
+        self._set_sampling_hooks(on)
+        self._quiet_losses = not on and self.on_step_end is None and bool(self.sig.loss_calls)
+
     def _release_step(self) -> None:
+        """Lets go of what every step holds: the model's arguments, the loss's, the loss terms' graphs."""
         self._step_root_call = self._step_root_kwargs = self._scaled_loss = self._step_loss_args = None
+        if self._step_terms:  # loss calls with no backward after them: let their graphs go
+            self._step_terms = []
+
+    def _release_sampled_step(self) -> None:
+        """... and what a sampled step holds besides: layer outputs, the weights from before its update."""
         self._last_linear_out = None
         self._chain_nodes = []
         self._weights_before_step = {}
-        if self._step_terms:  # loss calls with no backward after them: let their graphs go
-            self._step_terms = []
         if self._holds_copies:
             self._holds_copies = False
             for _, (_, state) in self._optimizers.items():
@@ -1654,9 +1740,11 @@ class TorchProbe:
 
     def finish(self) -> None:
         """End of run: read back what is pending, note which parameters changed at all."""
+        self.flush_losses()
         self.rb.flush()
         self.data.finish()  # guarded: its errors are internal errors of "probe:data"
         self._release_step()
+        self._release_sampled_step()
         for opt, (info, _) in self._optimizers.items():
             info.groups = _group_settings(opt)
         self._read_val_confusion()

@@ -551,10 +551,13 @@ def exploding_gradients(ctx: Context):
         if len(series) < th["min_samples"]:
             continue
         norms = [g for _, g, _ in series]
+        # A spike also stands above the gradients the run started with: a model fitted to its training
+        # set has near-zero gradients, and one hard batch among them is 100x its neighbours, not an explosion.
+        start = statistics.median(norms[:3])
         for i in range(len(norms) - half):  # a spike is judged once `half` later samples exist
             around = norms[max(0, i - half):i] + norms[i + 1:i + 1 + half]
             typical = statistics.median(around)
-            if typical > 0 and norms[i] >= th["spike_factor"] * typical:
+            if typical > 0 and norms[i] >= th["spike_factor"] * typical and norms[i] > start:
                 step, g, w = series[i]
                 return Hit(tr("the gradient norm jumped to {g} at step {step}, {jump:.0f}x the median "
                               "{typical} of the neighbouring sampled steps ({over_weight}x the weight norm "
