@@ -45,14 +45,20 @@ CONSEQUENCES = {
     # Summed gradients make every step larger than the learning rate says.
     "T501": ("G401", "G403", "G405", "G406", "L206", "M306", "M308"),
     # Sorted batches: the head swings from class to class (units die on the way), and the targets of
-    # the sampled steps are a biased sample of the data's classes (an imbalance seen may be the sort's).
-    "D106": ("D107", "G401", "G406", "M306"),
+    # the sampled steps are a biased sample of the data's classes (an imbalance seen, or a class never seen
+    # in training, may be the sort's).
+    "D106": ("D107", "D116", "G401", "G406", "M306"),
+    # Classes this imbalanced, not rebalanced: predicting the majority scores well, and the loss settles at
+    # the (skewed) class prior.
+    "D107": ("G406", "L206"),
     # One batch over and over is memorized: validation loss rises, units saturate, accuracy stalls.
     "D103": ("D105", "G406", "G408", "L206", "M306", "M307"),
     # Labels that do not go with their inputs cannot be learned: the loss stays at their entropy. (Not
     # L206: a loss that learns only the class prior has its own cause, BCE on one-hot targets.)
     "D104": ("D105", "G406"),
     "L202": ("G406", "L206", "M308"),
+    # One loss term's gradient drowns the others': the model trains for it alone, the task's loss stays put.
+    "L205": ("G406", "G409", "L206", "M306", "M308"),
     # (NLL on raw scores is unbounded below: the weights grow, the loss keeps falling without end.)
     "L203": ("G405", "G406", "G409", "L206", "M308"),
     "L208": ("G405", "G406", "L201", "L206", "M308"),
@@ -67,20 +73,21 @@ CONSEQUENCES = {
     # Inputs on a huge scale make a huge first loss, gradient spikes, steps that overshoot, dead or
     # saturated units and a loss stuck at the mean prediction.
     "D109": ("D104", "G401", "G403", "G406", "L201", "L206", "M306", "M307"),
-    # Steps that overshoot kill or saturate units and leave the loss stuck, or make it blow up.
-    "G401": ("G403", "G405", "G406", "L206", "M306", "M307"),
-    "G402": ("G406", "L206"),
+    # Steps that overshoot kill or saturate units and leave the loss stuck, or make it blow up. (And a run
+    # that cannot learn cannot refute the label experiment: D104 then rests on 32 captured samples alone.)
+    "G401": ("D104", "G403", "G405", "G406", "L206", "M306", "M307"),
+    "G402": ("D104", "G406", "L206"),
     # Regularization strong enough to underfit holds the loss up, and keeps the label experiment's
     # copies (dropout on) from learning the true labels any faster than shuffled ones.
     "G407": ("D104", "G406", "L206", "M308"),
     # An optimizer set outside its sane range (momentum 0.999, eps 1, a huge decay) makes the steps
     # overshoot, the weights grow, or the loss stall.
-    "G410": ("G401", "G402", "G403", "G405", "G406", "G409", "L206", "M308"),
+    "G410": ("D104", "G401", "G402", "G403", "G405", "G406", "G409", "L206", "M308"),
     # A cut graph, dead units or a bad init scale leave the loss where it started.
     "M303": ("D104", "G406", "L206", "M308"),  # (the label experiment's copies are cut alike)
     # Parameters no optimizer updates (a model re-created after its optimizer) leave the loss where it is.
-    "M302": ("G406", "G409", "L206", "M308"),
-    "M305": ("G404", "G406", "L206", "M308"),
+    "M302": ("D104", "G406", "G409", "L206", "M308"),
+    "M305": ("D104", "G404", "G406", "L206", "M308"),
     "M306": ("G406", "L206", "M308"),
 }
 

@@ -473,6 +473,27 @@ ZH: dict[str, str] = {
         "从那以后损失从 {at} 变为 {now}({moved:+.1%}),停在步长变得小到无关紧要时的位置(开始时为 {start})。"
         "按 epoch 设定 step_size 或 gamma 的调度器却在每个批次都调用 step()(或衰减过快)会让训练过早停止",
     " (the first steps made no update at all: lr 0 at the start of a schedule?)": "(最初几步完全没有更新:学习率调度开始时 lr 为 0?)",
+    "class {big} outnumbers class {small} {ratio:.0f}:1 in the training set ({n} samples), and the sampled training batches hold {got} of class {small} in {total} targets ({share_batches:.1%}, {share_split:.1%} of the set){sampler}: nothing rebalances the classes and {fn} has no class weights, so the model can score well by predicting class {big}":
+        "训练集({n} 个样本)中类别 {big} 与类别 {small} 的数量之比为 {ratio:.0f}:1,而采样到的训练批次在 {total} 个目标中只有 {got} 个属于类别 {small}"
+        "({share_batches:.1%},训练集中为 {share_split:.1%}){sampler}:没有任何东西在平衡各类别,{fn} 也没有类别权重,"
+        "所以模型只要一直预测类别 {big} 就能得到不错的分数",
+    "; the loader's {sampler} draws it even less often than the set holds it (weights proportional to the class frequency, where inverse ones were meant?)":
+        ";数据加载器的 {sampler} 抽到它的频率比它在训练集中的比例还低(权重与类别频率成正比,而本意是取其倒数?)",
+    "; the DataLoader's batches come from {sampler}: check how it orders them": ";DataLoader 的批次来自 {sampler}:请检查它如何排列批次",
+    "the validation targets of {fn} are on another scale than the training targets (mean {v_mean}, std {v_std} against mean {t_mean}, std {t_std}), while the model's validation predictions are on the training scale (std {vp_std}): the targets were transformed (standardized, log) for training only, so the validation loss measures the scale gap, not the model; apply the same target transform to every split (or map the predictions back before scoring)":
+        "{fn} 的验证目标与训练目标不在同一尺度上(均值 {v_mean}、标准差 {v_std},而训练目标为均值 {t_mean}、标准差 {t_std}),"
+        "而模型在验证集上的预测处于训练尺度(标准差 {vp_std}):目标变换(标准化、取对数)只用在了训练集上,"
+        "所以验证损失衡量的是尺度差距而不是模型;请对每个划分使用同一个目标变换(或在评分前把预测映射回原尺度)",
+    "it is called before backward() on {n} of those steps, when the gradients are {state}, so it clips nothing and the backward that follows writes the unclipped gradients: call it between loss.backward() and optimizer.step()":
+        "其中 {n} 步是在 backward() 之前调用它的,此时梯度{state},所以它什么也没裁剪,随后的 backward 写入的是未裁剪的梯度:"
+        "请在 loss.backward() 与 optimizer.step() 之间调用它",
+    "cleared": "已被清空",
+    "the previous step's or zeroed": "是上一步的或已清零",
+    "the gradients grow again after it, or it clips other tensors than the ones step() updates: call it right before optimizer.step(), on the parameters the optimizer holds":
+        "在它之后梯度又变大了,或者它裁剪的张量不是 step() 更新的那些:请在 optimizer.step() 之前、对优化器持有的参数调用它",
+    "clip_grad_norm_(max_norm={max_norm}) is called, yet step() gets gradients of total norm {median} (median; up to {peak}) on {n} of {checked} sampled steps: the gradients are not clipped; {why}":
+        "调用了 clip_grad_norm_(max_norm={max_norm}),但在 {checked} 个采样步中有 {n} 步 step() 拿到的梯度总范数为 {median}"
+        "(中位数;最高 {peak}):梯度并没有被裁剪;{why}",
     "the gradient norm jumped to {g} at step {step}, {jump:.0f}x the median {typical} of the neighbouring sampled steps ({over_weight}x the weight norm {w}); a few such steps wreck the weights. Clip the gradient norm (torch.nn.utils.clip_grad_norm_)":
         "梯度范数在第 {step} 步跃升到 {g},是相邻采样步中位数 {typical} 的 {jump:.0f} 倍(是权重范数 {w} 的 {over_weight} 倍);几次这样的更新就会毁掉权重。请裁剪梯度范数(torch.nn.utils.clip_grad_norm_)",
     "the gradient norm burst from {early} (first sampled steps) to {g} at step {step} ({jump:.0f}x), and the loss climbed from {before} to {after} right after: the gradients exploded. Clip the gradient norm (torch.nn.utils.clip_grad_norm_) or lower the learning rate":

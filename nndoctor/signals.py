@@ -122,6 +122,7 @@ class LossCall:
     input: TensorStats
     target: TensorStats | None
     label_smoothing: float = 0.0
+    delta: float | None = None  # huber_loss's delta, smooth_l1_loss's beta (where the loss turns linear)
     has_weight: bool = False
     has_pos_weight: bool = False
     ignore_index_used: bool = False
@@ -176,6 +177,19 @@ class StepStats:
     backward_noted: bool = False  # a backward of this step was seen (backward_grad_norm empty: it gave them none)
     # Models run with gradients this step whose parameters got gradients and are in no optimizer.
     foreign_models: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ClipCall:
+    """A call of clip_grad_norm_ on a sampled step: the norm it was asked to hold the gradients to, the
+    parameters it was handed, and whether a backward had run since the last step or zero_grad."""
+
+    step: int
+    max_norm: float
+    norm_type: float
+    params: list[str]
+    after_backward: bool
+    grads_present: int  # of the parameters handed in, those holding a gradient at the call
 
 
 @dataclass
@@ -234,6 +248,7 @@ class LoaderInfo:
     shuffle: bool | None
     sampler: str
     drop_last: bool
+    custom_batches: bool = False  # the batches come from a batch_sampler of the script's own (``sampler`` names it)
 
 
 @dataclass
@@ -393,6 +408,10 @@ class Signals:
     # Gradient-free class-index losses of the last validation passes: counts[target][prediction], their steps
     val_confusion: list[list[int]] | None = None
     val_confusion_steps: tuple[int, int] | None = None
+    # clip_grad_norm_ calls of sampled steps (one a step).
+    clip_calls: list[ClipCall] = field(default_factory=_bounded(50, 512, _step_attr))
+    # Value-target losses computed with gradients off (validation), one a step: (step, fn, predictions, targets).
+    eval_value_calls: list[tuple[int, str, TensorStats, TensorStats]] = field(default_factory=_bounded(50, 256))
     # Losses computed with gradients off (validation): (step, value).
     eval_losses: list[tuple[int, float]] = field(default_factory=_bounded(200, 4096))
     # Metrics handed in by the user (doctor.log(val_loss=...)) or integrations: name -> [(step, value)].

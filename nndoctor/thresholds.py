@@ -97,7 +97,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
              "min_relabel_samples": 50, "min_relabel_accuracy": 0.5, "max_relabel_ratio": 0.5,
              "min_relabel_share": 0.2,
              # Inputs of the two splits, as the model was fed them, whose spreads (std) differ this many times.
-             "min_scale_ratio": 10.0},
+             # The same for regression targets: validation targets min_scale_ratio x off the training targets'
+             # spread (std, or a mean that far outside it) and off the validation predictions', while the
+             # training predictions sit within fit_scale_ratio of the training targets' spread.
+             "min_scale_ratio": 10.0, "fit_scale_ratio": 3.0},
     # CS231n: ln(C) for cross-entropy at init, ln 2 per output for BCE.
     "L201": {"max_ratio": 1.6, "abs_slack": 0.25},
     # Softmax rows: non-negative and summing to 1 within this tolerance.
@@ -196,8 +199,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # neighbours (two orders of magnitude) and above the run's first gradients, or sustained growth by growth_factor.
     # A burst (Pascanu et al. 2013: the loss jumps with the gradient norm): the norm >= burst_factor x its first
     # samples, and the loss within burst_loss_window steps after (median of 5) >= burst_loss_rise x its start.
+    # A clip that does not hold (Pascanu et al.'s remedy misapplied): on >= clip_min_share of >= clip_min_calls
+    # sampled clip_grad_norm_ calls, step() gets gradients above clip_over x max_norm (clip_over_after_backward x
+    # when the clip came after a backward: clipping each accumulated micro-batch lets the sum grow a little).
     "G403": {"min_samples": 6, "neighbours": 4, "spike_factor": 100.0, "growth_factor": 100.0,
-             "burst_factor": 30.0, "burst_loss_rise": 2.0, "burst_loss_window": 40},
+             "burst_factor": 30.0, "burst_loss_rise": 2.0, "burst_loss_window": 40,
+             "clip_min_calls": 3, "clip_min_share": 0.75, "clip_over": 2.0, "clip_over_after_backward": 10.0},
     # Pascanu et al. 2013 (vanishing gradients): the first layer's gradient/weight ratio <= max_gap of the
     # largest later layer's, in the median of >= min_samples sampled steps and in min_share of them.
     "G404": {"min_samples": 10, "max_gap": 1e-3, "min_share": 0.7, "max_update_gap": 1e-2},

@@ -632,3 +632,41 @@ def test_a_forward_after_the_last_loader_is_done_is_not_that_loaders_validation(
             anomalies = X[700:] * 3 + 2
             ((model(anomalies) - anomalies) ** 2).mean(1)
     assert "D116" not in doctor.report().codes(), [(f.code, f.message) for f in doctor.report().findings]
+
+
+def _regression_with_validation(scale_val_targets: bool, map_back: bool = False):
+    """Diabetes-like targets standardized for training; validation scored each epoch, its targets scaled
+    too, left raw (the fault), or predictions and raw targets both in the original units (healthy)."""
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(800, 6, generator=g)
+    raw = 150 + 60 * (X[:, :1] * 0.8 + 0.3 * torch.randn(800, 1, generator=g))
+    mean, std = raw[:600].mean(), raw[:600].std()
+    y_tr, y_va = (raw[:600] - mean) / std, raw[600:]
+    if scale_val_targets:
+        y_va = (y_va - mean) / std
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 32), nn.ReLU(), nn.Linear(32, 1))
+    opt = torch.optim.Adam(model.parameters(), lr=3e-3)
+    with nndoctor.watch(model, opt, preflight=False, live=False) as doctor:
+        for _ in range(12):
+            for i in range(0, 600, 50):
+                opt.zero_grad()
+                F.mse_loss(model(X[i:i + 50]), y_tr[i:i + 50]).backward()
+                opt.step()
+            with torch.no_grad():
+                pred = model(X[600:])
+                F.mse_loss(pred * std + mean if map_back else pred, y_va)
+    return doctor.report()
+
+
+def test_validation_targets_left_off_the_training_target_scale_raise_D116():
+    report = _regression_with_validation(scale_val_targets=False)
+    found = {f.code: f for f in report.findings}
+    assert "D116" in found and found["D116"].severity == "warning", [(f.code, f.message) for f in report.findings]
+    assert found["D116"].evidence["val_target_std"] > 10 * found["D116"].evidence["train_target_std"]
+
+
+@pytest.mark.parametrize("map_back", [False, True])
+def test_validation_targets_on_the_training_scale_or_scored_in_original_units_are_silent(map_back):
+    report = _regression_with_validation(scale_val_targets=not map_back, map_back=map_back)
+    assert "D116" not in report.codes(), [(f.code, f.message) for f in report.findings]

@@ -1333,8 +1333,12 @@ def test_a_few_features_blown_up_by_a_near_zero_training_std_are_no_scale_mismat
 def test_consequences_of_data_order_and_repeats():
     from nndoctor.engine import Engine
 
-    for cause, echoes in (("D106", ("D107", "M306")), ("D103", ("G408", "L206", "M307")), ("D101", ("M306",)),
-                          ("M304", ("G405", "G406"))):
+    # (A run held back by its optimizer or a part of the model left out of it cannot refute the label
+    # experiment's 32 samples: D104 follows; a loss term drowning the task's leaves its loss stuck; batches
+    # sorted by class can miss a class in the sampled steps, so "never in training" may be the sort's.)
+    for cause, echoes in (("D106", ("D107", "D116", "M306")), ("D103", ("G408", "L206", "M307")), ("D101", ("M306",)),
+                          ("M304", ("G405", "G406")), ("G401", ("D104",)), ("M302", ("D104",)),
+                          ("G410", ("D104",)), ("L205", ("G406", "M308")), ("D107", ("L206",))):
         engine = Engine()
         engine.live_sink = None
         engine.add(cause, Hit("the cause"))

@@ -769,3 +769,69 @@ def test_a_layer_keeping_a_tensor_of_its_last_forward_can_be_copied():
     twin = clone_model(model)
     assert twin.kl.grad_fn is None and torch.equal(twin.kl, model.kl.detach())
     assert twin.fc.weight is not model.fc.weight and model.kl.grad_fn is not None
+
+
+def test_the_captured_loss_is_replayed_on_the_output_it_scored():
+    """A model returning (features, logits), the loss on the logits: the pre-flight's loss and its
+    accuracy read the logits, not the first tensor (64 ReLU features taken for 64 classes)."""
+    from nndoctor.preflight.common import accuracy, loss_from_capture
+
+    torch.manual_seed(0)
+    feats, logits, y = torch.relu(torch.randn(16, 64)), torch.randn(16, 10), torch.randint(0, 10, (16,))
+    spec, target = loss_from_capture("cross_entropy", (logits, y), {}, (feats, logits), 16)
+    assert target is y and torch.equal(spec.pick((feats, logits)), logits)
+    assert float(spec.fn((feats, logits), y)) == pytest.approx(float(F.cross_entropy(logits, y)))
+    assert accuracy(spec.pick((feats, logits * 0 + F.one_hot(y, 10))), y) == 1.0
+    # A dict output, the loss on a reshape of its second entry; a single output as before.
+    spec, _ = loss_from_capture("cross_entropy", (logits, y), {}, {"emb": feats, "scores": logits.view(16, 2, 5)}, 16)
+    assert float(spec.fn({"emb": feats, "scores": logits.view(16, 2, 5)}, y)) == pytest.approx(
+        float(F.cross_entropy(logits, y)))
+    spec, _ = loss_from_capture("cross_entropy", (logits, y), {}, logits, 16)
+    assert torch.equal(spec.pick(logits), logits)
+    assert loss_from_capture("cross_entropy", (logits, y), {}, (feats, feats), 16) is None  # no output fits
+
+
+def test_a_module_with_parameters_that_turns_a_batch_into_one_number_is_a_loss_not_a_model():
+    """A center loss (class centers as parameters) called on the model's features: not registered as a
+    model, so the pre-flight runs on the model and the data rules do not read the features as inputs."""
+    import nndoctor
+
+    class Encoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc, self.head = nn.Linear(8, 16), nn.Linear(16, 3)
+
+        def forward(self, x):
+            f = torch.relu(self.fc(x))
+            return f, self.head(f)
+
+    class CenterLoss(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.centers = nn.Parameter(torch.randn(3, 16))
+
+        def forward(self, feats, labels):
+            return ((feats - self.centers[labels]) ** 2).sum(1).mean()
+
+    class Critic(nn.Module):  # fed the encoder's output too, but a model: one output per sample
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(16, 1)
+
+        def forward(self, f):
+            return self.fc(f)
+
+    torch.manual_seed(0)
+    model, center, critic = Encoder(), CenterLoss(), Critic()
+    opt = torch.optim.SGD([*model.parameters(), *center.parameters(), *critic.parameters()], lr=0.01)
+    x, y = torch.randn(64, 8), torch.randint(0, 3, (64,))
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for _ in range(5):
+            feats, logits = model(x)
+            loss = F.cross_entropy(logits, y) + 0.01 * center(feats, y) + 0.001 * critic(feats).pow(2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    sig = doctor.session.engine.signals
+    assert "CenterLoss" not in sig.models and "Critic" in sig.models, sig.models
+    assert {b.model for b in sig.batches} == {"Encoder", "Critic"}

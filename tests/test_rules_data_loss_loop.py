@@ -59,6 +59,11 @@ def test_d106_sorted_batches_raise():
     hits = judge("D106", sig)
     assert hits and hits[0].evidence["agreement"] > 0.8
     assert "shuffle=False" in hits[0].message
+    # A batch_sampler of the script's own (shuffling chunks of a class-sorted store): named, no shuffle=False.
+    sig.loaders[:] = [LoaderInfo(1440, None, None, "ChunkShuffleSampler", False, custom_batches=True),
+                      LoaderInfo(360, 120, False, "SequentialSampler", False)]  # (and the validation loader)
+    hits = judge("D106", sig)
+    assert hits and "ChunkShuffleSampler" in hits[0].message and "shuffle=False" not in hits[0].message
 
 
 def test_d106_long_runs_and_fixed_epoch_order():
@@ -130,6 +135,31 @@ def test_d107_imbalance_raises_and_weights_silence_it():
     sig.class_weights = [3157 / 3256, 99 / 3256]  # the frequencies themselves: it gets worse
     hits = judge("D107", sig)
     assert hits and hits[0].evidence["weighted_ratio"] > 900
+
+
+def _sampled_from_imbalanced_split(sampled_counts, sampler="WeightedRandomSampler"):
+    """A training split of 3889 vs 111 (35:1) read in full, and what the sampled batches held."""
+    import numpy as np
+
+    sig = Signals(steps=1500)
+    sig.loss_calls = [ce_call(s, 0, 1.0, classes=2) for s in range(50)]
+    sig.class_counts = dict(sampled_counts)
+    sig.class_counts_by_n = {2: dict(sampled_counts)}
+    sig.train_samples.y = np.asarray([0] * 3889 + [1] * 111, dtype=np.int64)
+    sig.train_samples.complete = True
+    sig.loaders.append(LoaderInfo(4000, 64, None, sampler, False))
+    return sig
+
+
+def test_d107_a_sampler_that_draws_the_rare_class_even_less():
+    """WeightedRandomSampler weights proportional to the class frequency: the sampled batches hold none
+    of the 2.8% class, so they show one class only; the whole split shows the imbalance."""
+    hits = judge("D107", _sampled_from_imbalanced_split({0: 1792}))
+    assert hits and hits[0].evidence["ratio"] > 30 and "WeightedRandomSampler" in hits[0].message
+    # A plain shuffle that happened to hold a few: the split still says 35:1, the batches are not rebalanced.
+    assert judge("D107", _sampled_from_imbalanced_split({0: 1770, 1: 22}, sampler="RandomSampler"))
+    # Inverse weights: the batches hold the rare class about half the time: rebalanced, silent.
+    assert not judge("D107", _sampled_from_imbalanced_split({0: 900, 1: 892}))
 
 
 def test_d107_balanced_and_segmentation_are_silent():
@@ -694,6 +724,37 @@ def test_d104_silenced_by_a_validation_loss_below_the_label_statistics():
     # ln 4 = 1.386 is the best an input-free predictor gets on these validation labels; 1.15 is not
     # reachable by a model whose labels do not go with its inputs.
     assert not judge("D104", _d104_signals([1.29, 1.15], [0, 1, 2, 3] * 64))
+
+
+def _d104_value_signals(fn, val_losses, *, target_mean=0.0, target_std=1.0, delta=None, columns=1):
+    """As _d104_signals, for a value-target loss (regression, binary) with targets of the given spread."""
+    sig = _d104_signals(val_losses, [])
+    sig.val_samples.y, sig.class_counts = None, {}
+    shape = (32,) if columns == 1 else (32, columns)
+    sig.loss_calls[:] = [LossCall(step=s, fn=fn, reduction="mean", value=0.5, input=stats(shape),
+                                  target=stats(shape, mn=0.0 if "binary" in fn else -3.0, mx=1.0 if "binary" in fn else 3.0,
+                                               mean=target_mean, std=target_std),
+                                  input_is_model_output=True, delta=delta) for s in range(0, 32, 2)]
+    return sig
+
+
+@pytest.mark.parametrize("fn, delta, predicting_the_mean", [
+    ("mse_loss", None, 1.0), ("huber_loss", 1.0, 0.425), ("smooth_l1_loss", 1.0, 0.425), ("l1_loss", None, 0.798)])
+def test_d104_regression_losses_let_the_validation_loss_speak(fn, delta, predicting_the_mean):
+    """Standardized targets (std 1): predicting their mean scores `predicting_the_mean` with each loss (a
+    noisy diabetes regressor under Huber loss at 0.19 learned its labels); a validation loss at that level
+    refutes nothing."""
+    assert not judge("D104", _d104_value_signals(fn, [0.6 * predicting_the_mean, 0.45 * predicting_the_mean], delta=delta))
+    assert judge("D104", _d104_value_signals(fn, [1.05 * predicting_the_mean, predicting_the_mean], delta=delta))
+
+
+def test_d104_binary_losses_score_against_the_positive_rate():
+    # 30% positives: predicting the rate scores its entropy, 0.611. A validation BCE of 0.04 (two spirals,
+    # learned late) settles it; one at that entropy does not; several outputs (multi-label) give no one level.
+    assert not judge("D104", _d104_value_signals("binary_cross_entropy_with_logits", [0.3, 0.04], target_mean=0.3))
+    assert judge("D104", _d104_value_signals("binary_cross_entropy_with_logits", [0.62, 0.61], target_mean=0.3))
+    assert judge("D104", _d104_value_signals("binary_cross_entropy_with_logits", [0.3, 0.04], target_mean=0.3,
+                                             columns=5))
 
 
 def test_d104_validation_baseline_is_scored_on_the_validation_labels():

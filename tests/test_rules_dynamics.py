@@ -10,7 +10,7 @@ import random
 import pytest
 
 from nndoctor.rules.base import Context, Hit, load_rules
-from nndoctor.signals import (BatchSignal, LayerStats, LossCall, OptimizerInfo, ParamInfo, PlateauReport, Signals,
+from nndoctor.signals import (BatchSignal, ClipCall, LayerStats, LossCall, OptimizerInfo, ParamInfo, PlateauReport, Signals,
                               StepStats, TensorStats)
 from nndoctor.thresholds import DEFAULTS
 
@@ -279,6 +279,62 @@ def test_g403_silent_on_a_burst_the_loss_rides_out_and_on_early_growth():
     # The same gradient burst while the loss barely moves (a transformer warming up), and a smaller one.
     assert not judge("G403", _burst_run(rise=1.3))
     assert not judge("G403", _burst_run(rise=3.5, peak=2.0))
+
+
+def _clip_calls_run(total_at_step: float, *, after_backward: bool, max_norm: float = 0.25):
+    """Sampled steps each with a clip_grad_norm_(max_norm) call and the given total gradient norm at step()."""
+    per_param = total_at_step / math.sqrt(2 * len(LAYERS) * 1.01)  # (weights g, biases g/10)
+    sig = make_sig(decaying(120), grads=lambda s, i: per_param)
+    names = list(sig.params)
+    for st in sig.step_stats:
+        sig.clip_calls.append(ClipCall(step=st.step, max_norm=max_norm, norm_type=2.0, params=names,
+                                       after_backward=after_backward, grads_present=0 if not after_backward else 6))
+    return sig
+
+
+def test_g403_clip_that_does_not_hold():
+    """clip_grad_norm_ before backward(): step() gets gradients 20x its max_norm. A root cause (the rate is
+    not too high for a clipped run), so it explains G401 and the stuck loss."""
+    hits = judge("G403", _clip_calls_run(5.0, after_backward=False), final=False)
+    assert hits and hits[0].root_cause and "before backward()" in hits[0].message
+    assert "G401" in hits[0].explains and hits[0].evidence["called_before_backward"] == hits[0].evidence["unheld_steps"]
+
+
+def test_g403_silent_on_clips_that_hold_or_never_had_to():
+    # A clip after backward: step() gets at most max_norm.
+    assert not judge("G403", _clip_calls_run(0.25, after_backward=True))
+    # Misplaced, but the gradients stay below max_norm anyway: nothing to clip, no harm shown.
+    assert not judge("G403", _clip_calls_run(0.2, after_backward=False))
+    # Clipped per accumulated micro-batch (after each backward): the sum of 4 reaches 4x max_norm.
+    assert not judge("G403", _clip_calls_run(1.0, after_backward=True))
+
+
+def test_clip_calls_are_recorded_with_their_place_in_the_step():
+    import torch
+
+    import nndoctor
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.01)
+    x, y = torch.randn(32, 4), torch.randn(32, 1)
+    before = torch.nn.utils.clip_grad_norm_
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for step in range(6):
+            opt.zero_grad()
+            loss = torch.nn.functional.mse_loss(model(x), y)
+            if step < 3:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 0.5)  # (a generator: still clips after the probe)
+            loss.backward()
+            if step >= 3:
+                total = torch.nn.utils.clip_grad_norm_((p for p in model.parameters()), max_norm=0.5)
+                assert float(total) > 0  # the generator was read by the clip itself, not used up by the probe
+            opt.step()
+    assert torch.nn.utils.clip_grad_norm_ is before  # unpatched on exit
+    calls = doctor.session.engine.signals.clip_calls
+    assert [c.after_backward for c in calls] == [False] * 3 + [True] * 3
+    assert calls[0].grads_present == 0 and calls[3].grads_present == 4 and calls[0].max_norm == 0.5
+    assert calls[0].params == ["0.weight", "0.bias", "2.weight", "2.bias"]
 
 
 def test_manual_updates_get_gradient_statistics():

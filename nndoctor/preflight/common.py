@@ -74,6 +74,9 @@ class LossSpec:
     fn: Callable[[Any, torch.Tensor], torch.Tensor]  # (model output, target) -> scalar loss
     inferred: bool = False  # True: nndoctor chose it (the user's loss could not be reused)
     reason: str = ""
+    # The model output the loss scores: the first tensor, or the one of several outputs the user's loss
+    # took (a model returning (features, logits)).
+    pick: Callable[[Any], torch.Tensor | None] = first_tensor
 
 
 @dataclass
@@ -318,26 +321,45 @@ def loss_from_capture(name: str, args: tuple, kwargs: dict, model_out: Any,
     if any(isinstance(v, torch.Tensor) and (v.grad_fn is not None or (v.dim() and v.shape[0] == batch_n))
            for v in bound.values()):
         return None  # another per-sample input computed by the model (gaussian_nll_loss's var): not replayable
-    out = first_tensor(model_out)
-    if out is None:
+    pick = _output_picker(model_out, inp)
+    if pick is None:
         return None
+    out = pick(model_out)
     if tuple(out.shape) == tuple(inp.shape):
-        adapt = _identity
-    elif out.numel() == inp.numel():
-        tail = tuple(inp.shape[1:])
-        adapt = (lambda o, tail=tail: first_tensor(o).reshape(-1, *tail))
+        adapt = pick
     else:
-        return None
+        tail = tuple(inp.shape[1:])
+        adapt = (lambda o, tail=tail, _pick=pick: _pick(o).reshape(-1, *tail))
     fn = getattr(F, name)
 
     def loss(output: Any, tgt: torch.Tensor, _fn=fn, _adapt=adapt, _kw=bound) -> torch.Tensor:
         return _fn(_adapt(output), tgt, **_kw)
 
-    return LossSpec(name=name, fn=loss), target
+    return LossSpec(name=name, fn=loss, pick=pick), target
 
 
-def _identity(o: Any) -> torch.Tensor:
-    return first_tensor(o)
+def _output_picker(model_out: Any, inp: torch.Tensor) -> Callable[[Any], torch.Tensor] | None:
+    """Which of the model's outputs the captured loss input is (or a reshape of): the first tensor
+    when it fits, else the first item of a tuple/list/dict output of the loss input's shape, then of
+    its size."""
+    out = first_tensor(model_out)
+    if out is None:
+        return None
+    if tuple(out.shape) == tuple(inp.shape):
+        return first_tensor
+    if isinstance(model_out, (tuple, list)):
+        keys = list(range(len(model_out)))
+    elif isinstance(model_out, dict):
+        keys = list(model_out.keys())
+    else:
+        keys = []
+    items = [(k, model_out[k]) for k in keys if isinstance(model_out[k], torch.Tensor)]
+    items.sort(key=lambda item: item[1] is not out)  # (the first tensor first: a reshape of it, as before)
+    for fits in (lambda t: tuple(t.shape) == tuple(inp.shape), lambda t: t.numel() == inp.numel()):
+        for k, t in items:
+            if fits(t):
+                return first_tensor if t is out else (lambda o, _k=k: o[_k])
+    return None
 
 
 def infer_loss(out: Any, target: torch.Tensor | None) -> LossSpec | None:

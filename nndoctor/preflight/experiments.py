@@ -57,7 +57,7 @@ def initial_loss(setup: Setup) -> dict:
     with torch.no_grad():
         out = twin(*setup.args)
         loss = float(_as_scalar(setup.loss.fn(out, setup.target)))
-    expected, classes, label = chance_level(setup.loss, first_tensor(out), setup.target)
+    expected, classes, label = chance_level(setup.loss, setup.loss.pick(out), setup.target)
     return {"loss": loss, "expected": expected, "classes": classes, "loss_fn": setup.loss.name,
             "expected_is": label, "loss_inferred": setup.loss.inferred, "samples": setup.n}
 
@@ -78,7 +78,7 @@ def overfit(setup: Setup, deadline: float, steps: int = 200, lr: float = 3e-3) -
     twin = clone_model(setup.model, no_dropout=True)
     twin.eval()
     with torch.no_grad():
-        floor, floor_kind = loss_floor(setup.loss, first_tensor(twin(*args)), target)
+        floor, floor_kind = loss_floor(setup.loss, setup.loss.pick(twin(*args)), target)
     twin.train()
     opt = default_optimizer(twin, lr)
     steps = setup.steps(steps, floor=40)
@@ -94,7 +94,7 @@ def overfit(setup: Setup, deadline: float, steps: int = 200, lr: float = 3e-3) -
         twin.eval()
         out = twin(*args)
         final = float(_as_scalar(setup.loss.fn(out, target)))
-        acc = accuracy(out, target)
+        acc = accuracy(setup.loss.pick(out), target)
     start = curve[0][1] if curve else float("nan")
     recent = [v for v in values[-TAIL_STEPS:] if math.isfinite(v)]
     ends = [v for v in (final, statistics.median(recent) if recent else None) if v is not None and math.isfinite(v)]
@@ -890,7 +890,7 @@ def augmentation(setup: Setup, deadline: float, steps: int = 60, samples: int = 
     # output scale right is no learning.
     with torch.no_grad():
         out = clone_model(setup.model)(*probe_fixed[0])
-    chance, _, _ = chance_level(setup.loss, first_tensor(out), probe_fixed[1])
+    chance, _, _ = chance_level(setup.loss, setup.loss.pick(out), probe_fixed[1])
     ref_fixed = min(start_fixed, chance) if chance else start_fixed
     ref_fresh = min(start_fresh, chance) if chance else start_fresh
     result.update({"loss_fixed_start": start_fixed, "loss_fixed_end": end_fixed,

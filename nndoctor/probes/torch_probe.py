@@ -33,8 +33,8 @@ from nndoctor.probes.data_capture import DataCapture
 from nndoctor.probes.measure import (Readback, feature_axes, first_tensor, positional_args, tensor_stats,
                                      unregistered_modules, unregistered_tensors)
 from nndoctor.rng import preserved_random_state
-from nndoctor.signals import (MANUAL_UPDATES, BatchSignal, LayerStats, LoaderInfo, LossCall, OptimizerInfo,
-                              ParamInfo, PlateauReport, Signals, StepStats)
+from nndoctor.signals import (MANUAL_UPDATES, BatchSignal, ClipCall, LayerStats, LoaderInfo, LossCall,
+                              OptimizerInfo, ParamInfo, PlateauReport, Signals, StepStats)
 
 if TYPE_CHECKING:
     from nndoctor.engine import Engine
@@ -70,6 +70,9 @@ DROPOUTS = ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "
 
 def _is_compiled(module: nn.Module) -> bool:
     return type(module).__name__ == "OptimizedModule"
+
+
+VALUE_LOSSES = ("mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss")  # a target value per output
 
 
 class _Sampler:
@@ -181,6 +184,10 @@ class TorchProbe:
         # The other tensors a sampled root call returned ((logits, labels) of a MoCo-style model): a
         # loss target among them comes from the model, not from the data.
         self._last_root_others: tuple[weakref.ref, ...] = ()
+        # A module with parameters first called on a model's output: registered as a model once its output
+        # shows it is not a loss (a batch in, one number out); the losses found so, never registered.
+        self._deferred_root: nn.Module | None = None
+        self._loss_modules: weakref.WeakSet = weakref.WeakSet()
         self._root_output_node: tuple | None = None  # (grad_fn, shape) of a sampled step's model output
         self._last_train_forward: tuple[bool, bool] | None = None  # (model in train mode, has mode layers)
         self._step_loss_args: tuple | None = None
@@ -254,6 +261,12 @@ class TorchProbe:
         self._patch(torch.optim.Optimizer, "zero_grad", self._wrap_zero_grad(torch.optim.Optimizer.zero_grad))
         self._patch(nn.Module, "zero_grad", self._wrap_zero_grad(nn.Module.zero_grad))
         self._patch(torch.optim.Optimizer, "__init__", self._wrap_optimizer_init(torch.optim.Optimizer.__init__))
+        clip = getattr(torch.nn.utils, "clip_grad_norm_", None)
+        if clip is not None:  # (torch.nn.utils re-exports it from clip_grad: both names are looked up at call time)
+            wrapper = self._wrap_clip_grad_norm(clip)
+            for owner in (torch.nn.utils, getattr(torch.nn.utils, "clip_grad", None)):
+                if owner is not None and getattr(owner, "clip_grad_norm_", None) is clip:
+                    self._patch(owner, "clip_grad_norm_", wrapper)
         scheduler = torch.optim.lr_scheduler.LRScheduler
         self._patch(scheduler, "step", self._wrap_scheduler_step(scheduler.step))
         plateau = torch.optim.lr_scheduler.ReduceLROnPlateau  # its own step(metrics), in every torch version
@@ -279,7 +292,7 @@ class TorchProbe:
         self._installed = False
         self._release_step()
         self._release_sampled_step()
-        self._step_models, self._backward_grads = [], None
+        self._step_models, self._backward_grads, self._deferred_root = [], None, None
         self.data.release()
 
     def _patch(self, owner: Any, name: str, replacement: Any) -> None:
@@ -498,9 +511,14 @@ class TorchProbe:
                    "losses, gradients, weights and optimizer steps are watched",
                    name=type(getattr(module, '_orig_mod', module)).__name__))
         if self._depth == 0 and module not in self._roots and not isinstance(module, nn.modules.loss._Loss) \
-                and not _is_compiled(module) and next(module.parameters(), None) is not None:
-            self._register_root(module)
-            self._root_called(module, args, self._roots._entries[id(module)], _call_kwargs(module))
+                and not _is_compiled(module) and next(module.parameters(), None) is not None \
+                and module not in self._loss_modules:
+            if self._fed_model_output(args):  # downstream of a model: a loss with parameters, or a second model
+                if self._deferred_root is None:
+                    self._deferred_root = module  # (decided when its output is known)
+            else:
+                self._register_root(module)
+                self._root_called(module, args, self._roots._entries[id(module)], _call_kwargs(module))
         self._depth += 1
         if not self._leaf_order_done and not module._modules:
             self._trace_leaf_input(module, args)
@@ -525,6 +543,16 @@ class TorchProbe:
                 self._layer_output_stats(module, out)
             if not self._leaf_order_done:
                 self._trace_leaf_output(module, out)
+        if self._depth == 0 and module is self._deferred_root:
+            self._deferred_root = None
+            out, x = first_tensor(output), first_tensor(args)
+            if out is not None and out.numel() == 1 and x is not None and x.numel() > 1:
+                # A batch in, one number out (a center loss with its class centers as parameters): a loss
+                # module, not a model: the pre-flight and the data rules must not take it for one.
+                self._loss_modules.add(module)
+            else:
+                self._register_root(module)
+                self._root_called(module, args, self._roots._entries[id(module)], _call_kwargs(module))
         if self._depth == 0 and module in self._roots:
             out = first_tensor(output)
             self._last_root_output = weakref.ref(out) if out is not None else None
@@ -577,6 +605,12 @@ class TorchProbe:
             else:
                 self.sig.eval_forwards_eval_mode += 1
         self.data.on_eval_forward(module, x, args)
+
+    def _fed_model_output(self, args: tuple) -> bool:
+        """One of ``args`` is what a known model returned last (its output, or a tensor beside it)."""
+        refs = ((self._last_root_output,) if self._last_root_output is not None else ()) + self._last_root_others
+        outputs = [r() for r in refs]
+        return any(a is o for a in args if isinstance(a, torch.Tensor) for o in outputs if o is not None)
 
     def _refresh_requires_grad(self, module: nn.Module) -> None:
         """requires_grad as it is now (sampled steps): a two-stage fine-tune freezes or unfreezes after
@@ -807,6 +841,14 @@ class TorchProbe:
                                             target=tensor_stats(target, self.rb, integral=True),
                                             classes=int(inp.shape[1])))
 
+    def _note_eval_value_call(self, name: str, bound: dict) -> None:
+        """A gradient-free regression loss (validation), once a step: the spread of its predictions and
+        targets against the training targets' (D116: targets transformed for training only)."""
+        inp, target = bound.get("input"), bound.get("target")
+        if isinstance(inp, torch.Tensor) and isinstance(target, torch.Tensor) and inp.is_floating_point() \
+                and target.is_floating_point() and inp.numel() > 1 and target.numel() > 1:
+            self.sig.eval_value_calls.append((self.sig.steps, name, tensor_stats(inp, self.rb), tensor_stats(target, self.rb)))
+
     def _count_val_predictions(self, logits: Any, target: Any) -> None:
         """D116: (target class, predicted class) counts of the gradient-free class-index losses, per
         step, on the device (no sync): validation labels encoded apart from the training ones show up
@@ -835,6 +877,8 @@ class TorchProbe:
             self.rb.later(holder, "v", out.detach().reshape(()))
             self.rb.then(lambda h=holder, s=self.sig.steps: self.sig.eval_losses.append((s, h["v"])))
             class_index = name in ("cross_entropy", "nll_loss")
+            if name in VALUE_LOSSES and not (self.sig.eval_value_calls and self.sig.eval_value_calls[-1][0] == self.sig.steps):
+                self._note_eval_value_call(name, signature.bind_partial(*args, **kwargs).arguments)
             if self.data._val_x is not None or class_index:
                 bound = signature.bind_partial(*args, **kwargs).arguments
                 if self.data._val_x is not None:
@@ -857,6 +901,8 @@ class TorchProbe:
                         input=tensor_stats(inp, self.rb),
                         target=tensor_stats(target, self.rb, integral=True) if isinstance(target, torch.Tensor) else None,
                         label_smoothing=float(bound.get("label_smoothing", 0.0) or 0.0),
+                        delta=float(bound.get("delta", 1.0)) if name == "huber_loss" else
+                        float(bound.get("beta", 1.0)) if name == "smooth_l1_loss" else None,
                         has_weight=bound.get("weight") is not None,
                         has_pos_weight=bound.get("pos_weight") is not None)
         weight = bound.get("weight")
@@ -1257,6 +1303,40 @@ class TorchProbe:
         zero_grad_wrapper.__doc__ = original.__doc__
         return zero_grad_wrapper
 
+    def _wrap_clip_grad_norm(self, original: Callable) -> Callable:
+        probe, signature = self, inspect.signature(original)
+
+        def clip_grad_norm_wrapper(*args, **kwargs):
+            if probe.sampling and not probe._paused and not probe._depth:
+                try:
+                    bound = signature.bind(*args, **kwargs)
+                    params = bound.arguments.get("parameters")
+                    if params is not None and not isinstance(params, torch.Tensor):
+                        bound.arguments["parameters"] = params = list(params)  # (an iterator is read once)
+                        args, kwargs = bound.args, bound.kwargs
+                    probe._note_clip(params, bound.arguments)
+                except Exception as exc:
+                    probe.engine.internal_error("probe:clip", exc)
+            return original(*args, **kwargs)
+
+        clip_grad_norm_wrapper.__wrapped__ = original
+        clip_grad_norm_wrapper.__doc__ = original.__doc__
+        return clip_grad_norm_wrapper
+
+    def _note_clip(self, params: Any, arguments: dict) -> None:
+        """A sampled step's clip_grad_norm_: what it was asked, on what, and whether a backward came first
+        (G403 checks that the gradients step() gets are within the norm)."""
+        sig = self.sig
+        if sig.clip_calls and sig.clip_calls[-1].step == sig.steps:
+            return  # (one a step: the first, which is where a clip before backward sits)
+        params = [params] if isinstance(params, torch.Tensor) else [p for p in params if isinstance(p, torch.Tensor)]
+        names = [self.param_name(p) for p in params]
+        sig.clip_calls.append(ClipCall(
+            step=sig.steps, max_norm=float(arguments.get("max_norm", math.nan)),
+            norm_type=float(arguments.get("norm_type", 2.0)), params=[n for n in names if n is not None],
+            after_backward=sig.backward_calls != self._backward_mark,
+            grads_present=sum(p.grad is not None for p in params)))
+
     def _wrap_optimizer_init(self, original: Callable) -> Callable:
         probe = self
 
@@ -1420,9 +1500,13 @@ class TorchProbe:
         except Exception:
             length = None
         sampler = type(loader.sampler).__name__ if getattr(loader, "sampler", None) is not None else "none"
+        batches = getattr(loader, "batch_sampler", None)
+        custom = batches is not None and type(batches) is not torch.utils.data.BatchSampler
+        if custom:
+            sampler = type(batches).__name__  # a batch_sampler of the script's own: the sampler is unused
         shuffle = {"RandomSampler": True, "SequentialSampler": False}.get(sampler)
         info = LoaderInfo(dataset_len=length, batch_size=loader.batch_size, shuffle=shuffle, sampler=sampler,
-                          drop_last=bool(loader.drop_last))
+                          drop_last=bool(loader.drop_last), custom_batches=custom)
         info._loader = weakref.ref(loader)
         self.sig.loaders.append(info)
 

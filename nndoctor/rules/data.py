@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 import statistics
 
+import numpy as np
+
 from nndoctor.i18n import tjoin, tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, rule
 
@@ -218,7 +220,11 @@ def unshuffled_data(ctx: Context):
     run_class = per_step[best_start].target_majority_class
     loader_note = ""
     unshuffled = [info for info in sig.loaders if info.shuffle is False]
-    if unshuffled:
+    custom = [info for info in sig.loaders if info.custom_batches]
+    if custom:  # (first: the unshuffled loader beside it is the validation one)
+        loader_note = tr("; the DataLoader's batches come from {sampler}: check how it orders them",
+                         sampler=custom[0].sampler)
+    elif unshuffled:
         loader_note = tr("; the DataLoader uses {sampler} (shuffle=False)",
                          sampler=unshuffled[0].sampler)
     elif not sig.loaders:
@@ -297,7 +303,9 @@ def _per_position(call, shapes_by_step: dict[int, tuple], shape: tuple | None) -
 
 @rule("D107")
 def class_imbalance(ctx: Context):
-    """The largest class outnumbers the smallest by more than ~10:1 with an unweighted loss.
+    """The largest class outnumbers the smallest by more than ~10:1 with an unweighted loss: in the sampled
+    training targets, or in the whole training split (read in full) where the sampled batches hold even
+    less of its rarest class (a sampler weighted by class frequency instead of its inverse).
 
     Only one class index per sample counts: per-position targets (segmentation masks, next-token
     targets, also when flattened to 1-D with k x the batch's rows) are skewed by nature (background
@@ -318,6 +326,9 @@ def class_imbalance(ctx: Context):
             return _weights_favour_the_majority(sig, th, calls[0].fn)
         counts = dict(sig.class_counts)
         fn = calls[0].fn
+        skewed = _sampler_keeps_imbalance(sig, th, counts, fn)
+        if skewed is not None:
+            return skewed
     else:
         # Binary losses with one 0/1 target per sample: the positive share is the target mean.
         binary = [c for c in sig.loss_calls if c.fn in BINARY_LOSSES and c.target is not None and c.target.shape
@@ -347,6 +358,52 @@ def class_imbalance(ctx: Context):
                where=f"{fn} targets",
                evidence={"counts": {str(k): int(round(v)) for k, v in sorted(counts.items())}, "ratio": ratio,
                          "largest_class": big, "smallest_class": small, "samples": int(total)})
+
+
+def _sampler_keeps_imbalance(sig, th, sampled: dict[int, float], fn: str) -> Hit | None:
+    """The whole training split is imbalanced beyond max_ratio (its labels read in full), and the batches
+    hold no more of its smallest class than the split does: nothing rebalances it. Judged on the split
+    where the sampled targets alone miss it: a class so rare that the sampled batches (a few hundred
+    targets) hold none of it, or a sampler whose weights follow the class frequency instead of its inverse
+    (fewer still). A sampler that does rebalance (WeightedRandomSampler with inverse weights) gives
+    batches far richer in that class than the split: silent."""
+    bank = sig.train_samples
+    if bank.y is None or not bank.complete or len(bank.y) < th["min_samples"]:
+        return None
+    labels, numbers = np.unique(bank.y[bank.y >= 0], return_counts=True)
+    split = {int(c): int(n) for c, n in zip(labels, numbers)}
+    # The split's labels must be this loss's classes (a contrastive pre-training's arange targets, banked
+    # beside a probe's labels, are another task's).
+    classes = next((n for n, counts in sig.class_counts_by_n.items() if counts == sampled), None)
+    if classes is None or not split or max(split) >= classes:
+        return None
+    total_sampled = sum(sampled.values())
+    if len(split) < 2 or total_sampled < th["min_samples"] or not set(sampled) <= set(split):
+        return None
+    big, small = max(split, key=split.get), min(split, key=split.get)
+    ratio = split[big] / split[small]
+    sampled_present = [v for v in sampled.values() if v > 0]
+    if ratio <= th["max_ratio"] or (len(sampled_present) >= 2 and max(sampled_present) / min(sampled_present) > th["max_ratio"]):
+        return None  # (balanced, or the sampled batches show it themselves: the rule's usual message)
+    share_split = split[small] / sum(split.values())
+    share_batches = sampled.get(small, 0) / total_sampled
+    if share_batches > share_split:
+        return None  # the sampler raises the rare class's share: rebalanced
+    samplers = sorted({info.sampler for info in sig.loaders if info.sampler and info.sampler != "SequentialSampler"
+                       and info.sampler not in ("RandomSampler", "none")})
+    return Hit(tr("class {big} outnumbers class {small} {ratio:.0f}:1 in the training set ({n} samples), and the "
+                  "sampled training batches hold {got} of class {small} in {total} targets ({share_batches:.1%}, "
+                  "{share_split:.1%} of the set){sampler}: nothing rebalances the classes and {fn} has no class "
+                  "weights, so the model can score well by predicting class {big}",
+                  big=big, small=small, ratio=ratio, n=int(sum(split.values())), got=int(round(sampled.get(small, 0))),
+                  total=int(total_sampled), share_batches=share_batches, share_split=share_split, fn=fn,
+                  sampler=tr("; the loader's {sampler} draws it even less often than the set holds it (weights "
+                             "proportional to the class frequency, where inverse ones were meant?)",
+                             sampler=", ".join(samplers)) if samplers and share_batches < 0.5 * share_split else ""),
+               where=f"{fn} targets",
+               evidence={"split_counts": {str(k): v for k, v in sorted(split.items())}, "ratio": ratio,
+                         "sampled_counts": {str(k): int(round(v)) for k, v in sorted(sampled.items())},
+                         "largest_class": big, "smallest_class": small, "samplers": samplers})
 
 
 def _weights_favour_the_majority(sig, th, fn: str) -> Hit | None:

@@ -10,6 +10,7 @@ data but holds copies of some of it.
 from __future__ import annotations
 
 import math
+import statistics
 
 import numpy as np
 
@@ -321,11 +322,50 @@ def _relabeling(confusion: list[list[int]] | None, th: dict) -> tuple[int, float
     return None
 
 
+def _target_scale_mismatch(sig, th) -> Hit | None:
+    """Regression targets transformed for training only (a StandardScaler or log fitted and applied to y_train,
+    y_val left raw): the model's validation predictions are on the training targets' scale, the validation
+    targets far off it. Scoring predictions and targets both mapped back to the original units is no
+    mismatch: there the predictions are off the training scale too."""
+    ratio, fit = th["min_scale_ratio"], th["fit_scale_ratio"]
+    train = [c for c in sig.loss_calls if c.fn in ("mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss")
+             and c.target is not None and c.target.is_floating and c.target.numel > 1 and c.input.numel > 1]
+    evals = [(fn, p, t) for _, fn, p, t in sig.eval_value_calls if not (p.nonfinite or t.nonfinite)]
+    if len(train) < 3 or len(evals) < 2:
+        return None
+    # The latest calls: the first steps' predictions have not found the targets' scale yet.
+    train, evals = train[-max(3, len(train) // 4):], evals[len(evals) // 2:]
+    med = statistics.median
+    t_std, t_mean = med(c.target.std for c in train), med(c.target.mean for c in train)
+    p_std = med(c.input.std for c in train)
+    v_std, v_mean = med(t.std for _, _, t in evals), med(t.mean for _, _, t in evals)
+    vp_std = med(p.std for _, p, _ in evals)
+    if min(t_std, p_std, v_std, vp_std) <= 0 or not (1 / fit <= p_std / t_std <= fit):
+        return None  # (the model does not fit the training targets' scale itself: nothing to compare)
+    off_spread = v_std >= ratio * t_std or v_std * ratio <= t_std
+    off_mean = abs(v_mean - t_mean) >= ratio * t_std
+    if not (off_spread or off_mean) or not (v_std >= ratio * vp_std or v_std * ratio <= vp_std or
+                                            abs(v_mean - med(p.mean for _, p, _ in evals)) >= ratio * vp_std):
+        return None
+    fn = evals[0][0]
+    return Hit(tr("the validation targets of {fn} are on another scale than the training targets (mean {v_mean}, "
+                  "std {v_std} against mean {t_mean}, std {t_std}), while the model's validation predictions are on "
+                  "the training scale (std {vp_std}): the targets were transformed (standardized, log) for training "
+                  "only, so the validation loss measures the scale gap, not the model; apply the same target "
+                  "transform to every split (or map the predictions back before scoring)",
+                  fn=fn, v_mean=fmt(v_mean), v_std=fmt(v_std), t_mean=fmt(t_mean), t_std=fmt(t_std), vp_std=fmt(vp_std)),
+               where=f"{fn} validation targets", step=sig.eval_value_calls[0][0], explains=("G408", "G409"),
+               evidence={"val_target_mean": v_mean, "val_target_std": v_std, "train_target_mean": t_mean,
+                         "train_target_std": t_std, "val_prediction_std": vp_std, "train_prediction_std": p_std,
+                         "validation_calls": len(evals), "training_calls": len(train)})
+
+
 @rule("D116")
 def split_mismatch(ctx: Context):
     """Training and validation data hold different things: classes in validation that training never had,
-    class frequencies far apart, or features whose standardized mean difference is far beyond what two
-    random splits of one data set show (a class- or time-sorted data set split by position)."""
+    class frequencies far apart, features whose standardized mean difference is far beyond what two
+    random splits of one data set show (a class- or time-sorted data set split by position), inputs or
+    regression targets on another scale (a transform fitted and applied to the training split only)."""
     sig, th = ctx.signals, ctx.th
     if not ctx.final:
         return None
@@ -344,6 +384,9 @@ def split_mismatch(ctx: Context):
                    evidence={"validation_predictions": n, "accuracy": matched, "accuracy_relabeled": best,
                              "relabeling": {str(t): p for t, p in moved.items()}, "steps": [first, last]},
                    explains=("G408",))  # (the validation loss rises as the training mapping is learned)
+    targets = _target_scale_mismatch(sig, th)
+    if targets is not None:
+        return targets
     split = _split(sig, th)
     if split is None:
         return None

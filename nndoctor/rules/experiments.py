@@ -366,8 +366,8 @@ def run_learns_labels(sig, window: int, share: float, val_share: float) -> dict 
             baseline = -sum(n / val_total * math.log((classes.get(c, 0) + 0.5) / smoothed)
                             for c, n in seen.items())
             loss_share = val_share
-    elif calls and all(c.fn == "mse_loss" for c in calls):
-        baseline = sum(c.target.std ** 2 for c in calls) / len(calls)
+    elif calls:
+        baseline = _value_baseline(calls)
     evals = [v for _, v in sig.eval_losses if math.isfinite(v)]
     if baseline and evals and min(evals[-5:]) < (1 - loss_share) * baseline:
         return {"validation_loss": min(evals[-5:]), "label_statistics_loss": baseline}
@@ -380,6 +380,43 @@ def run_learns_labels(sig, window: int, share: float, val_share: float) -> dict 
         if accuracy > majority + share * (1 - majority):
             return {"early_batch_accuracy": accuracy, "majority_share": majority}
     return None
+
+
+def _value_baseline(calls: list) -> float | None:
+    """The loss of predicting the mean target (the best input-free prediction for a squared error; near
+    it for the others) for value-target losses, from the sampled training targets' spread: exact for
+    mse and for binary cross-entropy on one output (the entropy of the positive rate), for a Gaussian
+    spread of targets for l1, huber and smooth_l1. None for other losses, or a mix of them."""
+    fn = calls[0].fn
+    if any(c.fn != fn for c in calls):
+        return None
+    values = []
+    for c in calls:
+        t = c.target
+        if fn in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
+            if not (0.0 <= t.min and t.max <= 1.0) or len([d for d in t.shape if d > 1]) > 1:
+                return None  # (several outputs, multi-label: their rates differ; no one number)
+            p = min(max(t.mean, 1e-7), 1 - 1e-7)
+            values.append(-(p * math.log(p) + (1 - p) * math.log(1 - p)))
+        elif fn == "mse_loss":
+            values.append(t.std ** 2)
+        elif fn == "l1_loss":
+            values.append(t.std * math.sqrt(2 / math.pi))
+        elif fn in ("huber_loss", "smooth_l1_loss") and c.delta and c.delta > 0:
+            values.append(_gaussian_huber(t.std, c.delta) / (c.delta if fn == "smooth_l1_loss" else 1.0))
+        else:
+            return None
+    return sum(values) / len(values)
+
+
+def _gaussian_huber(sigma: float, delta: float) -> float:
+    """E[huber_delta(r)] for r ~ N(0, sigma^2): quadratic within delta, linear beyond."""
+    if sigma <= 0:
+        return 0.0
+    a = delta / sigma
+    pdf = math.exp(-a * a / 2) / math.sqrt(2 * math.pi)
+    inside = math.erf(a / math.sqrt(2))  # P(|Z| < a)
+    return 0.5 * sigma ** 2 * (inside - 2 * a * pdf) + delta * sigma * 2 * pdf - 0.5 * delta ** 2 * (1 - inside)
 
 
 @rule("L207", stage=LIVE)

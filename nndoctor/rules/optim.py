@@ -544,8 +544,13 @@ def _total_grad_norms(sig: Signals) -> dict[int, list[tuple[int, float, float]]]
 
 @rule("G403", stage=LIVE)
 def exploding_gradients(ctx: Context):
-    """The total gradient norm spikes by orders of magnitude above its neighbours, or keeps growing."""
+    """The total gradient norm spikes by orders of magnitude above its neighbours, bursts with the loss, or
+    keeps growing; or the script clips (clip_grad_norm_) and step() still gets gradients far above the
+    clip's max_norm: the clip runs before backward() or on other tensors."""
     sig, th = ctx.signals, ctx.th
+    unheld = _clip_not_held(sig, th)
+    if unheld is not None:
+        return unheld
     half = th["neighbours"]
     for opt, series in _total_grad_norms(sig).items():
         if len(series) < th["min_samples"]:
@@ -581,6 +586,47 @@ def exploding_gradients(ctx: Context):
                        where=_opt_name(sig, opt), step=series[-k][0],
                        evidence={"grad_norm_start": first, "grad_norm_now": last, "growth": last / first})
     return None
+
+
+def _clip_not_held(sig: Signals, th: dict) -> Hit | None:
+    """clip_grad_norm_ is called, but step() gets gradients far above its max_norm: the clip runs before
+    backward() (on the zeroed or previous gradients), on other parameters, or its result is overwritten.
+    The user believes the gradients are clipped; they are not (a directly seen mechanism)."""
+    by_step = {s.step: s for s in sig.step_stats}
+    checked = []
+    for c in sig.clip_calls:
+        stats = by_step.get(c.step)
+        if stats is None or c.step >= sig.steps or not c.params or c.norm_type != 2.0 or not c.max_norm > 0:
+            continue
+        norms = [stats.grad_norm[n] for n in c.params if n in stats.grad_norm]
+        if len(norms) < len(c.params) or not all(math.isfinite(v) for v in norms):
+            continue  # (parameters of another optimizer's step, or non-finite gradients: N603's)
+        total = math.sqrt(sum(v * v for v in norms))
+        over = th["clip_over_after_backward"] if c.after_backward else th["clip_over"]
+        checked.append((c, total, total > over * c.max_norm))
+    unheld = [(c, total) for c, total, bad in checked if bad]
+    if len(checked) < th["clip_min_calls"] or len(unheld) < th["clip_min_share"] * len(checked):
+        return None
+    before = [c for c, _ in unheld if not c.after_backward]
+    c, total = unheld[len(unheld) // 2]
+    totals = sorted(t for _, t in unheld)
+    why = (tr("it is called before backward() on {n} of those steps, when the gradients are {state}, so it "
+              "clips nothing and the backward that follows writes the unclipped gradients: call it between "
+              "loss.backward() and optimizer.step()", n=len(before),
+              state=tr("cleared") if all(b.grads_present == 0 for b in before) else tr("the previous step's or zeroed"))
+           if len(before) * 2 >= len(unheld) else
+           tr("the gradients grow again after it, or it clips other tensors than the ones step() updates: "
+              "call it right before optimizer.step(), on the parameters the optimizer holds"))
+    return Hit(tr("clip_grad_norm_(max_norm={max_norm}) is called, yet step() gets gradients of "
+                  "total norm {median} (median; up to {peak}) on {n} of {checked} sampled steps: the gradients "
+                  "are not clipped; {why}",
+                  max_norm=fmt(c.max_norm), median=fmt(totals[len(totals) // 2]), peak=fmt(totals[-1]),
+                  n=len(unheld), checked=len(checked), why=why),
+               where="torch.nn.utils.clip_grad_norm_", step=unheld[0][0].step, severity="warning",
+               root_cause=True, explains=("G401", "G405", "G406", "L206", "M306", "M307", "N601", "N602", "N603"),
+               evidence={"max_norm": c.max_norm, "grad_norm_at_step_median": totals[len(totals) // 2],
+                         "grad_norm_at_step_max": totals[-1], "unheld_steps": len(unheld), "checked_steps": len(checked),
+                         "called_before_backward": len(before)})
 
 
 def _burst(sig: Signals, th: dict, opt: int, series: list[tuple[int, float, float]]) -> Hit | None:
