@@ -79,7 +79,11 @@ CONSEQUENCES = {
     "G402": ("D104", "G406", "L206"),
     # Regularization strong enough to underfit holds the loss up, and keeps the label experiment's
     # copies (dropout on) from learning the true labels any faster than shuffled ones.
-    "G407": ("D104", "G406", "L206", "M308"),
+    # (and decay that strong shrinks the biases until ReLU units go dead)
+    "G407": ("D104", "G406", "L206", "M306", "M308"),
+    # Gradients that vanish before the first layers leave them at their init: the loss stays, a copy
+    # cannot fit one batch either.
+    "G404": ("G406", "L206", "M308"),
     # An optimizer set outside its sane range (momentum 0.999, eps 1, a huge decay) makes the steps
     # overshoot, the weights grow, or the loss stall.
     "G410": ("D104", "G401", "G402", "G403", "G405", "G406", "G409", "L206", "M308"),

@@ -1338,7 +1338,8 @@ def test_consequences_of_data_order_and_repeats():
     # sorted by class can miss a class in the sampled steps, so "never in training" may be the sort's.)
     for cause, echoes in (("D106", ("D107", "D116", "M306")), ("D103", ("G408", "L206", "M307")), ("D101", ("M306",)),
                           ("M304", ("G405", "G406")), ("G401", ("D104",)), ("M302", ("D104",)),
-                          ("G410", ("D104",)), ("L205", ("G406", "M308")), ("D107", ("L206",))):
+                          ("G410", ("D104",)), ("L205", ("G406", "M308")), ("D107", ("L206",)), ("G404", ("G406", "M308")),
+                          ("G407", ("M306",))):
         engine = Engine()
         engine.live_sink = None
         engine.add(cause, Hit("the cause"))

@@ -592,6 +592,8 @@ def _clip_not_held(sig: Signals, th: dict) -> Hit | None:
     """clip_grad_norm_ is called, but step() gets gradients far above its max_norm: the clip runs before
     backward() (on the zeroed or previous gradients), on other parameters, or its result is overwritten.
     The user believes the gradients are clipped; they are not (a directly seen mechanism)."""
+    if not sig.clip_calls:
+        return None
     by_step = {s.step: s for s in sig.step_stats}
     checked = []
     for c in sig.clip_calls:
@@ -608,7 +610,7 @@ def _clip_not_held(sig: Signals, th: dict) -> Hit | None:
     if len(checked) < th["clip_min_calls"] or len(unheld) < th["clip_min_share"] * len(checked):
         return None
     before = [c for c, _ in unheld if not c.after_backward]
-    c, total = unheld[len(unheld) // 2]
+    c = unheld[len(unheld) // 2][0]
     totals = sorted(t for _, t in unheld)
     why = (tr("it is called before backward() on {n} of those steps, when the gradients are {state}, so it "
               "clips nothing and the backward that follows writes the unclipped gradients: call it between "
