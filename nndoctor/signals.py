@@ -111,6 +111,11 @@ class BatchSignal:
     width_corr_lag_c: float | None = None
 
 
+# Loss functions by what their target is (LossCall.fn): a value per output, or a 0/1 (or soft) label per output.
+REGRESSION_LOSSES = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")
+BINARY_LOSSES = ("binary_cross_entropy", "binary_cross_entropy_with_logits")
+
+
 @dataclass
 class LossCall:
     """One call of a loss function (functional or module), analysed on sampled steps."""

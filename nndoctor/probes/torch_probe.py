@@ -33,8 +33,8 @@ from nndoctor.probes.data_capture import DataCapture
 from nndoctor.probes.measure import (Readback, feature_axes, first_tensor, positional_args, tensor_stats,
                                      unregistered_modules, unregistered_tensors)
 from nndoctor.rng import preserved_random_state
-from nndoctor.signals import (MANUAL_UPDATES, BatchSignal, ClipCall, LayerStats, LoaderInfo, LossCall,
-                              OptimizerInfo, ParamInfo, PlateauReport, Signals, StepStats)
+from nndoctor.signals import (BINARY_LOSSES, MANUAL_UPDATES, REGRESSION_LOSSES, BatchSignal, ClipCall, LayerStats,
+                              LoaderInfo, LossCall, OptimizerInfo, ParamInfo, PlateauReport, Signals, StepStats)
 
 if TYPE_CHECKING:
     from nndoctor.engine import Engine
@@ -70,9 +70,6 @@ DROPOUTS = ("dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "
 
 def _is_compiled(module: nn.Module) -> bool:
     return type(module).__name__ == "OptimizedModule"
-
-
-VALUE_LOSSES = ("mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss")  # a target value per output
 
 
 class _Sampler:
@@ -517,8 +514,7 @@ class TorchProbe:
                 if self._deferred_root is None:
                     self._deferred_root = module  # (decided when its output is known)
             else:
-                self._register_root(module)
-                self._root_called(module, args, self._roots._entries[id(module)], _call_kwargs(module))
+                self._adopt_root(module, args)
         self._depth += 1
         if not self._leaf_order_done and not module._modules:
             self._trace_leaf_input(module, args)
@@ -551,8 +547,7 @@ class TorchProbe:
                 # module, not a model: the pre-flight and the data rules must not take it for one.
                 self._loss_modules.add(module)
             else:
-                self._register_root(module)
-                self._root_called(module, args, self._roots._entries[id(module)], _call_kwargs(module))
+                self._adopt_root(module, args)
         if self._depth == 0 and module in self._roots:
             out = first_tensor(output)
             self._last_root_output = weakref.ref(out) if out is not None else None
@@ -605,6 +600,11 @@ class TorchProbe:
             else:
                 self.sig.eval_forwards_eval_mode += 1
         self.data.on_eval_forward(module, x, args)
+
+    def _adopt_root(self, module: nn.Module, args: tuple) -> None:
+        """A model found by its first sampled call (not handed to watch): registered, and this call counted."""
+        self._register_root(module)
+        self._root_called(module, args, self._roots._entries[id(module)], _call_kwargs(module))
 
     def _fed_model_output(self, args: tuple) -> bool:
         """One of ``args`` is what a known model returned last (its output, or a tensor beside it)."""
@@ -877,10 +877,12 @@ class TorchProbe:
             self.rb.later(holder, "v", out.detach().reshape(()))
             self.rb.then(lambda h=holder, s=self.sig.steps: self.sig.eval_losses.append((s, h["v"])))
             class_index = name in ("cross_entropy", "nll_loss")
-            if name in VALUE_LOSSES and not (self.sig.eval_value_calls and self.sig.eval_value_calls[-1][0] == self.sig.steps):
-                self._note_eval_value_call(name, signature.bind_partial(*args, **kwargs).arguments)
-            if self.data._val_x is not None or class_index:
+            noted = self.sig.eval_value_calls
+            regression = name in REGRESSION_LOSSES and not (noted and noted[-1][0] == self.sig.steps)  # (one a step)
+            if self.data._val_x is not None or class_index or regression:
                 bound = signature.bind_partial(*args, **kwargs).arguments
+                if regression:
+                    self._note_eval_value_call(name, bound)
                 if self.data._val_x is not None:
                     self.data.on_loss(None, bound.get("target"), False)
                 if class_index:
@@ -940,7 +942,7 @@ class TorchProbe:
                         self.rb.later(call, "target_majority_class", counts.argmax())
                         self._count_classes(call.classes, counts.tolist())
                     self._padding_scored(call, target, ignore)
-        elif name in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
+        elif name in BINARY_LOSSES:
             self.rb.later(call, "unit_interval", ((data >= 0) & (data <= 1)).all().float())
             if name == "binary_cross_entropy" and data.numel():
                 self.rb.later(call, "pinned_share", ((data == 0) | (data == 1)).float().mean())
@@ -1103,10 +1105,11 @@ class TorchProbe:
             self._held_losses = []
             self.sig.losses.extend(held)
 
-    def _nonfinite_loss(self, step: int, value: float) -> None:
+    def _nonfinite_loss(self, step: int, value: float, replay: bool = True) -> None:
+        """The first non-finite loss: diagnosed (replayed on copies where its batch is at hand)."""
         self.flush_losses()
         self._nonfinite_loss_seen = True
-        self.sig.nonfinite.append(nonfinite.diagnose_loss(self, step, value))
+        self.sig.nonfinite.append(nonfinite.diagnose_loss(self, step, value, replay=replay))
 
     def _count_train_forward(self, training: bool, step: int) -> None:
         """A training forward (its loss backpropagated) of a model with layers whose output depends on its mode."""
@@ -1254,8 +1257,7 @@ class TorchProbe:
         self.flush_losses()
         self.sig.losses.append((step, value))
         if not math.isfinite(value) and not self._nonfinite_loss_seen:
-            self._nonfinite_loss_seen = True
-            self.sig.nonfinite.append(nonfinite.diagnose_loss(self, step, value, replay=False))
+            self._nonfinite_loss(step, value, replay=False)  # (read back later: the batch is gone)
 
     def _after_backward(self) -> None:
         """After a backward of a sampled step, or of a script with no optimizer (counted already)."""

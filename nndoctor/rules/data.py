@@ -8,6 +8,7 @@ import numpy as np
 
 from nndoctor.i18n import tjoin, tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, rule
+from nndoctor.signals import BINARY_LOSSES, REGRESSION_LOSSES
 
 
 def _train_batches(sig):
@@ -106,8 +107,6 @@ def repeated_batch(ctx: Context):
 # Shared helpers for D106-D115.
 
 CLASS_INDEX_LOSSES = ("cross_entropy", "nll_loss")
-BINARY_LOSSES = ("binary_cross_entropy", "binary_cross_entropy_with_logits")
-REGRESSION_LOSSES = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")
 
 
 def _median(values):
@@ -389,8 +388,8 @@ def _sampler_keeps_imbalance(sig, th, sampled: dict[int, float], fn: str) -> Hit
     share_batches = sampled.get(small, 0) / total_sampled
     if share_batches > share_split:
         return None  # the sampler raises the rare class's share: rebalanced
-    samplers = sorted({info.sampler for info in sig.loaders if info.sampler and info.sampler != "SequentialSampler"
-                       and info.sampler not in ("RandomSampler", "none")})
+    samplers = sorted({info.sampler for info in sig.loaders
+                       if info.sampler not in ("SequentialSampler", "RandomSampler", "none", "")})
     return Hit(tr("class {big} outnumbers class {small} {ratio:.0f}:1 in the training set ({n} samples), and the "
                   "sampled training batches hold {got} of class {small} in {total} targets ({share_batches:.1%}, "
                   "{share_split:.1%} of the set){sampler}: nothing rebalances the classes and {fn} has no class "

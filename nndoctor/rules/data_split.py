@@ -17,6 +17,7 @@ import numpy as np
 from nndoctor.i18n import tjoin, tr
 from nndoctor.probes.data_capture import LOADER_SOURCE, feature_matrix, feature_sums, row_hashes, sample_keys
 from nndoctor.rules.base import Context, Hit, fmt, rule
+from nndoctor.signals import REGRESSION_LOSSES
 
 
 def _coverage(sig) -> tuple[float | None, bool]:
@@ -328,7 +329,7 @@ def _target_scale_mismatch(sig, th) -> Hit | None:
     targets far off it. Scoring predictions and targets both mapped back to the original units is no
     mismatch: there the predictions are off the training scale too."""
     ratio, fit = th["min_scale_ratio"], th["fit_scale_ratio"]
-    train = [c for c in sig.loss_calls if c.fn in ("mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss")
+    train = [c for c in sig.loss_calls if c.fn in REGRESSION_LOSSES
              and c.target is not None and c.target.is_floating and c.target.numel > 1 and c.input.numel > 1]
     evals = [(fn, p, t) for _, fn, p, t in sig.eval_value_calls if not (p.nonfinite or t.nonfinite)]
     if len(train) < 3 or len(evals) < 2:

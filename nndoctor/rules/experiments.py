@@ -13,6 +13,7 @@ import statistics
 
 from nndoctor.i18n import tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, names_list, rule
+from nndoctor.signals import BINARY_LOSSES, REGRESSION_LOSSES
 
 
 ACTIVATIONS = {"ReLU", "ReLU6", "LeakyReLU", "ELU", "GELU", "SiLU", "Tanh", "Sigmoid", "Softplus", "Mish", "Hardtanh",
@@ -305,8 +306,7 @@ def _flattened_apart(ctx: Context) -> Hit | None:
 
 # Losses whose target is a value per output (not a class index: a contrastive model's positives all sit
 # at index 0, so constant class targets are a healthy MoCo/InfoNCE; L206 judges a class prior learned).
-VALUE_TARGET_LOSSES = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
-                       "binary_cross_entropy_with_logits")
+VALUE_TARGET_LOSSES = REGRESSION_LOSSES + BINARY_LOSSES
 
 
 def _constant_targets(ctx: Context) -> Hit | None:
@@ -393,7 +393,7 @@ def _value_baseline(calls: list) -> float | None:
     values = []
     for c in calls:
         t = c.target
-        if fn in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
+        if fn in BINARY_LOSSES:
             if not (0.0 <= t.min and t.max <= 1.0) or len([d for d in t.shape if d > 1]) > 1:
                 return None  # (several outputs, multi-label: their rates differ; no one number)
             p = min(max(t.mean, 1e-7), 1 - 1e-7)

@@ -6,11 +6,10 @@ import statistics
 
 from nndoctor.i18n import tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, rule
+from nndoctor.signals import BINARY_LOSSES, REGRESSION_LOSSES
 
 CE_LIKE = ("cross_entropy", "nll_loss")
-BCE_LIKE = ("binary_cross_entropy", "binary_cross_entropy_with_logits")
-ELEMENTWISE = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "soft_margin_loss", "poisson_nll_loss",
-               "kl_div", "gaussian_nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits")
+ELEMENTWISE = REGRESSION_LOSSES + ("soft_margin_loss", "poisson_nll_loss", "kl_div", "gaussian_nll_loss") + BINARY_LOSSES
 
 
 def _chance_level(call) -> tuple[float, str] | None:
@@ -19,7 +18,7 @@ def _chance_level(call) -> tuple[float, str] | None:
         per_sample, unit = math.log(call.classes), call.input.shape[0]
         label = tr("ln({classes}) = {chance:.3f} for {classes} classes",
                    classes=call.classes, chance=math.log(call.classes))
-    elif call.fn in BCE_LIKE and not call.has_pos_weight:
+    elif call.fn in BINARY_LOSSES and not call.has_pos_weight:
         per_sample, unit = math.log(2), call.input.numel
         label = tr("ln 2 = 0.693 per binary output")
     else:
@@ -36,7 +35,7 @@ def _chance_level(call) -> tuple[float, str] | None:
 def initial_loss_off(ctx: Context):
     """The first loss should sit at the chance level; far above it means a bad init or output scale."""
     sig = ctx.signals
-    calls = [c for c in sig.loss_calls if c.fn in CE_LIKE + BCE_LIKE]
+    calls = [c for c in sig.loss_calls if c.fn in CE_LIKE + BINARY_LOSSES]
     if not calls or calls[0].step != 0:
         return None
     first = calls[0]
@@ -184,8 +183,6 @@ def _clamped_into_bce(sig, th) -> Hit | None:
                evidence={"pinned_share": share, "early_calls": len(early), "input_min": early[0].input.min,
                          "input_max": early[0].input.max})
 
-
-REGRESSION = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")
 
 
 def _solve(a: list[list[float]], b: list[float]) -> list[float] | None:
@@ -420,7 +417,7 @@ def _prior_level(sig) -> tuple[float, str] | None:
     fn = calls[0].fn
     if any(c.has_weight or c.has_pos_weight or c.label_smoothing for c in calls):
         return None
-    if fn in BCE_LIKE:
+    if fn in BINARY_LOSSES:
         targets = [c.target for c in calls if c.target is not None]
         if len(targets) != len(calls) or not all(t.integral and t.min >= 0 and t.max <= 1 for t in targets):
             return None
@@ -466,7 +463,7 @@ def wrong_output_activation(ctx: Context):
                              "output_min": c.input.min, "output_max": c.input.max})
     bounds = {"ReLU": (0.0, None), "ReLU6": (0.0, 6.0), "Softplus": (0.0, None), "Sigmoid": (0.0, 1.0),
               "Tanh": (-1.0, 1.0), "Hardtanh": (-1.0, 1.0), "Softmax": (0.0, 1.0)}
-    regress = [c for c in calls if c.fn in REGRESSION + ("binary_cross_entropy",) and c.target.is_floating]
+    regress = [c for c in calls if c.fn in REGRESSION_LOSSES + ("binary_cross_entropy",) and c.target.is_floating]
     if not regress:
         return None
     if kind in bounds:
@@ -515,7 +512,7 @@ def wrong_loss_for_task(ctx: Context):
     calls = [c for c in sig.loss_calls if c.target is not None and c.target.numel > 1 and not c.target.nonfinite]
     if len(calls) < th["min_calls"] and not (ctx.final and calls):
         return None
-    regress = [c for c in calls if c.fn in REGRESSION]
+    regress = [c for c in calls if c.fn in REGRESSION_LOSSES]
     onehot = [c for c in regress if c.target.integral and c.target.min == 0 and c.target.max == 1
               and len(c.target.shape) == 2 and c.target.shape[1] >= 3 and tuple(c.target.shape) == tuple(c.input.shape)
               and abs(c.target.mean * c.target.shape[1] - 1) < 1e-6]

@@ -18,7 +18,7 @@ from typing import Any
 
 from nndoctor.i18n import tjoin, tr
 from nndoctor.rules.base import END, LIVE, Context, Hit, fmt, names_list, rule
-from nndoctor.signals import MANUAL_UPDATES, Signals, StepStats
+from nndoctor.signals import BINARY_LOSSES, MANUAL_UPDATES, Signals, StepStats
 
 # ----------------------------------------------------------------------------- shared helpers
 
@@ -810,7 +810,7 @@ def _chance_level(sig: Signals) -> tuple[float, str] | None:
         if classes and classes > 1:
             return math.log(classes), f"ln({classes}) = {math.log(classes):.3f}"
         return None
-    if fn in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
+    if fn in BINARY_LOSSES:
         targets = [c.target for c in calls if c.target is not None and c.target.min >= 0 and c.target.max <= 1]
         if not targets or any(c.has_pos_weight or c.has_weight for c in calls):
             return None
