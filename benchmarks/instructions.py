@@ -56,7 +56,7 @@ else:
         doctor.session.probe.sampler.fixed = doctor.session.probe.sampler.k = 10 ** 9  # ordinary steps only
         # Live rules run by wall time (at most 0.25% of it), which valgrind stretches 50-fold and which
         # moves with the machine's load: left out here, so that the count is the same every run.
-        doctor.session.engine._next_live_step = float("inf")
+        doctor.session.engine.next_live_step = float("inf")
         counted(n)
         import os; os._exit(0)  # the end-of-run report is not a step
 """

@@ -72,7 +72,7 @@ class TinyEncoder(nn.Module):
 def transformer_case(device):
     g = torch.Generator().manual_seed(0)
     X = torch.randint(0, 50, (2048, 32), generator=g)
-    y = (X < 10).sum(1).clamp(max=3)
+    y = torch.bucketize((X < 10).sum(1), torch.tensor([4, 6, 8]))  # four classes of about equal size
     return TinyEncoder().to(device), X.to(device), y.to(device), 32
 
 
@@ -160,6 +160,20 @@ def paired_blocks(sessions, run, device, seconds) -> dict[str, list[float]]:
     return times
 
 
+DISTURBED = 2.0  # a block this many times its mode's median was slowed by the host (see undisturbed)
+
+
+def undisturbed(times: dict[str, list[float]]) -> tuple[dict[str, list[float]], int]:
+    """The rounds in which no block took DISTURBED x its mode's median, and how many were dropped. On a
+    shared machine another process now and then takes the cores for a second: one such block moves a
+    mode's sum by more than the hooks cost (a run read 0.68x for the CNN). What nndoctor itself does now
+    and then adds far less to a block: a sampled step 5-8% of a 64-step MLP block, a live rule run about as
+    much, so every round with nndoctor's own work in it is kept."""
+    medians = {m: statistics.median(v) for m, v in times.items()}
+    keep = [i for i in range(len(times["plain"])) if all(v[i] < DISTURBED * medians[m] for m, v in times.items())]
+    return {m: [v[i] for i in keep] for m, v in times.items()}, len(times["plain"]) - len(keep)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--device", default="cpu")
@@ -181,14 +195,16 @@ def main() -> None:
         for doctor in sessions.values():
             doctor.session.probe.install()
             doctor.__exit__(None, None, None)
+        times, dropped = undisturbed(times)
         plain = times["plain"]
         med = {m: sum(v) / sum(plain) for m, v in times.items()}
         med.update({m + "/pair": statistics.median(a / b for a, b in zip(v, plain)) for m, v in times.items()})
         med["plain_ms"] = statistics.median(plain) / BLOCK * 1e3
-        med["pairs"], med["k"] = len(plain), k
+        med["pairs"], med["k"], med["dropped"] = len(plain), k, dropped
         med["startup_ms"], med["end_ms"] = (v * 1e3 for v in start_up(model, opt, run, max(60, k), device))
         rows.append((case, med))
-        print(f"{case}: k={k}, {len(plain)} rounds of {BLOCK}-step blocks; plain {med['plain_ms']:.3f} ms/step; "
+        print(f"{case}: k={k}, {len(plain)} rounds of {BLOCK}-step blocks ({dropped} disturbed ones dropped); "
+              f"plain {med['plain_ms']:.3f} ms/step; "
               + ", ".join(f"{m} {med[m]:.3f}x (pair median {med[m + '/pair']:.3f}x)" for m in MODES[1:])
               + f"; start-up {med['startup_ms']:.0f} ms, diagnosis at the end {med['end_ms']:.0f} ms", flush=True)
     name = "cuda-" + torch.cuda.get_device_name(0).replace(" ", "-") if device.type == "cuda" else "cpu"
@@ -201,14 +217,17 @@ def main() -> None:
              f"sampling period k, at least 256 steps), then its hooks put in and taken out between neighbouring "
              f"blocks of {BLOCK} steps, the four modes in turn, for about {args.seconds:g} s a model. Each ratio: "
              f"the summed time of the mode's blocks over the plain blocks' (so sampled steps and live rule runs "
-             f"count at their rate); in brackets the median of the per-round ratios. Start-up: what the first "
+             f"count at their rate), over the rounds in which no block took {DISTURBED:g}x its mode's median (the "
+             f"host took the cores: dropped, counted in the table); in brackets the median of the per-round "
+             f"ratios. Start-up: what the first "
              f"max(60, k) steps of a fresh watch took beyond the same steps plain; diagnosis: what leaving that watch "
              f"took (the end-of-run rules and the report); each once per run (medians of 3).", "",
-             "| model | plain ms/step | k | rounds | watch (default) | watch, full stats every step "
+             "| model | plain ms/step | k | rounds (dropped) | watch (default) | watch, full stats every step "
              "| detect_anomaly | watch start-up, once | diagnosis at the end, once |",
              "|---|---|---|---|---|---|---|---|---|"]
     for case, med in rows:
-        lines.append(f"| {case} | {med['plain_ms']:.3f} | {med['k']} | {med['pairs']} | {med['watch']:.3f}x "
+        lines.append(f"| {case} | {med['plain_ms']:.3f} | {med['k']} | {med['pairs']} ({med['dropped']}) "
+                     f"| {med['watch']:.3f}x "
                      f"({med['watch/pair']:.3f}x) | {med['watch-full']:.3f}x | {med['anomaly']:.3f}x "
                      f"| {med['startup_ms']:.0f} ms | {med['end_ms']:.0f} ms |")
     out = Path(__file__).parent / "results" / f"overhead-{name}.md"

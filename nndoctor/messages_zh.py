@@ -81,6 +81,7 @@ ZH: dict[str, str] = {
     "the dataset cannot be copied ({name})": "数据集无法复制({name})",
     "no loss function and targets to reuse (a hand-written loss?)": "没有可复用的损失函数和目标(手写的损失?)",
     "the model's first input is not a tensor": "模型的第一个输入不是张量",
+    "the model's output holds no tensor": "模型的输出中没有张量",
     "the model's first input is not a batched tensor": "模型的第一个输入不是带批量维度的张量",
     "fewer than 2 samples in the captured batch": "捕获的批量中样本少于 2 个",
     "the model output changes shape with its input": "模型输出的形状随输入而变化",
@@ -122,6 +123,8 @@ ZH: dict[str, str] = {
         "同一个 {rows} 个样本的批量(内容完全相同)被连续喂入了 {best} 步,而数据共有 {max_larger} 个样本",
     "; the DataLoader uses {sampler} (shuffle=False)": ";DataLoader 使用的是 {sampler}(shuffle=False)",
     "; no DataLoader: the batches are sliced by hand in a fixed order": ";没有使用 DataLoader:批量是按固定顺序手工切分的",
+    "; the batches are sliced in a fixed order from one tensor of {rows} rows (X[i:i + b])":
+        ";批量是按固定顺序从一个 {rows} 行的张量中切出来的(X[i:i + b])",
     "consecutive training batches share their majority class in {n_agree} of {n_pairs} sampled pairs ({observed:.0%}, expected {expected:.0%} if shuffled); {n_pure} of {n_per_step} batches are >= {majority_fraction:.0%} one class":
         "在采样的 {n_pairs} 对相邻训练批量中,有 {n_agree} 对的多数类相同({observed:.0%},若已打乱应约为 {expected:.0%});"
         "{n_per_step} 个批量中有 {n_pure} 个的同一类别占比 >= {majority_fraction:.0%}",
@@ -333,6 +336,8 @@ ZH: dict[str, str] = {
         "准确率不可能超过一直预测最常见答案的水平",
     "{p:.1%} of the binary targets are 1": "二分类目标中有 {p:.1%} 为 1",
     "{n_probs} classes, the most frequent {top:.1%}": "{n_probs} 个类别,最常见的占 {top:.1%}",
+    "every logit {fn} gets is >= 0 and the smallest is exactly 0 in all {n} sampled calls (outputs in [0, {input_max}]): the model's output goes through a ReLU (F.relu on the last layer?) before {fn}, which expects raw logits; logits cannot be negative, and a class whose logit hits 0 gets no gradient":
+        "{fn} 收到的每个 logit 都 >= 0,且在全部 {n} 次采样调用中最小值恰好为 0(输出范围 [0, {input_max}]):模型输出在进入 {fn} 之前经过了 ReLU(最后一层用了 F.relu?),而 {fn} 需要原始 logits;logits 不可能为负,某个类别的 logit 一旦为 0 就得不到梯度",
     "the model's output passes through {kind} ({act}) before {fn}, which expects raw logits: outputs in [{input_min}, {input_max}]; {consequence}":
         "模型输出在进入 {fn} 之前经过了 {kind}({act}),而 {fn} 需要原始 logits:输出在 [{input_min}, {input_max}];{consequence}",
     "logits cannot be negative, and a class whose logit hits 0 gets no gradient": "logits 不可能为负,logit 降到 0 的类别得不到梯度",
@@ -494,8 +499,10 @@ ZH: dict[str, str] = {
     "clip_grad_norm_(max_norm={max_norm}) is called, yet step() gets gradients of total norm {median} (median; up to {peak}) on {n} of {checked} sampled steps: the gradients are not clipped; {why}":
         "调用了 clip_grad_norm_(max_norm={max_norm}),但在 {checked} 个采样步中有 {n} 步 step() 拿到的梯度总范数为 {median}"
         "(中位数;最高 {peak}):梯度并没有被裁剪;{why}",
-    "the gradient norm jumped to {g} at step {step}, {jump:.0f}x the median {typical} of the neighbouring sampled steps ({over_weight}x the weight norm {w}); a few such steps wreck the weights. Clip the gradient norm (torch.nn.utils.clip_grad_norm_)":
-        "梯度范数在第 {step} 步跃升到 {g},是相邻采样步中位数 {typical} 的 {jump:.0f} 倍(是权重范数 {w} 的 {over_weight} 倍);几次这样的更新就会毁掉权重。请裁剪梯度范数(torch.nn.utils.clip_grad_norm_)",
+    "the gradient norm jumped to {g} at step {step}, {jump:.0f}x the median {typical} of the neighbouring sampled steps ({over_weight}x the weight norm {w}){moved}; a few such steps wreck the weights. Clip the gradient norm (torch.nn.utils.clip_grad_norm_)":
+        "梯度范数在第 {step} 步跃升到 {g},是相邻采样步中位数 {typical} 的 {jump:.0f} 倍(是权重范数 {w} 的 {over_weight} 倍){moved};几次这样的更新就会毁掉权重。请裁剪梯度范数(torch.nn.utils.clip_grad_norm_)",
+    ", and its update moved the weights {moved:.0f}x as far as the steps before":
+        ",这一步的更新使权重移动的距离是之前各步的 {moved:.0f} 倍",
     "the gradient norm burst from {early} (first sampled steps) to {g} at step {step} ({jump:.0f}x), and the loss climbed from {before} to {after} right after: the gradients exploded. Clip the gradient norm (torch.nn.utils.clip_grad_norm_) or lower the learning rate":
         "梯度范数从 {early}(最初几个采样步)突增到第 {step} 步的 {g}({jump:.0f} 倍),紧接着损失从 {before} 升到 {after}:"
         "梯度爆炸了。请裁剪梯度范数(torch.nn.utils.clip_grad_norm_)或降低学习率",
@@ -567,6 +574,8 @@ ZH: dict[str, str] = {
     "the model's outputs are non-finite, with no single layer or op to blame in the replay":
         "模型的输出是非有限值,重放中找不到单独的某一层或某个算子为此负责",
     "the model's input": "模型的输入",
+    "{model} is fed the output of another model and its output is what the loss scores, and it gets gradients in {n_steps} of {n_checked} sampled steps, but no optimizer holds its {n_params} parameter tensors ({values} values): it stays at its initialization while the rest is trained (an optimizer built on the wrong model's parameters, e.g. decoder_optimizer = SGD(encoder.parameters()))":
+        "{model} 以另一个模型的输出为输入,损失函数评分的正是它的输出;它在 {n_checked} 个采样步中有 {n_steps} 步得到了梯度,但没有任何优化器持有它的 {n_params} 个参数张量({values} 个值):其余部分在训练时它一直停留在初始值(优化器建在了错误模型的参数上,例如 decoder_optimizer = SGD(encoder.parameters()))",
     "{n} layer(s) run in the forward pass with gradients but are not registered submodules, so model.parameters() leaves out their {values} values and no optimizer trains them: {names} (kept in a plain Python list or dict: use nn.ModuleList / nn.ModuleDict)":
         "{n} 个层在前向传播中带梯度运行,却不是已注册的子模块,所以 model.parameters() 漏掉了它们的 {values} 个值,没有任何优化器训练它们:{names}(放在普通的 Python 列表或字典里:请改用 nn.ModuleList / nn.ModuleDict)",
     "binary_cross_entropy received inputs at exactly 0 or 1 in {share:.0%} of their entries (median of its first {n} sampled calls, before step {steps}): these are values clamped into [0, 1] (logits clipped to silence the loss's range error?), not sigmoid probabilities; a clamped entry gets no gradient, and a wrong one costs log(0), cut to -100. Pass the raw logits to binary_cross_entropy_with_logits (nn.BCEWithLogitsLoss)":

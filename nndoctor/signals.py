@@ -111,7 +111,9 @@ class BatchSignal:
     width_corr_lag_c: float | None = None
 
 
-# Loss functions by what their target is (LossCall.fn): a value per output, or a 0/1 (or soft) label per output.
+# Loss functions by what their target is (LossCall.fn): a class index per sample, a value per output, or a 0/1
+# (or soft) label per output.
+CLASS_INDEX_LOSSES = ("cross_entropy", "nll_loss")
 REGRESSION_LOSSES = ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")
 BINARY_LOSSES = ("binary_cross_entropy", "binary_cross_entropy_with_logits")
 
@@ -137,6 +139,7 @@ class LossCall:
     unit_interval: bool = False  # every value in [0, 1]
     row_logsumexp_absmax: float | None = None  # for NLL: 0 for log-probabilities
     input_is_model_output: bool = False
+    input_model: str | None = None  # ... the model (its label in ``Signals.models``) that returned it
     target_from_model: bool = False  # the target is one of the tensors the model returned beside its output
     # Class-index targets (cross_entropy / nll_loss): accuracy of argmax over dim 1, and the
     # share and index of the most frequent class in this batch.
@@ -151,12 +154,17 @@ class LossCall:
     padded_same_class: float | None = None
     padded_token: int | None = None
     ignore_index: int | None = None  # the class-index loss's ignore_index
+    valid_target_min: float | None = None  # the class indices other than ignore_index (none left: None)
+    valid_target_max: float | None = None
     ignored_share: float | None = None  # share of the targets equal to it, where it is one of the classes
     token_row_length: int | None = None  # T of that (N, T) token input
     # Binary targets (0/1, the input's shape): the share of entries on the right side of the decision
     # threshold, and the share that predicting each output's majority value would get right.
     binary_accuracy: float | None = None
     binary_majority: float | None = None
+    # One output per sample: the area under the ROC curve of the outputs against the 0/1 targets, which a
+    # class weight (pos_weight) that moves the decision threshold leaves alone.
+    binary_auc: float | None = None
     pinned_share: float | None = None  # binary_cross_entropy: share of input entries exactly 0 or 1 (clamped?)
     # Prediction and target each flattened (a view) from a tensor with two leading dims merged: those
     # two dims of each, (input's, target's). (T, N) against (N, T) pairs each position with another's.
@@ -355,6 +363,8 @@ class Signals:
     reseeds: dict[str, list[int]] = field(default_factory=dict)
     params: dict[str, ParamInfo] = field(default_factory=dict)
     models: list[str] = field(default_factory=list)
+    # Models first called on another model's output (a decoder on an encoder's state): their labels.
+    downstream_models: list[str] = field(default_factory=list)
     module_order: list[tuple[str, str]] = field(default_factory=list)  # (path, kind) of the first forward
     linear_chains: list[tuple[str, str]] = field(default_factory=list)  # Linear/Conv feeding Linear/Conv directly
     # ... of them, those whose first layer's output is read by more than the second (a residual skip)

@@ -191,18 +191,21 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # max_loss_scale of what the loss function returned and the gradients at its own scale would not be
     # small (a mean over 8-32 accumulated batches is 1/8-1/32: above it).
     "G402": {"min_steps": 50, "min_samples": 10, "max_ratio": 1e-4, "min_grad_ratio": 1e-3, "max_progress": 0.05,
-             "max_loss_scale": 0.02,
+             "max_loss_scale": 0.02, "warmup_rise": 1.5,
              "clip_factor": 10.0,
              "collapse_factor": 1e4, "collapse_share": 0.5, "collapse_min_remaining": 0.2,
              "collapse_max_progress": 0.1},
     # Pascanu et al. 2013 (exploding gradients): a sampled gradient norm >= spike_factor x the median of its
-    # neighbours (two orders of magnitude) and above the run's first gradients, or sustained growth by growth_factor.
+    # neighbours (two orders of magnitude) and above the run's first gradients, whose update follows it (the step's
+    # total update >= spike_update_factor x the sampled steps' before it: SGD moves the weights 100x; Adam divides the gradient by
+    # its running size and moves them about 3x, which does no harm), or sustained growth by growth_factor.
     # A burst (Pascanu et al. 2013: the loss jumps with the gradient norm): the norm >= burst_factor x its first
     # samples, and the loss within burst_loss_window steps after (median of 5) >= burst_loss_rise x its start.
     # A clip that does not hold (Pascanu et al.'s remedy misapplied): on >= clip_min_share of >= clip_min_calls
     # sampled clip_grad_norm_ calls, step() gets gradients above clip_over x max_norm (clip_over_after_backward x
     # when the clip came after a backward: clipping each accumulated micro-batch lets the sum grow a little).
-    "G403": {"min_samples": 6, "neighbours": 4, "spike_factor": 100.0, "growth_factor": 100.0,
+    "G403": {"min_samples": 6, "neighbours": 4, "spike_factor": 100.0, "spike_update_factor": 10.0,
+             "growth_factor": 100.0,
              "burst_factor": 30.0, "burst_loss_rise": 2.0, "burst_loss_window": 40,
              "clip_min_calls": 3, "clip_min_share": 0.75, "clip_over": 2.0, "clip_over_after_backward": 10.0},
     # Pascanu et al. 2013 (vanishing gradients): the first layer's gradient/weight ratio <= max_gap of the

@@ -416,6 +416,34 @@ def test_a_data_set_normalized_in_the_loop_is_not_compared_raw_with_validation_m
     assert doctor.session.engine.signals.train_samples.complete  # the raw data set was read whole
 
 
+def test_sorted_hand_sliced_batches_are_not_blamed_on_the_validation_loader(digits):
+    """D106 on training batches sliced by hand from class-sorted data, beside an unshuffled validation
+    DataLoader (SequentialSampler, as validation loaders are): the note names the hand slicing, not the
+    validation loader's sampler."""
+    X, y = digits
+    tr, va = split(len(X), 300)
+    order = tr[torch.argsort(y[tr], stable=True)]
+    X_tr, y_tr = X[order], y[order]
+    torch.manual_seed(0)
+    model = mlp()
+    opt = torch.optim.SGD(model.parameters(), lr=0.05)
+    val = DataLoader(TensorDataset(X[va], y[va]), batch_size=100)
+    with nndoctor.watch(model, opt, preflight=False) as doctor:
+        for _ in range(3):
+            for i in range(0, len(X_tr), 32):
+                opt.zero_grad()
+                F.cross_entropy(model(X_tr[i:i + 32]), y_tr[i:i + 32]).backward()
+                opt.step()
+            with torch.no_grad():
+                for xb, yb in val:
+                    F.cross_entropy(model(xb), yb)
+    report = doctor.report()
+    finding = next((f for f in report.findings if f.code == "D106"), None)
+    assert finding is not None, [(f.code, f.message) for f in report.findings]
+    assert "sliced in a fixed order" in finding.message and "SequentialSampler" not in finding.message, \
+        finding.message
+
+
 # --------------------------------------------------------------------------------------------- check on datasets
 
 def test_check_on_a_healthy_dataset_raises_no_data_finding(digits):

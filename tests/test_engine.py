@@ -1,6 +1,7 @@
 """The engine's promises: a crashing rule or probe never breaks the run; no global residue."""
 from __future__ import annotations
 
+import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -635,6 +636,113 @@ def test_a_loss_taken_outside_no_grad_on_outputs_computed_inside_it_is_a_validat
     assert all(c.input.shape[0] == 32 for c in sig.loss_calls)
 
 
+def test_a_validation_loss_summed_over_the_set_is_on_the_training_loss_scale():
+    """evaluate() sums cross_entropy(..., reduction="sum") (ignoring padding) and divides by the set's size
+    afterwards: the validation curve nndoctor keeps is per scored target, as the training loss is."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 3))
+    X, y = torch.randn(256, 8), torch.randint(0, 3, (256,))
+    y_val = y[:100].clone()
+    y_val[::4] = -100  # padding: not scored
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for epoch in range(3):
+            for i in range(0, 256, 32):
+                loss = F.cross_entropy(model(X[i:i + 32]), y[i:i + 32])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+            with torch.no_grad():
+                out = model(X[:100])
+                F.cross_entropy(out, y_val, reduction="sum")
+                mean = F.cross_entropy(out, y_val).item()
+                F.mse_loss(out, torch.zeros_like(out), reduction="sum")
+                mse = F.mse_loss(out, torch.zeros_like(out)).item()
+    doctor.report()
+    values = [v for _, v in doctor.session.engine.signals.eval_losses]
+    assert len(values) == 12
+    for k in range(3):
+        summed_ce, ce, summed_mse, _ = values[4 * k:4 * k + 4]
+        assert summed_ce == pytest.approx(ce, rel=1e-5) and summed_mse == pytest.approx(values[4 * k + 3], rel=1e-5)
+    assert values[-3] == pytest.approx(mean, rel=1e-5) and values[-1] == pytest.approx(mse, rel=1e-5)
+
+
+def test_binary_training_batches_get_the_auc_of_their_outputs():
+    import copy
+
+    from sklearn.metrics import roc_auc_score
+
+    torch.manual_seed(0)
+    X = torch.randn(256, 6)
+    y = (X[:, 0] + 0.5 * torch.randn(256) > 0.3).float()
+    model = nn.Sequential(nn.Linear(6, 8), nn.Tanh(), nn.Linear(8, 1))
+    first = copy.deepcopy(model)
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+        for i in range(0, 256, 64):
+            loss = F.binary_cross_entropy_with_logits(model(X[i:i + 64]).squeeze(1), y[i:i + 64],
+                                                      pos_weight=torch.tensor(2.0))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    doctor.report()
+    call = doctor.session.engine.signals.loss_calls[0]
+    expected = roc_auc_score(y[:64].numpy(), first(X[:64]).squeeze(1).detach().numpy())
+    assert call.binary_auc == pytest.approx(expected, abs=1e-6)
+
+
+def _seq2seq_findings(decoder_in_optimizer: bool, perceptual: bool = False) -> dict:
+    """A GRU encoder and a decoder fed its state (teacher forcing), one optimizer per network as in the
+    PyTorch seq2seq tutorial; or a fixed feature network judging the decoder's output (a perceptual loss)."""
+    torch.manual_seed(0)
+    src, tgt = torch.randint(0, 12, (256, 6)), torch.randint(0, 12, (256, 5))
+
+    class Encoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb, self.gru = nn.Embedding(12, 16), nn.GRU(16, 16, batch_first=True)
+
+        def forward(self, x):
+            return self.gru(self.emb(x))[1]
+
+    class Decoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.emb, self.gru, self.out = nn.Embedding(12, 16), nn.GRU(16, 16, batch_first=True), nn.Linear(16, 12)
+
+        def forward(self, x, h):
+            y, h = self.gru(self.emb(x), h)
+            return self.out(y[:, -1]), h
+
+    encoder, decoder, judge = Encoder(), Decoder(), nn.Linear(12, 4)
+    enc_opt = torch.optim.Adam(encoder.parameters(), lr=1e-2)
+    dec_opt = torch.optim.Adam((decoder if decoder_in_optimizer else encoder).parameters(), lr=1e-2)
+    with nndoctor.watch(encoder, enc_opt, live=False, preflight=False) as doctor:
+        for epoch in range(3):
+            for i in range(0, 256, 32):
+                enc_opt.zero_grad()
+                dec_opt.zero_grad()
+                h, dec_in, loss = encoder(src[i:i + 32]), torch.zeros(32, 1, dtype=torch.long), 0.0
+                for t in range(5):
+                    logits, h = decoder(dec_in, h)
+                    loss = loss + (F.mse_loss(judge(logits), judge(F.one_hot(tgt[i:i + 32, t], 12).float()))
+                                   if perceptual else F.cross_entropy(logits, tgt[i:i + 32, t]))
+                    dec_in = tgt[i:i + 32, t:t + 1]
+                loss.backward()
+                enc_opt.step()
+                dec_opt.step()
+    return {f.code: f for f in doctor.report().findings}
+
+
+def test_a_decoder_left_out_of_every_optimizer_is_m302():
+    found = _seq2seq_findings(decoder_in_optimizer=False)
+    assert "M302" in found and found["M302"].evidence["model"] == "Decoder", sorted(found)
+    assert "M302" not in _seq2seq_findings(decoder_in_optimizer=True)
+    # A fixed network scoring the decoder's output against its own view of the targets, left with
+    # requires_grad on and in no optimizer: it judges, it is not trained.
+    assert "M302" not in _seq2seq_findings(decoder_in_optimizer=True, perceptual=True)
+
+
 class _TinyVAE(nn.Module):
     def __init__(self):
         super().__init__()
@@ -1150,6 +1258,36 @@ def test_a_classifier_ignoring_one_of_its_own_classes_is_d113():
     assert "D113" in found, sorted(found)
     assert found["D113"].evidence["ignore_index"] == 0 and 0.2 < found["D113"].evidence["ignored_share"] < 0.6
     assert "D113" not in _ignore_index_findings(-100)
+
+
+def test_padding_under_a_non_default_ignore_index_is_no_class_out_of_range():
+    """Tags padded with -1 (or 255, as segmentation masks are) and the loss told so with ignore_index: the
+    scored classes are in range; a real label outside them still is D113."""
+    def tagger_findings(pad: int, label_shift: int = 0) -> dict:
+        torch.manual_seed(0)
+        lengths = torch.randint(3, 12, (256,))
+        tokens = torch.randint(1, 30, (256, 12))
+        tags = torch.where(torch.arange(12) < lengths[:, None], tokens % 5 + label_shift, torch.tensor(pad))
+        model = nn.Sequential(nn.Embedding(30, 16), nn.Linear(16, 5))
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+        with nndoctor.watch(model, opt, live=False, preflight=False) as doctor:
+            for epoch in range(4):
+                for i in range(0, 256, 32):
+                    try:
+                        loss = F.cross_entropy(model(tokens[i:i + 32]).reshape(-1, 5), tags[i:i + 32].reshape(-1),
+                                               ignore_index=pad)
+                    except (IndexError, RuntimeError):
+                        return {f.code: f for f in doctor.report().findings}
+                    opt.zero_grad()
+                    loss.backward()
+                    opt.step()
+        return {f.code: f for f in doctor.report().findings}
+
+    for pad in (-1, 255):
+        found = tagger_findings(pad)
+        assert "D113" not in found, (pad, found["D113"].message)
+    shifted = tagger_findings(-1, label_shift=1)  # tags 1-5 for 5 outputs: the loss fails on class 5
+    assert "D113" in shifted and shifted["D113"].evidence["target_max"] == 5, sorted(shifted)
 
 
 def _residual_mlp_findings(skips: int) -> dict:

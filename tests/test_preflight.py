@@ -2,6 +2,7 @@
 them, ``nndoctor.check``, and non-interference with the user's training under ``nndoctor run``."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import subprocess
@@ -19,6 +20,7 @@ from nndoctor.config import Config
 from nndoctor.engine import Engine
 from nndoctor.preflight import LossSpec, make_setup, run_preflight
 from nndoctor.preflight.common import isolated
+from nndoctor.probes.measure import first_tensor
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -225,6 +227,51 @@ def test_batch_mixing_found_and_located():
     r = engine.signals.experiments["batch_mixing"]
     assert "M304" in codes(engine) and r["first_mixing_layer"] == "rnn" and r["mixed_before_layer"] is False
     assert "batch_first" in engine.findings["M304"].message
+
+
+@dataclasses.dataclass
+class RegressionOutput:
+    loss: torch.Tensor | None
+    predictions: torch.Tensor
+
+
+class LossInsideForward(nn.Module):
+    """An HF-style model of the script's own: forward(features, labels) returns the loss (None without labels)
+    and the predictions, in a dataclass (the wild-19 Trainer script) or a tuple."""
+
+    def __init__(self, output: str):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(10, 16), nn.ReLU(), nn.Linear(16, 1))
+        self.output = output
+
+    def forward(self, features, labels=None):
+        predictions = self.net(features).squeeze(-1)
+        loss = None if labels is None else F.mse_loss(predictions, labels)
+        return RegressionOutput(loss, predictions) if self.output == "dataclass" else (loss, predictions)
+
+
+def test_first_tensor_finds_predictions_before_a_loss():
+    x = torch.randn(4, 3)
+    assert first_tensor(RegressionOutput(None, x)) is x  # (None skipped: it was an internal error)
+    assert first_tensor(RegressionOutput(x.sum(), x)) is x
+    assert first_tensor((x.sum(), x)) is x and first_tensor({"loss": x.sum(), "preds": x}) is x
+    assert first_tensor((x.sum(),)).dim() == 0  # a scalar where there is nothing else
+
+
+@pytest.mark.parametrize("output", ["dataclass", "tuple"])
+def test_a_loss_computed_inside_forward_is_not_batch_mixing(output):
+    # The batch-mixing check perturbs one sample and compares the outputs: the loss mixes every sample.
+    x, _ = blobs()
+    engine = Engine(Config())
+    model = LossInsideForward(output)
+    setup = make_setup(model, (x, x[:, 0] * 2), target=None,
+                       loss=LossSpec("mse_loss", lambda o, t: F.mse_loss(first_tensor(o), t)),
+                       optimizer=torch.optim.Adam(model.parameters()))
+    run_preflight(setup, engine, only={"batch_mixing"})
+    engine.evaluate("end")
+    assert engine.signals.experiments["batch_mixing"].get("output_mixing_fraction") == 0.0, \
+        engine.signals.experiments["batch_mixing"]
+    assert "M304" not in codes(engine) and not engine.errors
 
 
 class Tagger(nn.Module):
@@ -835,3 +882,43 @@ def test_a_module_with_parameters_that_turns_a_batch_into_one_number_is_a_loss_n
     sig = doctor.session.engine.signals
     assert "CenterLoss" not in sig.models and "Critic" in sig.models, sig.models
     assert {b.model for b in sig.batches} == {"Encoder", "Critic"}
+
+
+def test_a_module_that_weighs_the_task_losses_is_not_a_model():
+    """Uncertainty weighting (Kendall et al. 2018): a module with learned log-variances called on the task
+    losses. It was taken for the model (the pre-flight then skipped: "the model's input is not a batched
+    tensor"); the network that gets the batches is the model."""
+    import nndoctor
+
+    class TwoHeads(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body, self.cls, self.reg = nn.Linear(8, 16), nn.Linear(16, 2), nn.Linear(16, 1)
+
+        def forward(self, x):
+            h = torch.relu(self.body(x))
+            return self.cls(h), self.reg(h).squeeze(1)
+
+    class UncertaintyWeighting(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.log_vars = nn.Parameter(torch.zeros(2))
+
+        def forward(self, cls_loss, reg_loss):
+            s1, s2 = self.log_vars
+            return torch.exp(-s1) * cls_loss + s1 + 0.5 * torch.exp(-s2) * reg_loss + 0.5 * s2
+
+    torch.manual_seed(0)
+    x, y, v = torch.randn(64, 8), torch.randint(0, 2, (64,)), torch.randn(64)
+    weigh = UncertaintyWeighting()
+    model = TwoHeads()
+    opt = torch.optim.Adam([*model.parameters(), *weigh.parameters()], lr=0.01)
+    with nndoctor.watch(optimizer=opt, live=False, preflight=False) as doctor:  # (the model found by its calls)
+        for _ in range(5):
+            logits, value = model(x)
+            loss = weigh(F.cross_entropy(logits, y), F.mse_loss(value, v))
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    sig = doctor.session.engine.signals
+    assert sig.models == ["TwoHeads"], sig.models

@@ -518,7 +518,15 @@ def test_l209_relu_on_logits():
         c.input = stats((32, 10), mn=0.0, mx=3.0, mean=0.5, std=0.6)
     sig.output_activation = ("fc.relu", "ReLU")
     assert judge("L209", sig)
+    # No activation module (F.relu in forward, on a masked slice of the output as in a GCN): the smallest
+    # logit is exactly 0 in every call, which a linear layer's logits never are.
     sig.output_activation = None
+    for c in sig.loss_calls:
+        c.input_is_model_output = False
+    hits = judge("L209", sig)
+    assert hits and hits[0].evidence["activation"] == "relu (functional)"
+    for c in sig.loss_calls[3:]:
+        c.input = stats((32, 10), mn=-0.2, mx=3.0, mean=0.5, std=0.6)  # raw logits, some calls >= 0 by chance
     assert not judge("L209", sig)
 
 
@@ -755,6 +763,21 @@ def test_d104_binary_losses_score_against_the_positive_rate():
     assert judge("D104", _d104_value_signals("binary_cross_entropy_with_logits", [0.62, 0.61], target_mean=0.3))
     assert judge("D104", _d104_value_signals("binary_cross_entropy_with_logits", [0.3, 0.04], target_mean=0.3,
                                              columns=5))
+
+
+def test_d104_binary_training_batches_ranked_by_the_outputs_refute_it():
+    # Churn labels drawn from a sigmoid of a true score, BCE with pos_weight 2.4 and no validation loss
+    # (the script reports a scikit-learn AUC): the weight moves the threshold, so accuracy stays near the
+    # majority share, but the first epoch's fresh batches are ranked with an AUC of 0.79. Shuffled labels
+    # rank at 0.5 give or take a batch's noise.
+    def churn(aucs):
+        sig = _d104_value_signals("binary_cross_entropy_with_logits", [], target_mean=0.29)
+        for call, auc in zip(sig.loss_calls[-2:], aucs):
+            call.binary_accuracy, call.binary_majority, call.binary_auc = 0.72, 0.71, auc
+        return sig
+
+    assert not judge("D104", churn([0.78, 0.80]))
+    assert judge("D104", churn([0.52, 0.61]))
 
 
 def test_d104_validation_baseline_is_scored_on_the_validation_labels():

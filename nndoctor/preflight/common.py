@@ -19,6 +19,7 @@ from torch import nn
 
 from nndoctor.i18n import tr
 from nndoctor.probes.measure import first_tensor, unregistered_modules
+from nndoctor.signals import CLASS_INDEX_LOSSES
 
 # Sizes of the experiments at default settings (not judgments: those live in nndoctor/thresholds.py).
 MAX_BATCH = 64  # samples kept from the captured batch
@@ -399,7 +400,7 @@ def infer_loss(out: Any, target: torch.Tensor | None) -> LossSpec | None:
 def chance_level(loss: LossSpec, out: torch.Tensor, target: torch.Tensor) -> tuple[float | None, int, str]:
     """(expected loss at initialization, classes, what it is) for the common losses, mean reduction."""
     name = loss.name
-    if name in ("cross_entropy", "nll_loss") and out.dim() >= 2 and out.shape[1] > 1:
+    if name in CLASS_INDEX_LOSSES and out.dim() >= 2 and out.shape[1] > 1:
         c = int(out.shape[1])
         return math.log(c), c, f"ln({c}) for {c} classes"
     if name in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):

@@ -20,6 +20,7 @@ from nndoctor.preflight.common import (DROPOUT, OVERFIT_SAMPLES, RESOLVABLE_DECA
                                        is_class_target, isolated, loss_floor, now, optimizer_step, rebuild_optimizer,
                                        requires_closure, resample_positions, rounded, same_randomness, take, take_args,
                                        to_dtype, train, trainable, user_lr)
+from nndoctor.signals import CLASS_INDEX_LOSSES
 
 TAIL_STEPS = 5  # the overfit copy's end value: the median of its last training losses (or the final one)
 
@@ -284,6 +285,8 @@ def batch_mixing(setup: Setup, samples: int = 4) -> dict:
                         sl.copy_(resample_positions(sl.unsqueeze(bd), bd, gen, pool=pool).squeeze(bd))
                 with same_randomness(0):
                     out = first_tensor(twin(xj, *args[1:]))
+                if out is None:
+                    raise Skip(tr("the model's output holds no tensor"))
                 runs.append(({k: v[0] for k, v in seen.items()}, list(order), out.detach().clone()))
     finally:
         for h in handles:
@@ -647,7 +650,7 @@ def _constant_baseline(setup: Setup, tgt_a: torch.Tensor, tgt_b: torch.Tensor, s
     """The held-out loss of the best input-free predictor learned on the training half (the
     class frequencies, or the mean target): what a model gets without any signal from inputs."""
     name = setup.loss.name
-    if name in ("cross_entropy", "nll_loss") and is_class_target(tgt_a) and tgt_a.dim() == 1 and tgt_b.dim() == 1:
+    if name in CLASS_INDEX_LOSSES and is_class_target(tgt_a) and tgt_a.dim() == 1 and tgt_b.dim() == 1:
         c = int(max(int(tgt_a.max()), int(tgt_b.max()))) + 1
         counts = torch.bincount(tgt_a[tgt_a >= 0], minlength=c).double() + 0.5
         logp = (counts / counts.sum()).log()

@@ -6,6 +6,8 @@ device, so a GPU is synchronised once per sampled step, never once per tensor.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from typing import Any, Callable
 
 import torch
@@ -114,17 +116,29 @@ def keyword_only(module: torch.nn.Module, kwargs: dict | None) -> list[str]:
 
 
 def first_tensor(value: Any) -> torch.Tensor | None:
-    """The first tensor in a model's argument or output (tensor, tuple/list, dict, HF ModelOutput)."""
+    """The first tensor in a model's argument or output (tensor, tuple/list, dict, HF ModelOutput, a
+    dataclass of the script's own: its fields in order, None ones skipped, ``logits`` first). A tensor
+    with a batch dimension before a scalar: a model that returns ``(loss, predictions)`` or computes its
+    loss inside forward has its predictions found, not the loss that mixes every sample."""
     if isinstance(value, torch.Tensor):
         return value
+    found = _first_tensor(value, batched=True)
+    return found if found is not None else _first_tensor(value, batched=False)
+
+
+def _first_tensor(value: Any, batched: bool) -> torch.Tensor | None:
+    if isinstance(value, torch.Tensor):
+        return value if value.dim() or not batched else None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = {f.name: getattr(value, f.name, None) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         for key in ("logits", "input_ids", "pixel_values", "x", "inputs", "input"):
-            if isinstance(value.get(key), torch.Tensor):
+            if isinstance(value.get(key), torch.Tensor) and (value[key].dim() or not batched):
                 return value[key]
         value = list(value.values())
     if isinstance(value, (list, tuple)):
         for item in value:
-            found = first_tensor(item)
+            found = _first_tensor(item, batched)
             if found is not None:
                 return found
     return None

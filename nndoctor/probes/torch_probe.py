@@ -33,8 +33,9 @@ from nndoctor.probes.data_capture import DataCapture
 from nndoctor.probes.measure import (Readback, feature_axes, first_tensor, positional_args, tensor_stats,
                                      unregistered_modules, unregistered_tensors)
 from nndoctor.rng import preserved_random_state
-from nndoctor.signals import (BINARY_LOSSES, MANUAL_UPDATES, REGRESSION_LOSSES, BatchSignal, ClipCall, LayerStats,
-                              LoaderInfo, LossCall, OptimizerInfo, ParamInfo, PlateauReport, Signals, StepStats)
+from nndoctor.signals import (BINARY_LOSSES, CLASS_INDEX_LOSSES, MANUAL_UPDATES, REGRESSION_LOSSES, BatchSignal, ClipCall,
+                              LayerStats, LoaderInfo, LossCall, OptimizerInfo, ParamInfo, PlateauReport, Signals,
+                              StepStats)
 
 if TYPE_CHECKING:
     from nndoctor.engine import Engine
@@ -51,6 +52,7 @@ ACTIVATIONS = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Tan
 LINEAR_LIKE = (nn.Linear, nn.modules.conv._ConvNd, nn.Bilinear)
 LINEAR_PASS_THROUGH = (nn.modules.dropout._DropoutNd, nn.Identity)  # between two linear layers: still linear
 _INF = math.inf
+_INT_MAX = 2 ** 62  # (a class index no data set has: where every target is the ignore_index)
 # Inside torch.func transforms (vmap, grad, jacrev) tensors are wrappers that must not escape the call:
 # the probe keeps none of them and counts no model call there (a meta-learning inner loop).
 _in_transform = getattr(torch._C, "_are_functorch_transforms_active", lambda: False)
@@ -178,6 +180,7 @@ class TorchProbe:
         self._step_root_kwargs: dict | None = None
         self._weights_before_step: dict[str, torch.Tensor] = {}  # a sampled step's weights before its update
         self._last_root_output: weakref.ref | None = None
+        self._last_root_name: str | None = None  # (the model that returned it)
         # The other tensors a sampled root call returned ((logits, labels) of a MoCo-style model): a
         # loss target among them comes from the model, not from the data.
         self._last_root_others: tuple[weakref.ref, ...] = ()
@@ -510,7 +513,9 @@ class TorchProbe:
         if self._depth == 0 and module not in self._roots and not isinstance(module, nn.modules.loss._Loss) \
                 and not _is_compiled(module) and next(module.parameters(), None) is not None \
                 and module not in self._loss_modules:
-            if self._fed_model_output(args):  # downstream of a model: a loss with parameters, or a second model
+            if self._combines_losses(args):
+                self._loss_modules.add(module)  # (uncertainty weighting of task losses: its parameters weigh them)
+            elif self._fed_model_output(args):  # downstream of a model: a loss with parameters, or a second model
                 if self._deferred_root is None:
                     self._deferred_root = module  # (decided when its output is known)
             else:
@@ -548,9 +553,11 @@ class TorchProbe:
                 self._loss_modules.add(module)
             else:
                 self._adopt_root(module, args)
+                self.sig.downstream_models.append(self.name_of(module))
         if self._depth == 0 and module in self._roots:
             out = first_tensor(output)
             self._last_root_output = weakref.ref(out) if out is not None else None
+            self._last_root_name = self.name_of(module)
             if not isinstance(output, torch.Tensor):
                 values = output.values() if isinstance(output, dict) else output if isinstance(output, (list, tuple)) else ()
                 self._last_root_others = tuple(weakref.ref(v) for v in values
@@ -605,6 +612,16 @@ class TorchProbe:
         """A model found by its first sampled call (not handed to watch): registered, and this call counted."""
         self._register_root(module)
         self._root_called(module, args, self._roots._entries[id(module)], _call_kwargs(module))
+
+    def _combines_losses(self, args: tuple) -> bool:
+        """Its tensor arguments are single numbers (loss values, learned task weights applied to them), or
+        this step's loss values themselves: a module that weighs losses, not a model of samples."""
+        tensors = [a for a in (args[0] if len(args) == 1 and isinstance(args[0], (list, tuple)) else args)
+                   if isinstance(a, torch.Tensor)]
+        if not tensors:
+            return False
+        losses = [out for _, out in self._step_terms]
+        return all(t.dim() == 0 or any(t is out for out in losses) for t in tensors)
 
     def _fed_model_output(self, args: tuple) -> bool:
         """One of ``args`` is what a known model returned last (its output, or a tensor beside it)."""
@@ -833,13 +850,27 @@ class TorchProbe:
         """A class-index loss that raised: record its input and target (read back at the end) for D113."""
         bound = signature.bind_partial(*args, **kwargs).arguments
         inp, target = bound.get("input"), bound.get("target")
-        if name not in ("cross_entropy", "nll_loss") or not isinstance(inp, torch.Tensor) or inp.dim() < 2 \
+        if name not in CLASS_INDEX_LOSSES or not isinstance(inp, torch.Tensor) or inp.dim() < 2 \
                 or not isinstance(target, torch.Tensor) or target.is_floating_point():
             return
-        self.sig.loss_calls.append(LossCall(step=self.sig.steps, fn=name, reduction="failed", value=float("nan"),
-                                            input=tensor_stats(inp, self.rb),
-                                            target=tensor_stats(target, self.rb, integral=True),
-                                            classes=int(inp.shape[1])))
+        call = LossCall(step=self.sig.steps, fn=name, reduction="failed", value=float("nan"),
+                        input=tensor_stats(inp, self.rb), target=tensor_stats(target, self.rb, integral=True),
+                        classes=int(inp.shape[1]))
+        ignore = bound.get("ignore_index", -100)
+        if ignore is not None:
+            self._note_scored_classes(call, target, ignore)
+            self.rb.then(lambda c=call: _booleans(c))
+        self.sig.loss_calls.append(call)
+
+    def _note_scored_classes(self, call: LossCall, target: torch.Tensor, ignore: int) -> None:
+        """The class-index loss's ignore_index, whether its targets hold it, and the range of the others: the
+        classes it scores (-100 by default, -1 or 255 in many scripts, is no class)."""
+        call.ignore_index = ignore
+        self.rb.later(call, "ignore_index_used", (target == ignore).any().float())
+        if target.numel():
+            labels, kept = target.long(), target != ignore
+            self.rb.later(call, "valid_target_min", torch.where(kept, labels, _INT_MAX).min().float())
+            self.rb.later(call, "valid_target_max", torch.where(kept, labels, -_INT_MAX).max().float())
 
     def _note_eval_value_call(self, name: str, bound: dict) -> None:
         """A gradient-free regression loss (validation), once a step: the spread of its predictions and
@@ -873,14 +904,14 @@ class TorchProbe:
         if not torch.is_grad_enabled() or not out.requires_grad:
             # Evaluation losses are not training signals, but validation curves are. (A loss with no
             # graph cannot train anything: outputs computed under no_grad, their loss taken after it.)
+            bound = signature.bind_partial(*args, **kwargs).arguments
+            class_index = name in CLASS_INDEX_LOSSES
             holder: dict = {}
-            self.rb.later(holder, "v", out.detach().reshape(()))
+            self.rb.later(holder, "v", _mean_loss(out.detach().reshape(()), bound, class_index))
             self.rb.then(lambda h=holder, s=self.sig.steps: self.sig.eval_losses.append((s, h["v"])))
-            class_index = name in ("cross_entropy", "nll_loss")
             noted = self.sig.eval_value_calls
             regression = name in REGRESSION_LOSSES and not (noted and noted[-1][0] == self.sig.steps)  # (one a step)
             if self.data._val_x is not None or class_index or regression:
-                bound = signature.bind_partial(*args, **kwargs).arguments
                 if regression:
                     self._note_eval_value_call(name, bound)
                 if self.data._val_x is not None:
@@ -909,17 +940,19 @@ class TorchProbe:
                         has_pos_weight=bound.get("pos_weight") is not None)
         weight = bound.get("weight")
         if isinstance(weight, torch.Tensor) and self.sig.class_weights is None \
-                and name in ("cross_entropy", "nll_loss") and 1 < weight.numel() <= 100_000:
+                and name in CLASS_INDEX_LOSSES and 1 < weight.numel() <= 100_000:
             self.sig.class_weights = weight.detach().float().cpu().tolist()  # once a run: its sync is no matter
         if out.numel() == 1:
             self.rb.later(call, "value", out.detach().reshape(()))
         ref = self._last_root_output
         call.input_is_model_output = ref is not None and ref() is inp
+        if call.input_is_model_output:
+            call.input_model = self._last_root_name
         if isinstance(target, torch.Tensor):
             call.flattened_from = _flattened_from(inp, target)
             call.target_from_model = any(other() is target for other in self._last_root_others)
         data = inp.detach().float()
-        if name in ("cross_entropy", "nll_loss") and data.dim() >= 2:
+        if name in CLASS_INDEX_LOSSES and data.dim() >= 2:
             call.classes = int(data.shape[1])
             rows = (data.sum(dim=1) - 1).abs().max()
             self.rb.later(call, "probs_like", ((data >= 0).all() & (rows < 1e-3)).float())
@@ -927,8 +960,7 @@ class TorchProbe:
                 self.rb.later(call, "row_logsumexp_absmax", data.logsumexp(dim=1).abs().max())
             ignore = bound.get("ignore_index", -100)
             if isinstance(target, torch.Tensor) and not target.is_floating_point() and ignore is not None:
-                call.ignore_index = ignore
-                self.rb.later(call, "ignore_index_used", (target == ignore).any().float())
+                self._note_scored_classes(call, target, ignore)
                 if 0 <= ignore < call.classes and target.numel():  # a class of the model's own outputs, ignored
                     self.rb.later(call, "ignored_share", (target == ignore).float().mean())
                 if target.dim() == data.dim() - 1 and target.numel():
@@ -954,6 +986,8 @@ class TorchProbe:
                 nan = torch.full((), float("nan"))
                 self.rb.later(call, "binary_accuracy", torch.where(binary, hits.float().mean(), nan))
                 self.rb.later(call, "binary_majority", torch.where(binary, torch.maximum(share, 1 - share).mean(), nan))
+                if data.numel() == data.shape[0]:  # one output per sample
+                    self.rb.later(call, "binary_auc", torch.where(binary, _auc(data.flatten(), t.flatten() > 0.5), nan))
             if name == "binary_cross_entropy_with_logits":
                 self.rb.later(call, "probs_like", ((data >= 0) & (data <= 1)).all().float())
         self.rb.then(lambda c=call: _booleans(c))
@@ -1544,15 +1578,16 @@ class TorchProbe:
             return
         self._in_step += 1
         self._new_optimizer = False
-        if (len(args) > 1 and args[1] is not None) or kwargs.get("closure") is not None:
+        closure = (len(args) > 1 and args[1] is not None) or kwargs.get("closure") is not None
+        if closure:
             self._closure_steps = True
         if self.sampling or self._pending_checks or self.on_first_step is not None:
             try:
-                self._step_pre(opt)
+                self._step_pre(opt, closure)
             except Exception as exc:
                 self.engine.internal_error("probe:optimizer", exc)
 
-    def _step_pre(self, opt: Any) -> None:
+    def _step_pre(self, opt: Any, closure: bool = False) -> None:
         if self.on_first_step is not None:
             if self._step_root_call is None:
                 # No forward yet: the forward runs inside step(closure) (LBFGS, Lightning). The
@@ -1562,7 +1597,10 @@ class TorchProbe:
                 self._run_first_step_hook(opt)
         info, state = self._optimizer_entry(opt)
         if state["last"]:
-            self._check_stale_gradients(opt, info, state)
+            if closure:  # its backward runs inside step(): the gradients are judged after it
+                state["check_after_step"] = True
+            else:
+                self._check_stale_gradients(opt, info, state)
         if self.sampling:
             self._grad_stats(opt, info, state)
 
@@ -1597,6 +1635,8 @@ class TorchProbe:
             self._in_step -= 1
         if self.sampling:
             info.groups = _group_settings(opt)  # hyper-parameters per group (lr...); refreshed at the end
+        if state.pop("check_after_step", False) and state["last"]:
+            self._check_stale_gradients(opt, info, state)
         steps, sampler = info.steps, self.sampler
         if steps < sampler.full_steps or steps % sampler.k == 0:  # (as its first step is)
             self._remember_checked_grads(state)
@@ -1920,6 +1960,34 @@ def _feature_axes(t: torch.Tensor) -> tuple[int, ...] | None:
     return feature_axes(t)
 
 
+def _auc(scores: torch.Tensor, positive: torch.Tensor) -> torch.Tensor:
+    """The area under the ROC curve (Mann-Whitney U from the ranks), on the device; NaN with one class only."""
+    ranks = scores.argsort().argsort().double() + 1
+    pos = positive.double()
+    n_pos, n_neg = pos.sum(), (1 - pos).sum()
+    u = (ranks * pos).sum() - n_pos * (n_pos + 1) / 2
+    return torch.where((n_pos > 0) & (n_neg > 0), u / (n_pos * n_neg).clamp(min=1), torch.full_like(u, math.nan))
+
+
+def _mean_loss(value: torch.Tensor, bound: dict, class_index: bool) -> torch.Tensor:
+    """A loss per scored element: a validation loop's ``reduction="sum"`` (summed over the set, divided by
+    its size afterwards) divided by the elements this call scored, so validation curves are on the scale of
+    the training loss. (On the device: no sync.)"""
+    if bound.get("reduction") != "sum":
+        return value
+    inp, target = bound.get("input"), bound.get("target")
+    if class_index and isinstance(target, torch.Tensor) and not target.is_floating_point():
+        ignore = bound.get("ignore_index", -100)
+        count = (target != ignore).sum() if ignore is not None else target.numel()
+    elif class_index and isinstance(inp, torch.Tensor) and inp.dim() >= 2:
+        count = inp.numel() // max(1, inp.shape[1])  # (class probabilities: one term per sample, not per class)
+    elif isinstance(inp, torch.Tensor):
+        count = inp.numel()
+    else:
+        return value
+    return value / (count.clamp(min=1) if isinstance(count, torch.Tensor) else max(count, 1))
+
+
 def _booleans(call: LossCall) -> None:
     if call.target_majority_class is not None:
         call.target_majority_class = int(call.target_majority_class)
@@ -1928,6 +1996,8 @@ def _booleans(call: LossCall) -> None:
     call.probs_like = bool(call.probs_like)
     call.unit_interval = bool(call.unit_interval)
     call.ignore_index_used = bool(call.ignore_index_used)
+    if call.valid_target_min is not None and call.valid_target_min >= _INT_MAX:  # every target ignored
+        call.valid_target_min = call.valid_target_max = None
 
 
 def _flattened_from(inp: torch.Tensor, target: torch.Tensor) -> tuple[tuple[int, int], tuple[int, int]] | None:

@@ -17,6 +17,7 @@ from torch import nn
 from nndoctor.findings import Finding
 from nndoctor.i18n import Text, tjoin, tr
 from nndoctor.remedies.capture import TrialCapture
+from nndoctor.signals import CLASS_INDEX_LOSSES
 
 DROPOUT = (nn.modules.dropout._DropoutNd, nn.AlphaDropout)
 RELU_LIKE = (nn.ReLU, nn.ReLU6, nn.LeakyReLU, nn.PReLU, nn.RReLU, nn.ELU, nn.SELU, nn.CELU, nn.GELU, nn.SiLU,
@@ -275,7 +276,7 @@ class ClassWeights(Remedy):
 
     def applies(self, finding, capture, experiments):
         name = capture.loss.name
-        if name in ("cross_entropy", "nll_loss"):
+        if name in CLASS_INDEX_LOSSES:
             return not capture.batches[0].target.is_floating_point() and len(self._counts(capture)) >= 2
         if name == "binary_cross_entropy_with_logits":
             return set(self._counts(capture)) == {0, 1}

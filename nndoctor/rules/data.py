@@ -8,7 +8,7 @@ import numpy as np
 
 from nndoctor.i18n import tjoin, tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, rule
-from nndoctor.signals import BINARY_LOSSES, REGRESSION_LOSSES
+from nndoctor.signals import BINARY_LOSSES, CLASS_INDEX_LOSSES, REGRESSION_LOSSES
 
 
 def _train_batches(sig):
@@ -106,7 +106,6 @@ def repeated_batch(ctx: Context):
 # ---------------------------------------------------------------------------------------------
 # Shared helpers for D106-D115.
 
-CLASS_INDEX_LOSSES = ("cross_entropy", "nll_loss")
 
 
 def _median(values):
@@ -220,7 +219,14 @@ def unshuffled_data(ctx: Context):
     loader_note = ""
     unshuffled = [info for info in sig.loaders if info.shuffle is False]
     custom = [info for info in sig.loaders if info.custom_batches]
-    if custom:  # (first: the unshuffled loader beside it is the validation one)
+    # Training batches that are slices of one larger tensor (X[i:i+b]) come from no DataLoader: an unshuffled
+    # loader beside them is the validation one.
+    batches = _train_batches(sig)
+    sliced = [b.view_of_rows for b in batches if b.view_of_rows]
+    if len(sliced) * 2 > len(batches) > 0:
+        loader_note = tr("; the batches are sliced in a fixed order from one tensor of {rows} rows (X[i:i + b])",
+                         rows=max(sliced))
+    elif custom:  # (before an unshuffled loader: that one is the validation one)
         loader_note = tr("; the DataLoader's batches come from {sampler}: check how it orders them",
                          sampler=custom[0].sampler)
     elif unshuffled:
@@ -731,6 +737,16 @@ def _real_class_ignored(ctx: Context, calls: list) -> Hit | None:
                          "calls": len(ignored), "measured_calls": len(measured)})
 
 
+def _scored_class_range(c) -> tuple[float | None, float | None]:
+    """The smallest and largest class index the loss scores: its ignore_index (-100 by default, -1 or 255 in
+    many scripts) left out where the probe measured that; (None, None) where every target is ignored."""
+    if c.valid_target_min is not None:
+        return c.valid_target_min, c.valid_target_max
+    if c.ignore_index_used:
+        return None, None  # (all ignored, or measured before the range was)
+    return c.target.min, c.target.max
+
+
 @rule("D113", stage=LIVE)
 def invalid_targets(ctx: Context):
     """Targets the loss cannot use as given: binary targets outside [0, 1], class-probability targets whose
@@ -740,19 +756,19 @@ def invalid_targets(ctx: Context):
     padded = _padding_scored(ctx, calls) or _real_class_ignored(ctx, calls)
     if padded is not None:
         return padded
-    # Class indices outside [0, C) for C outputs (the loss raises on them; -100 is the default ignore_index).
-    outside = [c for c in calls if c.fn in CLASS_INDEX_LOSSES and c.classes and not c.target.is_floating
-               and (c.target.max >= c.classes or (c.target.min < 0 and c.target.min != -100))]
+    # Class indices outside [0, C) for C outputs (the loss raises on them), the loss's ignore_index aside.
+    outside = [(c, lo, hi) for c in calls if c.fn in CLASS_INDEX_LOSSES and c.classes and not c.target.is_floating
+               for lo, hi in [_scored_class_range(c)] if lo is not None and (hi >= c.classes or lo < 0)]
     if outside:
-        c = outside[0]
+        c, lo, hi = outside[0]
         return Hit(tr("{fn} got class indices in [{target_min}, {target_max}] for {classes} outputs "
                       "(valid: 0 to {classes2}): labels numbered from 1, or more classes than the "
                       "output layer has",
-                      fn=c.fn, target_min=fmt(c.target.min), target_max=fmt(c.target.max), classes=c.classes,
+                      fn=c.fn, target_min=fmt(lo), target_max=fmt(hi), classes=c.classes,
                       classes2=c.classes - 1),
                    where=f"{c.fn} target", step=c.step,
-                   evidence={"target_min": c.target.min, "target_max": c.target.max, "classes": c.classes,
-                             "calls": len(outside)})
+                   evidence={"target_min": lo, "target_max": hi, "classes": c.classes,
+                             "ignore_index": c.ignore_index, "calls": len(outside)})
     # Whole-number labels outside {0, 1}; continuous targets outside [0, 1] are L210's (wrong loss).
     bad = [c for c in calls if c.fn in BINARY_LOSSES and c.target.integral
            and (c.target.min < -1e-6 or c.target.max > 1 + 1e-6)]

@@ -13,7 +13,7 @@ import statistics
 
 from nndoctor.i18n import tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, names_list, rule
-from nndoctor.signals import BINARY_LOSSES, REGRESSION_LOSSES
+from nndoctor.signals import BINARY_LOSSES, CLASS_INDEX_LOSSES, REGRESSION_LOSSES
 
 
 ACTIVATIONS = {"ReLU", "ReLU6", "LeakyReLU", "ELU", "GELU", "SiLU", "Tanh", "Sigmoid", "Softplus", "Mish", "Hardtanh",
@@ -355,7 +355,7 @@ def run_learns_labels(sig, window: int, share: float, val_share: float) -> dict 
     calls = [c for c in sig.loss_calls if c.reduction == "mean" and c.target is not None]
     classes = {k: v for k, v in sig.class_counts.items() if v > 0}
     baseline, loss_share = None, share
-    if classes and any(c.fn in ("cross_entropy", "nll_loss") for c in calls):
+    if classes and any(c.fn in CLASS_INDEX_LOSSES for c in calls):
         total = sum(classes.values())
         baseline = -sum(v / total * math.log(v / total) for v in classes.values())
         val_y = sig.val_samples.y
@@ -379,6 +379,12 @@ def run_learns_labels(sig, window: int, share: float, val_share: float) -> dict 
         accuracy, majority = sum(a for a, _ in recent) / 2, sum(m for _, m in recent) / 2
         if accuracy > majority + share * (1 - majority):
             return {"early_batch_accuracy": accuracy, "majority_share": majority}
+    # One output per sample: its ranking of the batch (a pos_weight moves the threshold accuracy is taken
+    # at, not the ranking), from 0.5 for outputs unrelated to the labels to 1 for a perfect one.
+    aucs = [c.binary_auc for c in calls if c.binary_auc is not None and math.isfinite(c.binary_auc)
+            and 10 <= c.step < window][-2:]
+    if len(aucs) == 2 and sum(aucs) / 2 > 0.5 + share * 0.5:
+        return {"early_batch_auc": sum(aucs) / 2}
     return None
 
 

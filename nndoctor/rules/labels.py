@@ -14,6 +14,7 @@ import math
 
 from nndoctor.i18n import tjoin, tr
 from nndoctor.rules.base import Context, Hit, rule
+from nndoctor.signals import CLASS_INDEX_LOSSES
 
 SHOWN = 10  # suspicious samples listed in the evidence
 
@@ -103,7 +104,7 @@ def _network_refutes(sig, th, est) -> dict | None:
     what the network reads from the inputs, and its misses inflate r). The latest sampled batches that
     hold network_min_samples targets: first those of the first epoch (not yet trained on: the forward
     precedes the step), else those of the run. None when the run does not refute the estimate."""
-    from nndoctor.rules.data import CLASS_INDEX_LOSSES, _training_data_size
+    from nndoctor.rules.data import _training_data_size
 
     rows = {}
     for b in sig.batches:

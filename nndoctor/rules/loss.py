@@ -6,15 +6,14 @@ import statistics
 
 from nndoctor.i18n import tr
 from nndoctor.rules.base import LIVE, Context, Hit, fmt, rule
-from nndoctor.signals import BINARY_LOSSES, REGRESSION_LOSSES
+from nndoctor.signals import BINARY_LOSSES, CLASS_INDEX_LOSSES, REGRESSION_LOSSES
 
-CE_LIKE = ("cross_entropy", "nll_loss")
 ELEMENTWISE = REGRESSION_LOSSES + ("soft_margin_loss", "poisson_nll_loss", "kl_div", "gaussian_nll_loss") + BINARY_LOSSES
 
 
 def _chance_level(call) -> tuple[float, str] | None:
     """The loss a model predicting uniformly at random gets, per the loss's reduction."""
-    if call.fn in CE_LIKE and call.classes and call.classes > 1:
+    if call.fn in CLASS_INDEX_LOSSES and call.classes and call.classes > 1:
         per_sample, unit = math.log(call.classes), call.input.shape[0]
         label = tr("ln({classes}) = {chance:.3f} for {classes} classes",
                    classes=call.classes, chance=math.log(call.classes))
@@ -35,7 +34,7 @@ def _chance_level(call) -> tuple[float, str] | None:
 def initial_loss_off(ctx: Context):
     """The first loss should sit at the chance level; far above it means a bad init or output scale."""
     sig = ctx.signals
-    calls = [c for c in sig.loss_calls if c.fn in CE_LIKE + BINARY_LOSSES]
+    calls = [c for c in sig.loss_calls if c.fn in CLASS_INDEX_LOSSES + BINARY_LOSSES]
     if not calls or calls[0].step != 0:
         return None
     first = calls[0]
@@ -424,7 +423,7 @@ def _prior_level(sig) -> tuple[float, str] | None:
         p = sum(t.mean * t.numel for t in targets) / max(1, sum(t.numel for t in targets))
         return _entropy((p, 1 - p)), tr("{p:.1%} of the binary targets are 1",
                                         p=p)
-    if fn in CE_LIKE and sig.class_counts:
+    if fn in CLASS_INDEX_LOSSES and sig.class_counts:
         total = sum(sig.class_counts.values())
         probs = [n / total for n in sig.class_counts.values()]
         top = max(probs)
@@ -438,13 +437,17 @@ def wrong_output_activation(ctx: Context):
     """The final activation cannot produce what the loss needs: ReLU/sigmoid/tanh outputs against targets
     outside their range, or a ReLU/sigmoid on the logits of a cross-entropy loss."""
     sig, th = ctx.signals, ctx.th
+    act = sig.output_activation
+    kind = act[1] if act else None
+    logit_losses = ("cross_entropy", "binary_cross_entropy_with_logits")
+    if kind is None:
+        clamped = _functional_relu_logits(sig, th, logit_losses)
+        if clamped is not None:
+            return clamped
     calls = [c for c in sig.loss_calls if c.input_is_model_output and c.target is not None]
     if len(calls) < th["min_calls"] and not (ctx.final and calls):
         return None
-    act = sig.output_activation
-    kind = act[1] if act else None
     where = f"{act[0]} ({kind}) -> " if act else ""
-    logit_losses = ("cross_entropy", "binary_cross_entropy_with_logits")
     # Sigmoid before binary_cross_entropy_with_logits is L208's.
     logit_calls = [c for c in calls if c.fn in logit_losses
                    and not (kind == "Sigmoid" and c.fn == "binary_cross_entropy_with_logits")]
@@ -492,6 +495,25 @@ def wrong_output_activation(ctx: Context):
                          "calls": len(out), "sampled_calls": len(regress)})
 
 
+def _functional_relu_logits(sig, th, logit_losses: tuple[str, ...]) -> Hit | None:
+    """Logits through a functional ReLU (``F.relu`` on the last layer, no module to see): the smallest logit
+    is exactly 0 in every sampled call, where a linear layer's logits reach below 0. Calls on a slice of
+    the output (``out[train_mask]``) count as well: they are the same logits."""
+    calls = [c for c in sig.loss_calls if c.fn in logit_losses and c.input.is_floating and c.input.numel > 1
+             and c.reduction != "failed" and not c.probs_like]
+    if len(calls) < th["min_calls"] or not all(c.input.min == 0.0 for c in calls):
+        return None
+    c = calls[0]
+    return Hit(tr("every logit {fn} gets is >= 0 and the smallest is exactly 0 in all {n} sampled calls (outputs "
+                  "in [0, {input_max}]): the model's output goes through a ReLU (F.relu on the last layer?) "
+                  "before {fn}, which expects raw logits; logits cannot be negative, and a class whose logit "
+                  "hits 0 gets no gradient",
+                  fn=c.fn, n=len(calls), input_max=fmt(max(x.input.max for x in calls))),
+               where=f"{c.fn} input", step=c.step,
+               evidence={"activation": "relu (functional)", "loss": c.fn, "calls": len(calls),
+                         "output_min": 0.0, "output_max": max(x.input.max for x in calls)})
+
+
 @rule("L210", stage=LIVE)
 def wrong_loss_for_task(ctx: Context):
     """The loss does not fit the targets: a regression loss on class indices or one-hot rows,
@@ -500,7 +522,7 @@ def wrong_loss_for_task(ctx: Context):
     Known false positive: a real count regressed with one output (0..k items, k <= max_classes).
     """
     sig, th = ctx.signals, ctx.th
-    single = [c for c in sig.loss_calls if c.fn in ("cross_entropy", "nll_loss") and c.classes == 1]
+    single = [c for c in sig.loss_calls if c.fn in CLASS_INDEX_LOSSES and c.classes == 1]
     if len(single) >= th["min_calls"]:
         return Hit(tr("{fn} gets one output per sample ({shape}): a softmax over one class is always 1, so the "
                       "loss is {value} whatever the model outputs and no gradient reaches it. Two classes need "

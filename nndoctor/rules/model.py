@@ -30,6 +30,10 @@ def frozen_parameters(ctx: Context):
     for p in sig.params.values():
         by_model[p.name.split(".")[0] if "." in p.name and p.name.split(".")[0] in sig.models else ""].append(p)
     hits = [hit for opt in sig.optimizers if (hit := _optimizer_of_another_model(sig, opt, ctx.th))]
+    if not hits:
+        untrained = _downstream_model_untrained(sig, ctx.th)
+        if untrained is not None:
+            hits.append(untrained)
     hidden = sig.unregistered_layers
     if hidden:
         hits.append(Hit(tr("{n} layer(s) run in the forward pass with gradients but are not registered "
@@ -104,6 +108,36 @@ def _optimizer_of_another_model(sig, opt, th) -> Hit | None:
                where=names_list(models), step=foreign[0].step, severity="error",
                evidence={"models_not_in_optimizer": models, "foreign_steps": len(foreign),
                          "checked_steps": len(checked), "optimizer_params": opt.n_params})
+
+
+def _downstream_model_untrained(sig, th) -> Hit | None:
+    """A model fed another model's output (a decoder on an encoder's state), whose output the loss scores
+    against the data's targets, gets gradients on the sampled steps, yet no optimizer holds its
+    parameters while the other model's optimizer steps: it stays at its initialization (an optimizer built
+    on encoder.parameters() twice). A network that only judges the output (a perceptual loss's feature
+    extractor, its target another of its outputs) is not scored against data: left alone."""
+    scored = {c.input_model for c in sig.loss_calls if c.input_model and not c.target_from_model
+              and c.target is not None}
+    perceptual = {c.input_model for c in sig.loss_calls if c.input_model and c.target_from_model}
+    for model in sig.downstream_models:
+        if model not in scored or model in perceptual:
+            continue
+        steps = {s.step for s in sig.step_stats if s.step < sig.steps and model in s.foreign_models}
+        checked = {s.step for s in sig.step_stats if s.step < sig.steps}
+        if len(steps) < th["min_foreign_steps"] or 2 * len(steps) < len(checked):
+            continue
+        names = [p for p in sig.params.values() if p.name.split(".")[0] == model and p.requires_grad]
+        values = sum(p.numel for p in names)
+        return Hit(tr("{model} is fed the output of another model and its output is what the loss scores, and it "
+                      "gets gradients in {n_steps} of {n_checked} sampled steps, but no optimizer holds its "
+                      "{n_params} parameter tensors ({values} values): it stays at its initialization while the "
+                      "rest is trained (an optimizer built on the wrong model's parameters, e.g. "
+                      "decoder_optimizer = SGD(encoder.parameters()))",
+                      model=model, n_steps=len(steps), n_checked=len(checked), n_params=len(names), values=values),
+                   where=model, step=min(steps), severity="error", explains=UNTRAINED_IN_COPIES,
+                   evidence={"model": model, "foreign_steps": len(steps), "checked_steps": len(checked),
+                             "parameters": len(names), "values": values})
+    return None
 
 
 @rule("M303")

@@ -18,7 +18,7 @@ from typing import Any
 
 from nndoctor.i18n import tjoin, tr
 from nndoctor.rules.base import END, LIVE, Context, Hit, fmt, names_list, rule
-from nndoctor.signals import BINARY_LOSSES, MANUAL_UPDATES, Signals, StepStats
+from nndoctor.signals import BINARY_LOSSES, CLASS_INDEX_LOSSES, MANUAL_UPDATES, Signals, StepStats
 
 # ----------------------------------------------------------------------------- shared helpers
 
@@ -429,7 +429,7 @@ def _lr_collapsed(sig: Signals, th: dict, curve: list[tuple[int, float]]) -> Hit
 
 def _ratio_too_low(sig: Signals, th: dict, curve: list[tuple[int, float]]) -> Hit | None:
     ratio_at = _ratios_by_step(sig)
-    if len(ratio_at) < th["min_samples"]:
+    if len(ratio_at) < th["min_samples"] or _warming_up(sig, th):
         return None
     typical = [statistics.median(r.values()) for _, r in ratio_at if r]
     if not typical:
@@ -485,6 +485,16 @@ def _ratio_too_low(sig: Signals, th: dict, curve: list[tuple[int, float]]) -> Hi
                          **({"clip_factor": clip[0], "grad_norm_after_backward": clip[1],
                              "grad_norm_at_step": clip[2]} if clipped else {}),
                          **({"loss_scale": scale[0]} if scaled else {})})
+
+
+def _warming_up(sig: Signals, th: dict) -> bool:
+    """The learning rate is still climbing (a warm-up, OneCycle's first phase): it has risen warmup_rise x
+    since the first sampled step, the latest is the highest yet and above the one halfway (a warm-up stepped
+    per epoch is flat within an epoch; one that has ended is flat over the second half). The small updates
+    so far say nothing of the steps the schedule is heading for."""
+    lrs = [max(s.lrs) for s in sig.step_stats if s.lrs and s.step < sig.steps]
+    return len(lrs) >= 2 and lrs[0] > 0 and lrs[-1] >= th["warmup_rise"] * lrs[0] and lrs[-1] >= max(lrs) \
+        and lrs[-1] > lrs[len(lrs) // 2]
 
 
 def _loss_scale(sig: Signals, min_samples: int) -> tuple[float, str, float, float, int] | None:
@@ -562,17 +572,23 @@ def exploding_gradients(ctx: Context):
         for i in range(len(norms) - half):  # a spike is judged once `half` later samples exist
             around = norms[max(0, i - half):i] + norms[i + 1:i + 1 + half]
             typical = statistics.median(around)
-            if typical > 0 and norms[i] >= th["spike_factor"] * typical and norms[i] > start:
-                step, g, w = series[i]
-                return Hit(tr("the gradient norm jumped to {g} at step {step}, {jump:.0f}x the median "
-                              "{typical} of the neighbouring sampled steps ({over_weight}x the weight norm "
-                              "{w}); a few such steps wreck the weights. Clip the gradient norm "
-                              "(torch.nn.utils.clip_grad_norm_)",
-                              g=fmt(g), step=step, jump=norms[i] / typical, typical=fmt(typical),
-                              over_weight=fmt(g / w) if w else 'inf', w=fmt(w)),
-                           where=_opt_name(sig, opt), step=step,
-                           evidence={"grad_norm": g, "neighbour_median": typical, "weight_norm": w,
-                                     "spike_factor": norms[i] / typical})
+            if not (typical > 0 and norms[i] >= th["spike_factor"] * typical and norms[i] > start):
+                continue
+            moved = _update_jump(sig, opt, [s for s, _, _ in series], i, half)
+            if moved is not None and moved < th["spike_update_factor"]:
+                continue  # (an adaptive optimizer's step absorbed it)
+            step, g, w = series[i]
+            return Hit(tr("the gradient norm jumped to {g} at step {step}, {jump:.0f}x the median "
+                          "{typical} of the neighbouring sampled steps ({over_weight}x the weight norm "
+                          "{w}){moved}; a few such steps wreck the weights. Clip the gradient norm "
+                          "(torch.nn.utils.clip_grad_norm_)",
+                          g=fmt(g), step=step, jump=norms[i] / typical, typical=fmt(typical),
+                          over_weight=fmt(g / w) if w else 'inf', w=fmt(w),
+                          moved=tr(", and its update moved the weights {moved:.0f}x as far as the steps before",
+                                   moved=moved) if moved is not None and math.isfinite(moved) else ""),
+                       where=_opt_name(sig, opt), step=step,
+                       evidence={"grad_norm": g, "neighbour_median": typical, "weight_norm": w,
+                                 "spike_factor": norms[i] / typical, "update_jump": moved})
         burst = _burst(sig, th, opt, series) if ctx.final else None  # judged once, on the whole run
         if burst is not None:
             return burst
@@ -586,6 +602,21 @@ def exploding_gradients(ctx: Context):
                        where=_opt_name(sig, opt), step=series[-k][0],
                        evidence={"grad_norm_start": first, "grad_norm_now": last, "growth": last / first})
     return None
+
+
+def _update_jump(sig: Signals, opt: int, steps: list[int], i: int, before: int) -> float | None:
+    """How many times farther the update of the gradient spike at ``steps[i]`` moved the weights than those of
+    the ``before`` sampled steps before it (the steps after carry the spike on in their momentum). SGD's step
+    follows the gradient (100x); Adam divides it by the gradient's running size (a few times): the hard batch
+    passes. None where the updates were not measured."""
+    wanted = set(steps[max(0, i - before):i + 1])
+    totals = {s.step: math.sqrt(sum(v * v for v in s.update_norm.values() if math.isfinite(v)))
+              for s in sig.step_stats if s.optimizer == opt and s.step in wanted and s.update_norm}
+    spike = totals.pop(steps[i], None)
+    if spike is None or not totals:
+        return None
+    typical = statistics.median(totals.values())
+    return spike / typical if typical > 0 else math.inf
 
 
 def _clip_not_held(sig: Signals, th: dict) -> Hit | None:
@@ -800,7 +831,7 @@ def _chance_level(sig: Signals) -> tuple[float, str] | None:
     if len(fns) != 1:
         return None
     fn = fns.pop()
-    if fn in ("cross_entropy", "nll_loss"):
+    if fn in CLASS_INDEX_LOSSES:
         total = sum(sig.class_counts.values())
         if total and len(sig.class_counts) >= 2:
             h = -sum(n / total * math.log(n / total) for n in sig.class_counts.values() if n)
