@@ -34,6 +34,7 @@ from torch import nn
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import nndoctor  # noqa: E402
+from nndoctor.config import Config  # noqa: E402
 
 
 def digits(device):
@@ -220,7 +221,7 @@ def main() -> None:
     name = "cuda-" + torch.cuda.get_device_name(0).replace(" ", "-") if device.type == "cuda" else "cpu"
     machine = (f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores, torch {torch.__version__}"
                + (f", {torch.cuda.get_device_name(0)}" if device.type == "cuda" else "")
-               + f", {torch.get_num_threads()} torch threads")
+               + f", {torch.get_num_threads()} torch threads, sample_budget {Config().sample_budget:g}")
     lines = [f"# Overhead of nndoctor.watch ({device.type})", "",
              f"Machine: {machine}. Command: `python benchmarks/overhead.py --device {args.device} "
              f"--seconds {args.seconds:g}`. One watch session per mode, run to its steady state (twice its "

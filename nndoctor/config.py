@@ -22,7 +22,7 @@ class Config:
     fail_on: str = "warning"
     lang: str = "en"
     sample_every: int | None = None  # None: adaptive, within sample_budget
-    sample_budget: float = 0.005  # share of run time the sampled steps (full statistics) may take
+    sample_budget: float = 0.01  # share of run time the sampled steps (full statistics) may take
     full_steps: int = 20  # every one of the first steps gets full statistics
     preflight: bool = True
     live: bool = True

@@ -135,7 +135,7 @@ def _same_values(leaf_out: torch.Tensor | None, out: torch.Tensor | None) -> boo
 
 class TorchProbe:
     def __init__(self, engine: "Engine", *, full_steps: int = 20, sample_every: int | None = None,
-                 budget: float = 0.005) -> None:
+                 budget: float = 0.01) -> None:
         self.engine = engine
         self.sig: Signals = engine.signals
         self.rb = Readback()
