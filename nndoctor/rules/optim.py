@@ -588,7 +588,8 @@ def exploding_gradients(ctx: Context):
                                    moved=moved) if moved is not None and math.isfinite(moved) else ""),
                        where=_opt_name(sig, opt), step=step,
                        evidence={"grad_norm": g, "neighbour_median": typical, "weight_norm": w,
-                                 "spike_factor": norms[i] / typical, "update_jump": moved})
+                                 "spike_factor": norms[i] / typical,
+                                 "update_jump": moved if moved is not None and math.isfinite(moved) else None})
         burst = _burst(sig, th, opt, series) if ctx.final else None  # judged once, on the whole run
         if burst is not None:
             return burst
