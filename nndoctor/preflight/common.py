@@ -19,7 +19,7 @@ from torch import nn
 
 from nndoctor.i18n import tr
 from nndoctor.probes.measure import first_tensor, unregistered_modules
-from nndoctor.signals import CLASS_INDEX_LOSSES
+from nndoctor.signals import BINARY_LOSSES, CLASS_INDEX_LOSSES
 
 # Sizes of the experiments at default settings (not judgments: those live in nndoctor/thresholds.py).
 MAX_BATCH = 64  # samples kept from the captured batch
@@ -403,7 +403,7 @@ def chance_level(loss: LossSpec, out: torch.Tensor, target: torch.Tensor) -> tup
     if name in CLASS_INDEX_LOSSES and out.dim() >= 2 and out.shape[1] > 1:
         c = int(out.shape[1])
         return math.log(c), c, f"ln({c}) for {c} classes"
-    if name in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
+    if name in BINARY_LOSSES:
         return math.log(2), 2, "ln 2 per binary output"
     if name in ("mse_loss",) and target.is_floating_point():
         t = target.detach().double()

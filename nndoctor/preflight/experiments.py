@@ -20,7 +20,7 @@ from nndoctor.preflight.common import (DROPOUT, OVERFIT_SAMPLES, RESOLVABLE_DECA
                                        is_class_target, isolated, loss_floor, now, optimizer_step, rebuild_optimizer,
                                        requires_closure, resample_positions, rounded, same_randomness, take, take_args,
                                        to_dtype, train, trainable, user_lr)
-from nndoctor.signals import CLASS_INDEX_LOSSES
+from nndoctor.signals import BINARY_LOSSES, CLASS_INDEX_LOSSES
 
 TAIL_STEPS = 5  # the overfit copy's end value: the median of its last training losses (or the final one)
 
@@ -658,7 +658,7 @@ def _constant_baseline(setup: Setup, tgt_a: torch.Tensor, tgt_b: torch.Tensor, s
         return float(-logp[valid].mean()) if valid.numel() else start_b
     if name == "mse_loss" and tgt_a.is_floating_point():
         return float(((tgt_b.double() - tgt_a.double().mean(0)) ** 2).mean())
-    if name in ("binary_cross_entropy", "binary_cross_entropy_with_logits") and tgt_a.is_floating_point() \
+    if name in BINARY_LOSSES and tgt_a.is_floating_point() \
             and tgt_a.shape[1:] == tgt_b.shape[1:]:
         p = tgt_a.double().mean(0).clamp(1e-3, 1 - 1e-3)
         t = tgt_b.double()

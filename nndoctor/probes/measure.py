@@ -7,7 +7,6 @@ device, so a GPU is synchronised once per sampled step, never once per tensor.
 from __future__ import annotations
 
 import dataclasses
-
 from typing import Any, Callable
 
 import torch
