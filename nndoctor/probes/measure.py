@@ -7,6 +7,8 @@ device, so a GPU is synchronised once per sampled step, never once per tensor.
 from __future__ import annotations
 
 import dataclasses
+import math
+import weakref
 from typing import Any, Callable
 
 import torch
@@ -144,44 +146,60 @@ def _first_tensor(value: Any, batched: bool) -> torch.Tensor | None:
 
 
 def tensor_stats(t: torch.Tensor, rb: Readback, *, integral: bool = False) -> TensorStats:
-    """Summarise ``t`` (statistics over its finite entries arrive at the next flush)."""
+    """Summarise ``t`` (its statistics arrive at the next flush). A sampled step summarises a few tensors
+    and each torch call costs microseconds, so the statistics are taken over all entries in three
+    reductions: a NaN or an infinity shows in the minimum or the maximum. Only a tensor that has some is
+    read again, entry by entry, at the read-back, if it is still alive then (a sampled step's batch and
+    loss arguments are, the probe holds them to the step's end; one gone by then has at least one)."""
     stats = TensorStats(shape=tuple(t.shape), dtype=str(t.dtype).replace("torch.", ""), numel=t.numel(),
                         is_floating=t.is_floating_point() or t.is_complex())
     if t.numel() == 0:
         return stats
-    data = t.detach()
-    if data.is_complex():
-        data = data.abs()
-    data = data.float()
-    finite = torch.isfinite(data)
-    nonfinite = (~finite).sum()
-    rb.later(stats, "nonfinite", nonfinite)
-    clean = torch.where(finite, data, torch.zeros((), device=data.device))
-    count = finite.sum().clamp(min=1)
-    mean = clean.sum() / count
-    var = (torch.where(finite, (data - mean) ** 2, torch.zeros((), device=data.device))).sum() / (count - 1).clamp(min=1)
-    big = torch.finfo(torch.float32).max
-    rb.later(stats, "min", torch.where(finite, data, torch.full((), big, device=data.device)).min())
-    rb.later(stats, "max", torch.where(finite, data, torch.full((), -big, device=data.device)).max())
-    rb.later(stats, "mean", mean)
-    rb.later(stats, "std", var.sqrt())
-    if integral and stats.is_floating:
-        rb.later(stats, "integral", (clean == clean.round()).all())
-    elif not stats.is_floating:
+    data = _as_float(t.detach())
+    lo, hi = torch.aminmax(data)
+    rb.later(stats, "min", lo)
+    rb.later(stats, "max", hi)
+    rb.later(stats, "mean", data.mean())
+    rb.later(stats, "std", data.std() if data.numel() > 1 else torch.zeros((), device=data.device))
+    if not stats.is_floating:  # (whole numbers, all finite)
         stats.integral = True
-    first_bad = (~finite).flatten().to(torch.uint8).argmax()
-    holder: dict[str, float] = {}
-    rb.later(holder, "first", first_bad)
-    shape = tuple(t.shape)
+        return stats
+    if integral:
+        rb.later(stats, "integral", (data == data.round()).all())
+    source = weakref.ref(t)
 
-    def locate() -> None:
+    def settle() -> None:
         stats.integral = bool(stats.integral)
-        stats.nonfinite = int(stats.nonfinite)
-        if stats.nonfinite:
-            stats.first_nonfinite = _unravel(int(holder["first"]), shape)
+        if not (-math.inf < stats.min <= stats.max < math.inf):
+            _nonfinite_stats(stats, source(), integral)
 
-    rb.then(locate)
+    rb.then(settle)
     return stats
+
+
+def _as_float(data: torch.Tensor) -> torch.Tensor:
+    return (data.abs() if data.is_complex() else data).float()
+
+
+def _nonfinite_stats(stats: TensorStats, t: torch.Tensor | None, integral: bool) -> None:
+    """A tensor with NaN or infinite entries: how many, where the first is, and the statistics over its
+    finite entries (read at once: a rare path)."""
+    if t is None:
+        stats.nonfinite = 1
+        stats.min = stats.max = stats.mean = stats.std = math.nan
+        return
+    data = _as_float(t.detach())
+    finite = torch.isfinite(data)
+    stats.nonfinite = int(finite.numel() - finite.sum())
+    stats.first_nonfinite = _unravel(int(finite.flatten().to(torch.uint8).argmin()), tuple(data.shape))
+    clean = data[finite]
+    if clean.numel() == 0:
+        stats.min = stats.max = stats.mean = stats.std = 0.0
+        return
+    stats.min, stats.max, stats.mean = clean.min().item(), clean.max().item(), clean.mean().item()
+    stats.std = clean.std().item() if clean.numel() > 1 else 0.0
+    if integral:
+        stats.integral = bool((clean == clean.round()).all())
 
 
 def _unravel(index: int, shape: tuple[int, ...]) -> tuple[int, ...]:

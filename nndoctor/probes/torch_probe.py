@@ -652,7 +652,7 @@ class TorchProbe:
             # inf alike: left out.
             flat = torch.nan_to_num(data.flatten().double(), nan=0.0, posinf=0.0, neginf=0.0)
             strided = flat[:: max(1, flat.numel() // 16)][:16]
-            parts = torch.stack([flat.sum(), (flat ** 2).sum(), (strided * torch.arange(1, strided.numel() + 1,
+            parts = torch.stack([flat.sum(), flat.dot(flat), (strided * torch.arange(1, strided.numel() + 1,
                                  device=flat.device)).sum()])
             holder: dict = {}
             for i in range(3):
@@ -703,10 +703,14 @@ class TorchProbe:
             per_unit = data.abs().reshape(-1, data.shape[-1]).amax(dim=0)
         self.rb.later(stats, "in_std", data.float().std())
         self.rb.later(stats, "in_dead_frac", (per_unit == 0).float().mean())
-        lo, hi = data.min(), data.max()
+        lo, hi = torch.aminmax(data)
         bounded = (lo >= -1.0001) & (hi <= 1.0001)
-        near = torch.where(lo < -1e-3, data.abs() > 0.99, (data < 0.01) | (data > 0.99))
-        self.rb.later(stats, "in_saturated_frac", torch.where(bounded, near.float().mean(), torch.zeros(())))
+        # The share near the bounds of a tanh-like range (|x| > 0.99) or of a sigmoid-like one (x < 0.01 or
+        # x > 0.99): |x - c| > 0.99 - c, c = 0 or 0.5 by the minimum. Counted in float arithmetic (the sign
+        # of what exceeds the bound): a comparison's boolean tensor costs several times more on a CPU.
+        center = (lo >= -1e-3) * 0.5
+        near = (data - center).abs_().sub_(0.99 - center).relu_().sign_().mean()
+        self.rb.later(stats, "in_saturated_frac", torch.where(bounded, near, 0.0))
         self.sig.layer_stats.append(stats)
 
     def _interleave_corr(self, stats: LayerStats, data: torch.Tensor, c: int) -> None:
@@ -723,7 +727,7 @@ class TorchProbe:
         data = out.detach().float()
         self.rb.later(stats, "out_mean", data.mean())
         self.rb.later(stats, "out_std", data.std() if data.numel() > 1 else torch.zeros(()))
-        self.rb.later(stats, "out_frac_zero", (data == 0).float().mean())
+        self.rb.later(stats, "out_frac_zero", 1 - data.abs().sign_().mean())  # (as in _layer_input_stats)
         self.sig.layer_stats.append(stats)
 
     # Structure of the first forward: execution order and linear layers feeding linear layers.
