@@ -264,6 +264,18 @@ def test_g403_silent_on_a_spike_an_adaptive_optimizer_absorbs():
     assert not judge("G403", sig, final=False)
 
 
+def test_g403_silent_on_a_hard_batch_after_adam_converged():
+    # The overhead benchmark's MLP, memorised by Adam: gradients 5e-4 and tiny, noisy updates (2e-5 of the
+    # weights), then one batch at 5.7 (1e4x its neighbours, above the run's first gradients). Adam's step is
+    # 150x the converged ones but 3x its first steps' (lr per weight): the hard batch passes.
+    grads = lambda s, i: 5.72 if s == 250 else (2.0 if s < 3 else 5e-4)  # noqa: E731
+    ratios = lambda s, i: 3e-3 if s == 250 else (1e-3 if s < 3 else 2e-5)  # noqa: E731
+    assert not judge("G403", make_sig(decaying(300), grads=grads, kind="Adam", ratios=ratios), final=False)
+    # SGD there: its update follows the gradient, 100x the first steps' too.
+    sgd = lambda s, i: 0.3 if s == 250 else (1e-3 if s < 3 else 2e-5)  # noqa: E731
+    assert judge("G403", make_sig(decaying(300), grads=grads, ratios=sgd), final=False)
+
+
 def test_g403_silent_on_converging_gradients():
     # Gradients decaying by orders of magnitude as the loss converges are not a spike.
     sig = make_sig(decaying(300), grads=lambda s, i: 1.0 * math.exp(-s / 30) + 1e-4)

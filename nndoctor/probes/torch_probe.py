@@ -701,7 +701,8 @@ class TorchProbe:
                 self._interleave_corr(stats, data, c)
         else:
             per_unit = data.abs().reshape(-1, data.shape[-1]).amax(dim=0)
-        self.rb.later(stats, "in_std", data.float().std())
+        data = data.float()
+        self.rb.later(stats, "in_std", data.std())
         self.rb.later(stats, "in_dead_frac", (per_unit == 0).float().mean())
         lo, hi = torch.aminmax(data)
         bounded = (lo >= -1.0001) & (hi <= 1.0001)

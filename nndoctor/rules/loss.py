@@ -370,7 +370,8 @@ def loss_metric_disagree(ctx: Context):
         if bounded and start >= th["ceiling"]:
             continue  # already at the top: nothing left to gain
         spread = max(abs(start), abs(end), 1e-12)
-        if end - start >= th["min_metric_gain"] * (1.0 if bounded else spread):
+        if end - start >= th["min_metric_gain"] * (1.0 if bounded else spread) \
+                or (bounded and start < 1 and end - start >= th["min_error_cut"] * (1 - start)):
             improved = True
             continue
         return Hit(tr("the training loss fell {drop:.0%} ({loss_start} -> {loss_end}, first vs last "

@@ -607,16 +607,24 @@ def exploding_gradients(ctx: Context):
 
 def _update_jump(sig: Signals, opt: int, steps: list[int], i: int, before: int) -> float | None:
     """How many times farther the update of the gradient spike at ``steps[i]`` moved the weights than those of
-    the ``before`` sampled steps before it (the steps after carry the spike on in their momentum). SGD's step
-    follows the gradient (100x); Adam divides it by the gradient's running size (a few times): the hard batch
-    passes. None where the updates were not measured."""
+    the ``before`` sampled steps before it (the steps after carry the spike on in their momentum), and than the
+    run's first updates. SGD's step follows the gradient (100x); Adam divides it by the gradient's running size:
+    at most about 3x its first steps' (lr per weight), though 100x a converged run's tiny noisy steps, so the
+    hard batch passes. None where the updates were not measured."""
     wanted = set(steps[max(0, i - before):i + 1])
-    totals = {s.step: math.sqrt(sum(v * v for v in s.update_norm.values() if math.isfinite(v)))
-              for s in sig.step_stats if s.optimizer == opt and s.step in wanted and s.update_norm}
+    totals, first = {}, []
+    for s in sig.step_stats:
+        if s.optimizer != opt or not s.update_norm:
+            continue
+        total = math.sqrt(sum(v * v for v in s.update_norm.values() if math.isfinite(v)))
+        if s.step in wanted:
+            totals[s.step] = total
+        if len(first) < 3 and s.step < steps[i]:
+            first.append(total)
     spike = totals.pop(steps[i], None)
     if spike is None or not totals:
         return None
-    typical = statistics.median(totals.values())
+    typical = max(statistics.median(totals.values()), statistics.median(first) if first else 0.0)
     return spike / typical if typical > 0 else math.inf
 
 
