@@ -433,6 +433,9 @@ def _prior_level(sig) -> tuple[float, str] | None:
     return None
 
 
+LOGIT_LOSSES = ("cross_entropy", "binary_cross_entropy_with_logits")  # losses that take raw logits
+
+
 @rule("L209", stage=LIVE)
 def wrong_output_activation(ctx: Context):
     """The final activation cannot produce what the loss needs: ReLU/sigmoid/tanh outputs against targets
@@ -440,9 +443,8 @@ def wrong_output_activation(ctx: Context):
     sig, th = ctx.signals, ctx.th
     act = sig.output_activation
     kind = act[1] if act else None
-    logit_losses = ("cross_entropy", "binary_cross_entropy_with_logits")
     if kind is None:
-        clamped = _functional_relu_logits(sig, th, logit_losses)
+        clamped = _functional_relu_logits(sig, th)
         if clamped is not None:
             return clamped
     calls = [c for c in sig.loss_calls if c.input_is_model_output and c.target is not None]
@@ -450,7 +452,7 @@ def wrong_output_activation(ctx: Context):
         return None
     where = f"{act[0]} ({kind}) -> " if act else ""
     # Sigmoid before binary_cross_entropy_with_logits is L208's.
-    logit_calls = [c for c in calls if c.fn in logit_losses
+    logit_calls = [c for c in calls if c.fn in LOGIT_LOSSES
                    and not (kind == "Sigmoid" and c.fn == "binary_cross_entropy_with_logits")]
     if logit_calls and kind in ("ReLU", "ReLU6", "Softplus", "Sigmoid"):
         c = logit_calls[0]
@@ -496,11 +498,11 @@ def wrong_output_activation(ctx: Context):
                          "calls": len(out), "sampled_calls": len(regress)})
 
 
-def _functional_relu_logits(sig, th, logit_losses: tuple[str, ...]) -> Hit | None:
+def _functional_relu_logits(sig, th) -> Hit | None:
     """Logits through a functional ReLU (``F.relu`` on the last layer, no module to see): the smallest logit
     is exactly 0 in every sampled call, where a linear layer's logits reach below 0. Calls on a slice of
     the output (``out[train_mask]``) count as well: they are the same logits."""
-    calls = [c for c in sig.loss_calls if c.fn in logit_losses and c.input.is_floating and c.input.numel > 1
+    calls = [c for c in sig.loss_calls if c.fn in LOGIT_LOSSES and c.input.is_floating and c.input.numel > 1
              and c.reduction != "failed" and not c.probs_like]
     if len(calls) < th["min_calls"] or not all(c.input.min == 0.0 for c in calls):
         return None
