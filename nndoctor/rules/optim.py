@@ -614,12 +614,13 @@ def _update_jump(sig: Signals, opt: int, steps: list[int], i: int, before: int) 
     wanted = set(steps[max(0, i - before):i + 1])
     totals, first = {}, []
     for s in sig.step_stats:
-        if s.optimizer != opt or not s.update_norm:
-            continue
+        early = len(first) < 3 and s.step < steps[i]
+        if s.optimizer != opt or not s.update_norm or not (early or s.step in wanted):
+            continue  # (the norms of the run's other steps are not needed)
         total = math.sqrt(sum(v * v for v in s.update_norm.values() if math.isfinite(v)))
         if s.step in wanted:
             totals[s.step] = total
-        if len(first) < 3 and s.step < steps[i]:
+        if early:
             first.append(total)
     spike = totals.pop(steps[i], None)
     if spike is None or not totals:
